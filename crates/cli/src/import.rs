@@ -1,0 +1,471 @@
+//! `hao import FILE.jsonl`: one article a line. A bad line is reported with
+//! its number and reason and skipped; the rest is imported. Lines are stored
+//! in batches of one transaction each, so an interrupted import (Ctrl-C)
+//! keeps every finished batch and can simply be run again: re-importing an
+//! `external_id` updates it.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use anyhow::Context;
+use hao_domain::{
+    AccountType, ArticleDraft, ArticleStatus, Channel, ValidationError, limits, originality_from,
+    validate_author, validate_body, validate_external_id, validate_title, validate_url,
+};
+use hao_store::{NewCreator, Store};
+use indicatif::{ProgressBar, ProgressStyle};
+use serde::Deserialize;
+
+use super::DataArgs;
+
+#[derive(Debug, clap::Args)]
+pub struct ImportArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// The JSON Lines file: one article object per line.
+    pub file: PathBuf,
+    /// Articles per transaction.
+    #[arg(long, default_value_t = 500)]
+    pub batch: usize,
+    /// No progress bar (for logs and scripts).
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// Author of articles that name none.
+const ANONYMOUS: &str = "号 读者投稿";
+/// Longest line read; longer lines are refused before JSON parsing. A body at
+/// its limit fits with room for JSON escapes.
+const MAX_LINE_BYTES: usize = 8 * limits::BODY_BYTES;
+
+/// One line of the import format. Unknown fields are ignored.
+#[derive(Debug, Deserialize)]
+struct Record {
+    external_id: Option<String>,
+    title: Option<String>,
+    body: Option<String>,
+    author: Option<String>,
+    /// 个人 / 媒体 / 企业 / 政务 (or personal, media, …) for a new author.
+    author_type: Option<String>,
+    /// The author is a demo account (set by the demo corpus script).
+    #[serde(default)]
+    demo: bool,
+    channel: Option<String>,
+    published_at: Option<String>,
+    original: Option<bool>,
+    source: Option<String>,
+    source_url: Option<String>,
+    cover: Option<String>,
+    #[serde(default)]
+    tags: Vec<String>,
+}
+
+/// A line that passed every check, waiting for its author's id.
+#[derive(Debug)]
+struct Parsed {
+    author: String,
+    author_type: AccountType,
+    demo: bool,
+    draft: ArticleDraft,
+}
+
+/// Why a line was skipped.
+#[derive(Debug, PartialEq)]
+enum LineError {
+    Utf8(usize),
+    TooLong(usize),
+    Json(String),
+    Invalid(ValidationError),
+}
+
+impl std::fmt::Display for LineError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LineError::Utf8(at) => write!(f, "not valid UTF-8 (bad byte at column {})", at + 1),
+            LineError::TooLong(n) => write!(
+                f,
+                "line is {n} bytes, more than the {MAX_LINE_BYTES}-byte limit"
+            ),
+            LineError::Json(e) => write!(f, "invalid JSON: {e}"),
+            LineError::Invalid(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl From<ValidationError> for LineError {
+    fn from(e: ValidationError) -> Self {
+        LineError::Invalid(e)
+    }
+}
+
+/// Parses and validates one line. `now` is used when `published_at` is absent.
+fn parse_line(bytes: &[u8], now: i64) -> Result<Parsed, LineError> {
+    if bytes.len() > MAX_LINE_BYTES {
+        return Err(LineError::TooLong(bytes.len()));
+    }
+    let text = std::str::from_utf8(bytes).map_err(|e| LineError::Utf8(e.valid_up_to()))?;
+    let r: Record = serde_json::from_str(text).map_err(|e| LineError::Json(e.to_string()))?;
+    let external_id = validate_external_id(r.external_id.as_deref().unwrap_or(""))?;
+    let title = validate_title(r.title.as_deref().unwrap_or(""))?;
+    let body = r.body.unwrap_or_default();
+    validate_body(&body)?;
+    let author = match r.author.as_deref().map(str::trim).filter(|a| !a.is_empty()) {
+        Some(a) => validate_author(a)?,
+        None => ANONYMOUS.to_owned(),
+    };
+    let author_type = match r.author_type.as_deref() {
+        None => AccountType::Personal,
+        Some(t) => AccountType::parse(t).ok_or_else(|| ValidationError::Invalid {
+            field: "author_type",
+            reason: format!("'{t}' is not one of 个人, 媒体, 企业, 政务"),
+        })?,
+    };
+    let channel = match r
+        .channel
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+    {
+        Some(c) => Channel::parse(c).map_err(|e| ValidationError::Invalid {
+            field: "channel",
+            reason: e.to_string(),
+        })?,
+        None => hao_text::classify_channel(&title, &body),
+    };
+    let published_at = match r.published_at.as_deref() {
+        None => now,
+        Some(t) => chrono::DateTime::parse_from_rfc3339(t.trim())
+            .map_err(|e| ValidationError::Invalid {
+                field: "published_at",
+                reason: format!("'{t}' is not an RFC 3339 time ({e})"),
+            })?
+            .timestamp(),
+    };
+    let originality = originality_from(r.original, r.source.as_deref(), r.source_url.as_deref())?;
+    let cover_url = r
+        .cover
+        .as_deref()
+        .filter(|c| !c.trim().is_empty())
+        .map(|c| validate_url("cover", c))
+        .transpose()?;
+    let mut tags: Vec<String> = Vec::new();
+    for t in r.tags {
+        let t = t.trim().to_owned();
+        if t.is_empty() || tags.contains(&t) {
+            continue;
+        }
+        if t.chars().count() > 20 || t.chars().any(char::is_control) {
+            return Err(ValidationError::Invalid {
+                field: "tags",
+                reason: format!(
+                    "tag '{t}' is longer than 20 characters or contains control characters"
+                ),
+            }
+            .into());
+        }
+        tags.push(t);
+    }
+    if tags.len() > limits::TAGS {
+        return Err(ValidationError::Invalid {
+            field: "tags",
+            reason: format!("{} tags, at most {} allowed", tags.len(), limits::TAGS),
+        }
+        .into());
+    }
+    let body_html = hao_text::render_markdown(&body);
+    let summary = hao_text::summarize(&body, 120);
+    Ok(Parsed {
+        author,
+        author_type,
+        demo: r.demo,
+        draft: ArticleDraft {
+            external_id,
+            creator_id: 0,
+            channel,
+            title,
+            body_markdown: body,
+            body_html,
+            summary,
+            cover_url,
+            tags,
+            originality,
+            status: ArticleStatus::Published,
+            published_at,
+            listed: true,
+        },
+    })
+}
+
+/// What an import did.
+#[derive(Debug, Default)]
+pub struct Summary {
+    pub lines: usize,
+    pub blank: usize,
+    pub created: usize,
+    pub updated: usize,
+    pub skipped: usize,
+    /// (line number, reason) of every skipped line.
+    pub errors: Vec<(usize, String)>,
+    pub channels: BTreeMap<Channel, usize>,
+    /// Stopped early by an interrupt; finished batches are stored.
+    pub interrupted: bool,
+}
+
+/// How to run an import apart from its input.
+pub struct Options<'a> {
+    /// Articles per transaction.
+    pub batch: usize,
+    pub progress: &'a ProgressBar,
+    /// Set (by a signal handler) to stop after the current batch.
+    pub stop: &'a AtomicBool,
+    /// Where skipped lines are reported as they happen, e.g. `FILE:LINE`.
+    pub name: &'a str,
+}
+
+/// Imports every line of `reader`. Skipped lines are reported on stderr and
+/// in the summary; an error is returned only when the database fails.
+pub async fn import_reader(
+    store: &Store,
+    mut reader: impl BufRead,
+    opts: &Options<'_>,
+) -> anyhow::Result<Summary> {
+    let mut summary = Summary::default();
+    let batch_size = opts.batch.max(1);
+    let mut batch: Vec<Parsed> = Vec::with_capacity(batch_size);
+    let mut creators: std::collections::HashMap<String, i64> = Default::default();
+    let mut line = Vec::new();
+    let now = hao_store::now();
+    let mut number = 0usize;
+    loop {
+        line.clear();
+        let n = reader
+            .read_until(b'\n', &mut line)
+            .with_context(|| format!("reading {} after line {number}", opts.name))?;
+        if n == 0 {
+            break;
+        }
+        number += 1;
+        summary.lines += 1;
+        opts.progress.inc(n as u64);
+        while line.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
+            line.pop();
+        }
+        if line.iter().all(u8::is_ascii_whitespace) {
+            summary.blank += 1;
+            continue;
+        }
+        match parse_line(&line, now) {
+            Ok(p) => batch.push(p),
+            Err(e) => {
+                summary.skipped += 1;
+                let message = e.to_string();
+                opts.progress
+                    .suspend(|| eprintln!("{}:{number}: skipped: {message}", opts.name));
+                summary.errors.push((number, message));
+            }
+        }
+        if batch.len() >= batch_size {
+            store_batch(store, &mut batch, &mut creators, &mut summary).await?;
+            opts.progress
+                .set_message(format!("{} imported", summary.created + summary.updated));
+            if opts.stop.load(Ordering::SeqCst) {
+                summary.interrupted = true;
+                break;
+            }
+        }
+    }
+    store_batch(store, &mut batch, &mut creators, &mut summary).await?;
+    Ok(summary)
+}
+
+pub async fn run(args: ImportArgs) -> anyhow::Result<ExitCode> {
+    let file =
+        File::open(&args.file).with_context(|| format!("cannot open {}", args.file.display()))?;
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let store = args.data.open().await?;
+
+    let stop = Arc::new(AtomicBool::new(false));
+    {
+        let flag = stop.clone();
+        tokio::spawn(async move {
+            if tokio::signal::ctrl_c().await.is_ok() {
+                flag.store(true, Ordering::SeqCst);
+            }
+        });
+    }
+    let bar = if args.quiet {
+        ProgressBar::hidden()
+    } else {
+        let bar = ProgressBar::new(size);
+        bar.set_style(
+            ProgressStyle::with_template(
+                "{spinner} [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes} {msg}",
+            )
+            .expect("valid template"),
+        );
+        bar
+    };
+    let name = args.file.display().to_string();
+    let opts = Options {
+        batch: args.batch,
+        progress: &bar,
+        stop: &stop,
+        name: &name,
+    };
+    let summary = import_reader(&store, BufReader::with_capacity(1 << 20, file), &opts).await?;
+    bar.finish_and_clear();
+    println!(
+        "{name}: {} lines: {} created, {} updated, {} skipped, {} blank{}",
+        summary.lines,
+        summary.created,
+        summary.updated,
+        summary.skipped,
+        summary.blank,
+        if summary.interrupted {
+            " (interrupted: run again to continue; finished batches are kept)"
+        } else {
+            ""
+        }
+    );
+    if !summary.channels.is_empty() {
+        let by_channel: Vec<String> = summary
+            .channels
+            .iter()
+            .map(|(c, n)| format!("{} {n}", c.name()))
+            .collect();
+        println!("by channel: {}", by_channel.join(", "));
+    }
+    store.close().await;
+    Ok(if summary.interrupted {
+        ExitCode::from(130)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+async fn store_batch(
+    store: &Store,
+    batch: &mut Vec<Parsed>,
+    creators: &mut std::collections::HashMap<String, i64>,
+    summary: &mut Summary,
+) -> anyhow::Result<()> {
+    if batch.is_empty() {
+        return Ok(());
+    }
+    let mut drafts = Vec::with_capacity(batch.len());
+    for p in batch.drain(..) {
+        let id = match creators.get(&p.author) {
+            Some(id) => *id,
+            None => {
+                let id = store
+                    .ensure_creator(&NewCreator {
+                        display_name: &p.author,
+                        account_type: p.author_type,
+                        bio: "",
+                        is_demo: p.demo,
+                        is_official: false,
+                    })
+                    .await?;
+                creators.insert(p.author.clone(), id);
+                id
+            }
+        };
+        let mut draft = p.draft;
+        draft.creator_id = id;
+        drafts.push(draft);
+    }
+    let results = store
+        .upsert_articles(&drafts)
+        .await
+        .context("storing a batch of articles")?;
+    for (r, d) in results.iter().zip(&drafts) {
+        if r.created {
+            summary.created += 1;
+        } else {
+            summary.updated += 1;
+        }
+        *summary.channels.entry(d.channel).or_default() += 1;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(line: &str) -> String {
+        parse_line(line.as_bytes(), 0).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn a_full_line() {
+        let p = parse_line(
+            r#"{"external_id":"x1","title":"标题","body":"正文","author":"作者","channel":"体育","published_at":"2026-02-03T18:48:59+08:00","original":false,"source":"新华社","tags":["a","a","b"],"extra":1}"#.as_bytes(),
+            0,
+        )
+        .unwrap();
+        assert_eq!(p.author, "作者");
+        assert_eq!(p.draft.channel, Channel::Sports);
+        assert_eq!(p.draft.published_at, 1_770_115_739);
+        assert_eq!(p.draft.tags, vec!["a", "b"]);
+        assert!(matches!(
+            p.draft.originality,
+            hao_domain::Originality::Reprint { .. }
+        ));
+    }
+
+    #[test]
+    fn defaults() {
+        let p = parse_line(
+            r#"{"external_id":"x","title":"中超联赛比赛","body":"球队进球"}"#.as_bytes(),
+            42,
+        )
+        .unwrap();
+        assert_eq!(p.author, ANONYMOUS);
+        assert_eq!(p.draft.published_at, 42);
+        assert_eq!(p.draft.channel, Channel::Sports);
+        assert_eq!(p.draft.originality, hao_domain::Originality::Original);
+    }
+
+    #[test]
+    fn bad_lines_say_why() {
+        assert!(err("{").starts_with("invalid JSON"));
+        assert!(err("[1]").starts_with("invalid JSON"));
+        assert_eq!(
+            err(r#"{"title":"t","body":"b"}"#),
+            "missing required field 'external_id'"
+        );
+        assert_eq!(
+            err(r#"{"external_id":"x","title":"t"}"#),
+            "missing required field 'body'"
+        );
+        assert_eq!(
+            err(r#"{"external_id":"x","body":"b"}"#),
+            "missing required field 'title'"
+        );
+        assert!(
+            err(r#"{"external_id":"x","title":"t","body":"b","channel":"天气"}"#)
+                .contains("unknown channel")
+        );
+        assert!(
+            err(r#"{"external_id":"x","title":"t","body":"b","published_at":"昨天"}"#)
+                .contains("RFC 3339")
+        );
+        assert!(
+            err(r#"{"external_id":"x","title":"t","body":"b","published_at":5}"#)
+                .starts_with("invalid JSON")
+        );
+        let huge = format!(
+            r#"{{"external_id":"x","title":"t","body":"{}"}}"#,
+            "a".repeat(limits::BODY_BYTES + 1)
+        );
+        assert!(err(&huge).contains("too long"));
+        let bad = parse_line(b"{\"external_id\":\"x\xff\"}", 0).unwrap_err();
+        assert_eq!(bad, LineError::Utf8(17));
+    }
+}

@@ -1,0 +1,105 @@
+//! The `hao` command line as a library: the subcommands and their one typed
+//! configuration (clap derive, every flag also an environment variable).
+//! `main.rs` only parses and calls [`run`]; the integration tests call the
+//! same functions.
+
+pub mod import;
+pub mod seed;
+pub mod serve;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use hao_store::Store;
+
+/// Hao (号): a self-media news platform.
+#[derive(Debug, Parser)]
+#[command(name = "hao", version, about)]
+pub struct Args {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the reader site and the API.
+    Serve(serve::ServeArgs),
+    /// Import articles from a JSON Lines file (one article per line).
+    Import(import::ImportArgs),
+}
+
+/// Where Hao keeps its data. Shared by every subcommand.
+#[derive(Debug, Clone, clap::Args)]
+pub struct DataArgs {
+    /// Directory for the embedded database and other local files.
+    #[arg(long, env = "HAO_DATA_DIR", default_value = "./hao-data")]
+    pub data_dir: PathBuf,
+    /// Database URL: `sqlite://FILE` or `postgres://…`. Default: `hao.db` in the data dir.
+    #[arg(long, env = "HAO_DATABASE_URL")]
+    pub database_url: Option<String>,
+}
+
+impl DataArgs {
+    /// Opens the database (creating the data dir for SQLite) and makes sure
+    /// the platform's own content (help pages) is there.
+    pub async fn open(&self) -> anyhow::Result<Store> {
+        let url = match &self.database_url {
+            Some(url) => url.clone(),
+            None => {
+                std::fs::create_dir_all(&self.data_dir).with_context(|| {
+                    format!(
+                        "cannot create the data directory {}",
+                        self.data_dir.display()
+                    )
+                })?;
+                Store::sqlite_url(&self.data_dir)
+            }
+        };
+        let store = Store::connect(&url)
+            .await
+            .with_context(|| format!("cannot open the database at {}", redact(&url)))?;
+        seed::ensure_help_pages(&store)
+            .await
+            .context("writing the help pages")?;
+        Ok(store)
+    }
+}
+
+/// Hides a password in a database URL before it is printed.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => match url[s + 3..at].find(':') {
+            Some(colon) => format!("{}:***{}", &url[..s + 3 + colon], &url[at..]),
+            None => url.to_owned(),
+        },
+        _ => url.to_owned(),
+    }
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    runtime.block_on(async move {
+        match args.command {
+            Command::Serve(a) => serve::run(a).await,
+            Command::Import(a) => import::run(a).await,
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn redacts_passwords() {
+        assert_eq!(
+            super::redact("postgres://u:secret@h/db"),
+            "postgres://u:***@h/db"
+        );
+        assert_eq!(super::redact("postgres://u@h/db"), "postgres://u@h/db");
+        assert_eq!(super::redact("sqlite://x.db"), "sqlite://x.db");
+    }
+}

@@ -1,0 +1,56 @@
+//! `hao serve`: the reader site and the API on one address.
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::Context;
+use hao_web::{AppState, SiteOptions};
+use tracing_subscriber::EnvFilter;
+
+use super::DataArgs;
+
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Address to listen on.
+    #[arg(long, env = "HAO_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: String,
+    /// Public origin for share links and QR codes (default: http://LISTEN).
+    #[arg(long, env = "HAO_BASE_URL")]
+    pub base_url: Option<String>,
+    /// Seconds a rendered page is served before it is rendered again when
+    /// nothing was written (lists move with views).
+    #[arg(long, env = "HAO_PAGE_TTL", default_value_t = 60)]
+    pub page_ttl: u64,
+}
+
+pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_env("HAO_LOG").unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .init();
+    let store = args.data.open().await?;
+    let listener = tokio::net::TcpListener::bind(&args.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", args.listen))?;
+    let local = listener.local_addr()?;
+    let base_url = args
+        .base_url
+        .unwrap_or_else(|| format!("http://{local}"))
+        .trim_end_matches('/')
+        .to_owned();
+    let articles = store.count_listed().await?;
+    tracing::info!(%local, %base_url, articles, "hao serving");
+    println!("hao: serving {articles} articles on http://{local}/ (Ctrl-C to stop)");
+    let state = AppState::new(
+        store,
+        SiteOptions {
+            base_url,
+            page_ttl: Duration::from_secs(args.page_ttl.max(1)),
+        },
+    );
+    hao_web::serve(state, listener).await.context("serving")?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,11 @@
+//! Hao's integration tests: the real router driven in-process, each test on
+//! its own fresh database (a temporary SQLite file), filled through the real
+//! import path from fixtures the project owns.
+
+mod support;
+
+mod api;
+mod article_page;
+mod import;
+mod lists;
+mod serving;

@@ -1,0 +1,18 @@
+//! Hao's domain: the plain types every other crate speaks — channels, creators,
+//! articles — and the rules that make a value valid. This crate does no I/O.
+
+mod article;
+mod channel;
+mod creator;
+
+pub use article::{
+    Article, ArticleDraft, ArticleStatus, ArticleSummary, Originality, ValidationError, limits,
+    originality_from, validate_author, validate_body, validate_external_id, validate_title,
+    validate_url,
+};
+pub use channel::{Channel, UnknownChannel};
+pub use creator::{AccountType, Creator};
+
+/// Seconds since the Unix epoch, UTC. Every stored time is one of these, so that
+/// both database backends store and compare times the same way.
+pub type UnixTime = i64;

@@ -1,0 +1,325 @@
+//! Articles: upserts (import, editor), single reads and the lists pages show.
+
+use hao_domain::{Article, ArticleDraft, ArticleStatus, ArticleSummary, Channel, Originality};
+
+use crate::{Result, Store, now, rows};
+
+/// What an upsert did to one draft.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Upserted {
+    pub id: i64,
+    /// True when the article is new, false when an existing one was updated.
+    pub created: bool,
+}
+
+/// One page of a list, with the total for pagination.
+#[derive(Debug, Clone)]
+pub struct ListPage {
+    pub items: Vec<ArticleSummary>,
+    pub total: i64,
+}
+
+/// Lists only show published, listed articles.
+const VISIBLE: &str = "a.status = 'published' AND a.listed = 1";
+
+impl Store {
+    /// Inserts or updates (by `external_id`) a batch of drafts in one
+    /// transaction, appending one change-log row per article. Views and shares
+    /// of an updated article are kept. Either the whole batch is stored or
+    /// none of it.
+    pub async fn upsert_articles(&self, drafts: &[ArticleDraft]) -> Result<Vec<Upserted>> {
+        let mut tx = self.pool.begin().await?;
+        let mut out = Vec::with_capacity(drafts.len());
+        let at = now();
+        for d in drafts {
+            let (original, source_name, source_url) = match &d.originality {
+                Originality::Original => (1i64, None, None),
+                Originality::Reprint {
+                    source_name,
+                    source_url,
+                } => (0i64, Some(source_name.as_str()), source_url.as_deref()),
+            };
+            let existing: Option<i64> =
+                sqlx::query_scalar("SELECT id FROM articles WHERE external_id = $1")
+                    .bind(&d.external_id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            let upserted = match existing {
+                Some(id) => {
+                    sqlx::query(
+                        "UPDATE articles SET creator_id = $1, channel = $2, title = $3, \
+                         body_markdown = $4, body_html = $5, summary = $6, cover_url = $7, \
+                         tags = $8, original = $9, source_name = $10, source_url = $11, \
+                         status = $12, published_at = $13, listed = $14, updated_at = $15 \
+                         WHERE id = $16",
+                    )
+                    .bind(d.creator_id)
+                    .bind(d.channel.slug())
+                    .bind(&d.title)
+                    .bind(&d.body_markdown)
+                    .bind(&d.body_html)
+                    .bind(&d.summary)
+                    .bind(d.cover_url.as_deref())
+                    .bind(rows::join_tags(&d.tags))
+                    .bind(original)
+                    .bind(source_name)
+                    .bind(source_url)
+                    .bind(d.status.code())
+                    .bind(d.published_at)
+                    .bind(i64::from(d.listed))
+                    .bind(at)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                    Upserted { id, created: false }
+                }
+                None => {
+                    let id: i64 = sqlx::query_scalar(
+                        "INSERT INTO articles (external_id, creator_id, channel, title, \
+                         body_markdown, body_html, summary, cover_url, tags, original, \
+                         source_name, source_url, status, published_at, listed, created_at, \
+                         updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, \
+                         $12, $13, $14, $15, $16, $16) RETURNING id",
+                    )
+                    .bind(&d.external_id)
+                    .bind(d.creator_id)
+                    .bind(d.channel.slug())
+                    .bind(&d.title)
+                    .bind(&d.body_markdown)
+                    .bind(&d.body_html)
+                    .bind(&d.summary)
+                    .bind(d.cover_url.as_deref())
+                    .bind(rows::join_tags(&d.tags))
+                    .bind(original)
+                    .bind(source_name)
+                    .bind(source_url)
+                    .bind(d.status.code())
+                    .bind(d.published_at)
+                    .bind(i64::from(d.listed))
+                    .bind(at)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    Upserted { id, created: true }
+                }
+            };
+            sqlx::query("INSERT INTO changes (kind, article_id, at) VALUES ('article', $1, $2)")
+                .bind(upserted.id)
+                .bind(at)
+                .execute(&mut *tx)
+                .await?;
+            out.push(upserted);
+        }
+        tx.commit().await?;
+        Ok(out)
+    }
+
+    /// One article by id, whatever its status.
+    pub async fn article(&self, id: i64) -> Result<Option<Article>> {
+        let sql = format!(
+            "SELECT {} FROM articles WHERE id = $1",
+            rows::ARTICLE_COLUMNS
+        );
+        let row = sqlx::query(&sql)
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(rows::article).transpose()
+    }
+
+    /// One article by its external id, whatever its status.
+    pub async fn article_by_external_id(&self, external_id: &str) -> Result<Option<Article>> {
+        let sql = format!(
+            "SELECT {} FROM articles WHERE external_id = $1",
+            rows::ARTICLE_COLUMNS
+        );
+        let row = sqlx::query(&sql)
+            .bind(external_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(rows::article).transpose()
+    }
+
+    /// Published, listed articles: newest first.
+    pub async fn latest(&self, limit: i64, offset: i64) -> Result<ListPage> {
+        self.list_page("", &[], limit, offset).await
+    }
+
+    /// A channel's published articles, newest first.
+    pub async fn channel_articles(
+        &self,
+        channel: Channel,
+        limit: i64,
+        offset: i64,
+    ) -> Result<ListPage> {
+        self.list_page("AND a.channel = $3", &[channel.slug()], limit, offset)
+            .await
+    }
+
+    /// A creator's published articles (listed or not: the author page shows
+    /// help pages of the official account too), newest first.
+    pub async fn creator_articles(
+        &self,
+        creator_id: i64,
+        limit: i64,
+        offset: i64,
+    ) -> Result<ListPage> {
+        let sql = format!(
+            "SELECT {} FROM articles a JOIN creators c ON c.id = a.creator_id \
+             WHERE a.status = 'published' AND a.creator_id = $3 \
+             ORDER BY a.published_at DESC, a.id DESC LIMIT $1 OFFSET $2",
+            rows::SUMMARY_COLUMNS
+        );
+        let items = sqlx::query(&sql)
+            .bind(limit)
+            .bind(offset)
+            .bind(creator_id)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(rows::summary)
+            .collect::<Result<_>>()?;
+        let total: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM articles a WHERE a.status = 'published' AND a.creator_id = $1",
+        )
+        .bind(creator_id)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(ListPage { items, total })
+    }
+
+    async fn list_page(
+        &self,
+        filter: &str,
+        params: &[&str],
+        limit: i64,
+        offset: i64,
+    ) -> Result<ListPage> {
+        let sql = format!(
+            "SELECT {} FROM articles a JOIN creators c ON c.id = a.creator_id \
+             WHERE {VISIBLE} {filter} ORDER BY a.published_at DESC, a.id DESC LIMIT $1 OFFSET $2",
+            rows::SUMMARY_COLUMNS
+        );
+        let mut q = sqlx::query(&sql).bind(limit).bind(offset);
+        for p in params {
+            q = q.bind(*p);
+        }
+        let items = q
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(rows::summary)
+            .collect::<Result<_>>()?;
+        // The count query numbers its own parameters from $1.
+        let count_filter = filter.replace("$3", "$1");
+        let count_sql = format!("SELECT COUNT(*) FROM articles a WHERE {VISIBLE} {count_filter}");
+        let mut cq = sqlx::query_scalar::<_, i64>(&count_sql);
+        for p in params {
+            cq = cq.bind(*p);
+        }
+        let total = cq.fetch_one(&self.pool).await?;
+        Ok(ListPage { items, total })
+    }
+
+    /// The newest listed articles of one channel other than `exclude`: the
+    /// candidates for 相关推荐 until the recommendation engine ranks them.
+    pub async fn recent_in_channel(
+        &self,
+        channel: Channel,
+        exclude: i64,
+        limit: i64,
+    ) -> Result<Vec<ArticleSummary>> {
+        let sql = format!(
+            "SELECT {} FROM articles a JOIN creators c ON c.id = a.creator_id \
+             WHERE {VISIBLE} AND a.channel = $1 AND a.id <> $2 \
+             ORDER BY a.published_at DESC, a.id DESC LIMIT $3",
+            rows::SUMMARY_COLUMNS
+        );
+        sqlx::query(&sql)
+            .bind(channel.slug())
+            .bind(exclude)
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(rows::summary)
+            .collect()
+    }
+
+    /// The most viewed listed articles published since `since` (Unix seconds),
+    /// optionally in one channel.
+    pub async fn most_viewed_since(
+        &self,
+        since: i64,
+        channel: Option<Channel>,
+        limit: i64,
+    ) -> Result<Vec<ArticleSummary>> {
+        let filter = if channel.is_some() {
+            "AND a.channel = $3"
+        } else {
+            ""
+        };
+        let sql = format!(
+            "SELECT {} FROM articles a JOIN creators c ON c.id = a.creator_id \
+             WHERE {VISIBLE} AND a.published_at >= $1 {filter} \
+             ORDER BY a.views DESC, a.published_at DESC, a.id DESC LIMIT $2",
+            rows::SUMMARY_COLUMNS
+        );
+        let mut q = sqlx::query(&sql).bind(since).bind(limit);
+        if let Some(c) = channel {
+            q = q.bind(c.slug());
+        }
+        q.fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(rows::summary)
+            .collect()
+    }
+
+    /// Adds batched view counts: one transaction for the whole batch.
+    pub async fn add_views(&self, batch: &[(i64, i64)]) -> Result<()> {
+        if batch.is_empty() {
+            return Ok(());
+        }
+        let mut tx = self.pool.begin().await?;
+        for (id, n) in batch {
+            sqlx::query("UPDATE articles SET views = views + $1 WHERE id = $2")
+                .bind(*n)
+                .bind(*id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Counts one share of a published article and logs the change (the page
+    /// shows the share count). Returns false when there is no such article.
+    pub async fn add_share(&self, id: i64) -> Result<bool> {
+        let mut tx = self.pool.begin().await?;
+        let done =
+            sqlx::query("UPDATE articles SET shares = shares + 1 WHERE id = $1 AND status = $2")
+                .bind(id)
+                .bind(ArticleStatus::Published.code())
+                .execute(&mut *tx)
+                .await?
+                .rows_affected()
+                == 1;
+        if done {
+            sqlx::query("INSERT INTO changes (kind, article_id, at) VALUES ('share', $1, $2)")
+                .bind(id)
+                .bind(now())
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(done)
+    }
+
+    /// Number of published, listed articles.
+    pub async fn count_listed(&self) -> Result<i64> {
+        let n = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM articles a WHERE {VISIBLE}"))
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(n)
+    }
+}

@@ -1,0 +1,110 @@
+//! Turning rows into domain values. Column lists live next to their decoders
+//! so that a query and its decoder cannot drift apart.
+
+use hao_domain::{
+    AccountType, Article, ArticleStatus, ArticleSummary, Channel, Creator, Originality,
+};
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use crate::{Result, StoreError};
+
+pub(crate) const SUMMARY_COLUMNS: &str = "a.id, a.external_id, a.title, a.summary, a.channel, \
+     a.creator_id, c.display_name, a.published_at, a.views, a.cover_url";
+
+pub(crate) fn summary(row: &AnyRow) -> Result<ArticleSummary> {
+    Ok(ArticleSummary {
+        id: row.try_get(0)?,
+        external_id: row.try_get(1)?,
+        title: row.try_get(2)?,
+        summary: row.try_get(3)?,
+        channel: channel(row.try_get(4)?)?,
+        creator_id: row.try_get(5)?,
+        creator_name: row.try_get(6)?,
+        published_at: row.try_get(7)?,
+        views: row.try_get(8)?,
+        cover_url: row.try_get(9)?,
+    })
+}
+
+pub(crate) const ARTICLE_COLUMNS: &str = "id, external_id, creator_id, channel, title, \
+     body_markdown, body_html, summary, cover_url, tags, original, source_name, source_url, \
+     status, published_at, updated_at, views, shares, listed";
+
+pub(crate) fn article(row: &AnyRow) -> Result<Article> {
+    let tags: String = row.try_get(9)?;
+    let original: i64 = row.try_get(10)?;
+    let originality = if original != 0 {
+        Originality::Original
+    } else {
+        Originality::Reprint {
+            source_name: row.try_get::<Option<String>, _>(11)?.unwrap_or_default(),
+            source_url: row.try_get(12)?,
+        }
+    };
+    let status: String = row.try_get(13)?;
+    Ok(Article {
+        id: row.try_get(0)?,
+        external_id: row.try_get(1)?,
+        creator_id: row.try_get(2)?,
+        channel: channel(row.try_get(3)?)?,
+        title: row.try_get(4)?,
+        body_markdown: row.try_get(5)?,
+        body_html: row.try_get(6)?,
+        summary: row.try_get(7)?,
+        cover_url: row.try_get(8)?,
+        tags: split_tags(&tags),
+        originality,
+        status: ArticleStatus::parse(&status).ok_or_else(|| StoreError::Corrupt {
+            table: "articles",
+            reason: format!("unknown status '{status}'"),
+        })?,
+        published_at: row.try_get(14)?,
+        updated_at: row.try_get(15)?,
+        views: row.try_get(16)?,
+        shares: row.try_get(17)?,
+        listed: row.try_get::<i64, _>(18)? != 0,
+    })
+}
+
+pub(crate) const CREATOR_COLUMNS: &str = "c.id, c.display_name, c.avatar_url, c.bio, \
+     c.account_type, c.follower_count, c.is_demo, c.is_official, c.created_at, \
+     (SELECT COUNT(*) FROM articles a WHERE a.creator_id = c.id AND a.status = 'published')";
+
+pub(crate) fn creator(row: &AnyRow) -> Result<Creator> {
+    let account_type: String = row.try_get(4)?;
+    Ok(Creator {
+        id: row.try_get(0)?,
+        display_name: row.try_get(1)?,
+        avatar_url: row.try_get(2)?,
+        bio: row.try_get(3)?,
+        account_type: AccountType::parse(&account_type).ok_or_else(|| StoreError::Corrupt {
+            table: "creators",
+            reason: format!("unknown account type '{account_type}'"),
+        })?,
+        follower_count: row.try_get(5)?,
+        is_demo: row.try_get::<i64, _>(6)? != 0,
+        is_official: row.try_get::<i64, _>(7)? != 0,
+        created_at: row.try_get(8)?,
+        article_count: row.try_get(9)?,
+    })
+}
+
+fn channel(slug: String) -> Result<Channel> {
+    Channel::parse(&slug).map_err(|_| StoreError::Corrupt {
+        table: "articles",
+        reason: format!("unknown channel '{slug}'"),
+    })
+}
+
+/// Tags are stored one per line: a tag never contains a line break.
+pub(crate) fn join_tags(tags: &[String]) -> String {
+    tags.join("\n")
+}
+
+fn split_tags(s: &str) -> Vec<String> {
+    s.lines()
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned)
+        .collect()
+}

@@ -1,0 +1,121 @@
+//! The JSON API (`/api/v1`). Wire shapes are defined here and converted from
+//! domain types by hand, so the format never changes by accident.
+
+use axum::extract::{Path, State};
+use axum::routing::get;
+use axum::{Json, Router};
+use hao_domain::{Article, ArticleStatus, Creator, Originality};
+use serde::Serialize;
+
+use crate::AppState;
+use crate::error::ApiError;
+use crate::templates::rfc3339;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/articles/{id}", get(by_id))
+        .route(
+            "/api/v1/articles/by-external-id/{external_id}",
+            get(by_external_id),
+        )
+}
+
+/// An article as the API shows it.
+#[derive(Serialize)]
+struct ArticleJson {
+    id: i64,
+    external_id: String,
+    title: String,
+    /// Site-relative URL of the article page.
+    url: String,
+    /// Channel slug.
+    channel: String,
+    channel_name: &'static str,
+    /// Author display name.
+    author: String,
+    author_id: i64,
+    summary: String,
+    body_markdown: String,
+    body_html: String,
+    tags: Vec<String>,
+    original: bool,
+    source: Option<String>,
+    source_url: Option<String>,
+    status: &'static str,
+    published_at: String,
+    updated_at: String,
+    views: i64,
+    shares: i64,
+}
+
+impl ArticleJson {
+    fn new(a: Article, c: &Creator) -> ArticleJson {
+        let (original, source, source_url) = match a.originality {
+            Originality::Original => (true, None, None),
+            Originality::Reprint {
+                source_name,
+                source_url,
+            } => (false, Some(source_name), source_url),
+        };
+        ArticleJson {
+            url: format!("/article/{}", a.id),
+            id: a.id,
+            external_id: a.external_id,
+            title: a.title,
+            channel: a.channel.slug().to_owned(),
+            channel_name: a.channel.name(),
+            author: c.display_name.clone(),
+            author_id: c.id,
+            summary: a.summary,
+            body_markdown: a.body_markdown,
+            body_html: a.body_html,
+            tags: a.tags,
+            original,
+            source,
+            source_url,
+            status: a.status.code(),
+            published_at: rfc3339(a.published_at),
+            updated_at: rfc3339(a.updated_at),
+            views: a.views,
+            shares: a.shares,
+        }
+    }
+}
+
+async fn respond(
+    state: &AppState,
+    article: Option<Article>,
+    what: &str,
+) -> Result<Json<ArticleJson>, ApiError> {
+    // Readers of the API see what readers of the site see: published articles.
+    let article = article
+        .filter(|a| a.status == ArticleStatus::Published)
+        .ok_or_else(|| ApiError::not_found(format!("no published article with {what}")))?;
+    let creator = state
+        .store()
+        .creator(article.creator_id)
+        .await?
+        .ok_or_else(|| {
+            ApiError::not_found(format!("the author of article {} is missing", article.id))
+        })?;
+    Ok(Json(ArticleJson::new(article, &creator)))
+}
+
+async fn by_id(
+    State(state): State<AppState>,
+    Path(raw): Path<String>,
+) -> Result<Json<ArticleJson>, ApiError> {
+    let id: i64 = raw.parse().ok().filter(|id| *id > 0).ok_or_else(|| {
+        ApiError::bad_request(format!("article id '{raw}' is not a positive integer"))
+    })?;
+    let article = state.store().article(id).await?;
+    respond(&state, article, &format!("id {id}")).await
+}
+
+async fn by_external_id(
+    State(state): State<AppState>,
+    Path(external_id): Path<String>,
+) -> Result<Json<ArticleJson>, ApiError> {
+    let article = state.store().article_by_external_id(&external_id).await?;
+    respond(&state, article, &format!("external_id '{external_id}'")).await
+}

@@ -1,0 +1,139 @@
+//! Static assets compiled into the binary (the stylesheet and the small
+//! enhancement script), and images drawn on the server: avatars and the
+//! WeChat share QR code.
+
+use std::sync::LazyLock;
+
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use qrcode::QrCode;
+
+use crate::AppState;
+use crate::error::PageError;
+
+const CSS: &str = include_str!("../assets/hao.css");
+const JS: &str = include_str!("../assets/hao.js");
+
+fn short_hash(s: &str) -> String {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    s.hash(&mut h);
+    format!("{:08x}", h.finish() as u32)
+}
+
+static CSS_URL: LazyLock<String> =
+    LazyLock::new(|| format!("/static/hao.css?v={}", short_hash(CSS)));
+static JS_URL: LazyLock<String> = LazyLock::new(|| format!("/static/hao.js?v={}", short_hash(JS)));
+
+/// The stylesheet's URL, versioned by content so it can be cached forever.
+pub fn css_url() -> &'static str {
+    &CSS_URL
+}
+
+pub fn js_url() -> &'static str {
+    &JS_URL
+}
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/static/hao.css",
+            get(|| async { asset("text/css; charset=utf-8", CSS) }),
+        )
+        .route(
+            "/static/hao.js",
+            get(|| async { asset("text/javascript; charset=utf-8", JS) }),
+        )
+        .route("/avatar/{file}", get(avatar))
+        .route("/article/{id}/qr.svg", get(qr))
+}
+
+fn asset(content_type: &'static str, body: &'static str) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=31536000, immutable"),
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+fn svg(body: String) -> Response {
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("image/svg+xml"),
+            ),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=86400"),
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// A generated avatar: the name's first character on a colour taken from the
+/// creator id (dark enough for white text at ≥ 4.5:1).
+async fn avatar(
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+) -> Result<Response, PageError> {
+    let id: i64 = file
+        .strip_suffix(".svg")
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| PageError::bad_request(format!("头像地址“{file}”无效。")))?;
+    let creator = state
+        .store()
+        .creator(id)
+        .await?
+        .ok_or_else(|| PageError::not_found("这位作者不存在。"))?;
+    const COLOURS: [&str; 6] = [
+        "#a61b29", "#1d4e89", "#2d6a4f", "#6a3d9a", "#8a4b08", "#37474f",
+    ];
+    let colour = COLOURS[(id.unsigned_abs() % COLOURS.len() as u64) as usize];
+    let initial: String = creator
+        .display_name
+        .chars()
+        .next()
+        .map(String::from)
+        .unwrap_or_default();
+    let initial = maud::html! { (initial) }.into_string();
+    Ok(svg(format!(
+        r##"<svg xmlns="http://www.w3.org/2000/svg" width="96" height="96" viewBox="0 0 96 96" role="img"><circle cx="48" cy="48" r="48" fill="{colour}"/><text x="48" y="62" font-size="44" text-anchor="middle" fill="#fff" font-family="sans-serif">{initial}</text></svg>"##
+    )))
+}
+
+/// The QR code a WeChat reader scans to open the article: drawn here, so no
+/// third-party service learns what our readers share.
+async fn qr(State(state): State<AppState>, Path(raw): Path<String>) -> Result<Response, PageError> {
+    let id: i64 = raw
+        .parse()
+        .ok()
+        .filter(|id| *id > 0)
+        .ok_or_else(|| PageError::bad_request(format!("文章编号“{raw}”无效：应为正整数。")))?;
+    let url = format!("{}/article/{id}", state.options().base_url);
+    let code = QrCode::new(url.as_bytes()).map_err(|e| {
+        tracing::error!(error = %e, "QR encoding failed");
+        PageError {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            message: "二维码生成失败。".into(),
+            care: false,
+        }
+    })?;
+    let image = code
+        .render::<qrcode::render::svg::Color<'_>>()
+        .min_dimensions(160, 160)
+        .quiet_zone(true)
+        .build();
+    Ok(svg(image))
+}

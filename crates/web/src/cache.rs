@@ -1,0 +1,293 @@
+//! The in-process page cache: rendered pages with their gzip and brotli
+//! variants, compressed once when rendered, never per request.
+//!
+//! A page is stale when it was rendered under an older generation (something
+//! was written) or longer ago than the page TTL (lists move with views).
+
+use std::io::Write;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::body::Body;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::response::Response;
+use bytes::Bytes;
+use hao_domain::Channel;
+
+/// What a cached page is: its route and whether it was rendered in care mode.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum PageKey {
+    Home {
+        care: bool,
+    },
+    Channel {
+        channel: Channel,
+        page: u32,
+        care: bool,
+    },
+    Article {
+        id: i64,
+        care: bool,
+    },
+    Author {
+        id: i64,
+        page: u32,
+        care: bool,
+    },
+}
+
+/// A rendered page in every encoding, with its validators.
+pub struct Rendered {
+    pub status: StatusCode,
+    identity: Bytes,
+    gzip: Bytes,
+    brotli: Bytes,
+    etag: [HeaderValue; 3],
+    generation: u64,
+    rendered_at: Instant,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Encoding {
+    Identity = 0,
+    Gzip = 1,
+    Brotli = 2,
+}
+
+impl Rendered {
+    /// Compresses `html` both ways and computes the ETag (a hash of the
+    /// identity bytes, so every node serving the same bytes agrees).
+    pub fn new(status: StatusCode, html: String, generation: u64) -> Rendered {
+        let identity = Bytes::from(html);
+        let gzip = gzip(&identity);
+        let brotli = brotli(&identity);
+        let hash = {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::hash::DefaultHasher::new();
+            identity.hash(&mut h);
+            h.finish()
+        };
+        let etag = |suffix: &str| {
+            HeaderValue::from_str(&format!("\"h{hash:016x}{suffix}\"")).expect("ascii etag")
+        };
+        Rendered {
+            status,
+            etag: [etag(""), etag("-gz"), etag("-br")],
+            identity,
+            gzip,
+            brotli,
+            generation,
+            rendered_at: Instant::now(),
+        }
+    }
+
+    fn weight(&self) -> u64 {
+        (self.identity.len() + self.gzip.len() + self.brotli.len() + 256) as u64
+    }
+
+    pub fn is_fresh(&self, generation: u64, ttl: Duration) -> bool {
+        self.generation == generation && self.rendered_at.elapsed() < ttl
+    }
+
+    /// Builds the response for a request: picks the encoding the client
+    /// accepts, answers `304` to a matching `If-None-Match`, and an empty
+    /// body to `HEAD`.
+    pub fn respond(&self, method: &Method, request: &HeaderMap) -> Response {
+        let encoding = negotiate(request);
+        let (body, etag) = match encoding {
+            Encoding::Identity => (&self.identity, &self.etag[0]),
+            Encoding::Gzip => (&self.gzip, &self.etag[1]),
+            Encoding::Brotli => (&self.brotli, &self.etag[2]),
+        };
+        let not_modified = self.status == StatusCode::OK
+            && request
+                .get(header::IF_NONE_MATCH)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| etag_matches(v, &self.etag));
+        let mut builder = Response::builder()
+            .status(if not_modified {
+                StatusCode::NOT_MODIFIED
+            } else {
+                self.status
+            })
+            .header(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/html; charset=utf-8"),
+            )
+            .header(header::ETAG, etag.clone())
+            .header(
+                header::VARY,
+                HeaderValue::from_static("Accept-Encoding, Cookie"),
+            )
+            .header(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+        if encoding != Encoding::Identity {
+            builder = builder.header(
+                header::CONTENT_ENCODING,
+                HeaderValue::from_static(if encoding == Encoding::Gzip {
+                    "gzip"
+                } else {
+                    "br"
+                }),
+            );
+        }
+        let body = if not_modified || method == Method::HEAD {
+            // HEAD keeps the length a GET would have sent.
+            if method == Method::HEAD && !not_modified {
+                builder = builder.header(header::CONTENT_LENGTH, body.len());
+            }
+            Body::empty()
+        } else {
+            Body::from(body.clone())
+        };
+        builder.body(body).expect("valid response")
+    }
+}
+
+fn etag_matches(if_none_match: &str, etags: &[HeaderValue; 3]) -> bool {
+    if_none_match.trim() == "*"
+        || if_none_match.split(',').map(str::trim).any(|candidate| {
+            let candidate = candidate.strip_prefix("W/").unwrap_or(candidate);
+            etags.iter().any(|e| e.as_bytes() == candidate.as_bytes())
+        })
+}
+
+/// Brotli when accepted, else gzip when accepted, else identity. `q=0`
+/// refuses an encoding.
+fn negotiate(headers: &HeaderMap) -> Encoding {
+    let Some(accept) = headers
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return Encoding::Identity;
+    };
+    let mut br = false;
+    let mut gz = false;
+    for part in accept.split(',') {
+        let mut it = part.split(';');
+        let name = it.next().unwrap_or("").trim();
+        let refused = it.any(|p| {
+            let p = p.trim();
+            p.strip_prefix("q=")
+                .and_then(|q| q.trim().parse::<f32>().ok())
+                .is_some_and(|q| q <= 0.0)
+        });
+        if refused {
+            continue;
+        }
+        match name {
+            "br" => br = true,
+            "gzip" | "x-gzip" => gz = true,
+            "*" => {
+                br = true;
+                gz = true;
+            }
+            _ => {}
+        }
+    }
+    if br {
+        Encoding::Brotli
+    } else if gz {
+        Encoding::Gzip
+    } else {
+        Encoding::Identity
+    }
+}
+
+fn gzip(data: &[u8]) -> Bytes {
+    let mut enc = flate2::write::GzEncoder::new(
+        Vec::with_capacity(data.len() / 3),
+        flate2::Compression::best(),
+    );
+    enc.write_all(data).expect("writing to memory");
+    Bytes::from(enc.finish().expect("writing to memory"))
+}
+
+fn brotli(data: &[u8]) -> Bytes {
+    let mut out = Vec::with_capacity(data.len() / 3);
+    {
+        let mut w = brotli::CompressorWriter::new(&mut out, 4096, 9, 22);
+        w.write_all(data).expect("writing to memory");
+    }
+    Bytes::from(out)
+}
+
+#[derive(Clone)]
+struct Weigher;
+
+impl quick_cache::Weighter<PageKey, Arc<Rendered>> for Weigher {
+    fn weight(&self, _key: &PageKey, val: &Arc<Rendered>) -> u64 {
+        val.weight()
+    }
+}
+
+/// Rendered pages, bounded by their total size in bytes.
+pub struct PageCache {
+    pages: quick_cache::sync::Cache<PageKey, Arc<Rendered>, Weigher>,
+}
+
+impl PageCache {
+    pub fn new(max_bytes: u64) -> PageCache {
+        PageCache {
+            pages: quick_cache::sync::Cache::with_weighter(4096, max_bytes, Weigher),
+        }
+    }
+
+    pub fn get(&self, key: &PageKey) -> Option<Arc<Rendered>> {
+        self.pages.get(key)
+    }
+
+    pub fn insert(&self, key: PageKey, page: Arc<Rendered>) {
+        self.pages.insert(key, page);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(accept: &str) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::ACCEPT_ENCODING,
+            HeaderValue::from_str(accept).unwrap(),
+        );
+        h
+    }
+
+    #[test]
+    fn negotiation() {
+        assert_eq!(negotiate(&HeaderMap::new()), Encoding::Identity);
+        assert_eq!(negotiate(&headers("gzip, deflate, br")), Encoding::Brotli);
+        assert_eq!(negotiate(&headers("gzip")), Encoding::Gzip);
+        assert_eq!(negotiate(&headers("br;q=0, gzip;q=0.8")), Encoding::Gzip);
+        assert_eq!(negotiate(&headers("identity")), Encoding::Identity);
+        assert_eq!(negotiate(&headers("*")), Encoding::Brotli);
+    }
+
+    #[test]
+    fn variants_decompress_to_the_same_bytes() {
+        use std::io::Read;
+        let html = "<p>你好，号</p>".repeat(200);
+        let r = Rendered::new(StatusCode::OK, html.clone(), 1);
+        let mut out = String::new();
+        flate2::read::GzDecoder::new(&r.gzip[..])
+            .read_to_string(&mut out)
+            .unwrap();
+        assert_eq!(out, html);
+        let mut out = Vec::new();
+        brotli::Decompressor::new(&r.brotli[..], 4096)
+            .read_to_end(&mut out)
+            .unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), html);
+        assert!(r.brotli.len() < html.len() / 4);
+    }
+
+    #[test]
+    fn etags_match_any_variant_and_weak_forms() {
+        let r = Rendered::new(StatusCode::OK, "x".into(), 1);
+        let e = r.etag[2].to_str().unwrap().to_owned();
+        assert!(etag_matches(&e, &r.etag));
+        assert!(etag_matches(&format!("W/{e}, \"other\""), &r.etag));
+        assert!(!etag_matches("\"other\"", &r.etag));
+    }
+}

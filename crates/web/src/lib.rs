@@ -1,0 +1,174 @@
+//! Hao's web layer: the reader site and the JSON API.
+//!
+//! Architecture Invariant: only this crate knows HTTP, HTML and JSON wire
+//! shapes. Handlers extract, call the store or a ranking function, render.
+//! Rendered pages go through [`cache::PageCache`]: the hot path of a cached
+//! page is a map lookup and a reference-counted copy of pre-compressed bytes.
+
+mod api;
+mod assets;
+mod cache;
+mod error;
+mod lists;
+mod pages;
+mod templates;
+mod views;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use axum::Router;
+use hao_store::Store;
+
+pub use views::ViewCounter;
+
+/// What the server needs to know that is not in the database.
+#[derive(Debug, Clone)]
+pub struct SiteOptions {
+    /// Public origin used in share links and QR codes, without a trailing
+    /// slash, e.g. `https://hao.example.com`.
+    pub base_url: String,
+    /// How long a rendered page may be served before it is rendered again
+    /// even if nothing was written (lists such as 热点 move with views).
+    pub page_ttl: Duration,
+}
+
+/// Shared state of one node: cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    store: Store,
+    options: SiteOptions,
+    cache: cache::PageCache,
+    lists: lists::SharedLists,
+    views: ViewCounter,
+    /// Bumped whenever anything a page shows may have changed (a local write,
+    /// or a new row in the database's change log). Cached pages rendered
+    /// under an older generation are rendered again.
+    generation: AtomicU64,
+}
+
+impl AppState {
+    pub fn new(store: Store, options: SiteOptions) -> AppState {
+        AppState {
+            inner: Arc::new(Inner {
+                store,
+                options,
+                cache: cache::PageCache::new(64 << 20),
+                lists: lists::SharedLists::default(),
+                views: ViewCounter::default(),
+                generation: AtomicU64::new(1),
+            }),
+        }
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
+    pub fn views(&self) -> &ViewCounter {
+        &self.inner.views
+    }
+
+    fn options(&self) -> &SiteOptions {
+        &self.inner.options
+    }
+
+    fn generation(&self) -> u64 {
+        self.inner.generation.load(Ordering::Acquire)
+    }
+
+    /// Marks every cached page and list as stale.
+    pub fn invalidate(&self) {
+        self.inner.generation.fetch_add(1, Ordering::AcqRel);
+    }
+
+    /// Writes the counted views to the database. Called periodically and on
+    /// shutdown; counts that fail to write are kept for the next flush.
+    pub async fn flush_views(&self) -> Result<usize, hao_store::StoreError> {
+        self.inner.views.flush(&self.inner.store).await
+    }
+}
+
+/// The whole application: every feature's router merged in one place.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .merge(pages::router())
+        .merge(api::router())
+        .merge(assets::router())
+        .fallback(pages::not_found)
+        .with_state(state)
+}
+
+/// Background work of a serving node: flushing views and following the
+/// database's change log. Runs until the returned handle is aborted.
+pub fn spawn_background(state: AppState) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_millis(500));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut last_seen = state.store().last_change().await.unwrap_or(0);
+        let mut ticks: u64 = 0;
+        loop {
+            tick.tick().await;
+            ticks += 1;
+            match state.store().last_change().await {
+                Ok(seq) if seq != last_seen => {
+                    last_seen = seq;
+                    state.invalidate();
+                }
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "reading the change log failed"),
+            }
+            // Views every 2 s: one transaction for all articles viewed since.
+            if ticks.is_multiple_of(4)
+                && let Err(e) = state.flush_views().await
+            {
+                tracing::warn!(error = %e, "flushing views failed; kept for the next flush");
+            }
+        }
+    })
+}
+
+/// Serves until SIGINT or SIGTERM, then stops accepting, finishes the requests
+/// in flight and flushes the counted views.
+pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+    let background = spawn_background(state.clone());
+    let app = router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
+    let result = axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await;
+    background.abort();
+    match state.flush_views().await {
+        Ok(n) => tracing::info!(articles = n, "views flushed at shutdown"),
+        Err(e) => tracing::error!(error = %e, "flushing views at shutdown failed"),
+    }
+    state.store().close().await;
+    result
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

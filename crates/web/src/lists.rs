@@ -1,0 +1,68 @@
+//! Lists shown on many pages (热点推荐, the channel headline blocks), computed
+//! once per generation and shared by every page rendered under it.
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use hao_domain::{ArticleSummary, Channel};
+use hao_recommend::{Pick, merge};
+use hao_store::{Store, StoreError};
+
+/// How far back 热点 looks, and how far a headline block's "hot" looks.
+const HOT_WINDOW: i64 = 7 * 24 * 3600;
+const HEADLINE_WINDOW: i64 = 3 * 24 * 3600;
+pub const HOT_LEN: usize = 10;
+pub const HEADLINE_LEN: usize = 2;
+
+/// The lists of one generation.
+pub struct Lists {
+    pub hot: Vec<Pick>,
+    pub headlines: Vec<(Channel, Vec<Pick>)>,
+}
+
+#[derive(Default)]
+pub struct SharedLists {
+    current: Mutex<Option<(u64, Instant, Arc<Lists>)>>,
+}
+
+impl SharedLists {
+    pub async fn get(
+        &self,
+        store: &Store,
+        generation: u64,
+        ttl: Duration,
+    ) -> Result<Arc<Lists>, StoreError> {
+        if let Some((g, at, lists)) = &*self.current.lock().unwrap_or_else(|p| p.into_inner())
+            && *g == generation
+            && at.elapsed() < ttl
+        {
+            return Ok(lists.clone());
+        }
+        let lists = Arc::new(compute(store).await?);
+        *self.current.lock().unwrap_or_else(|p| p.into_inner()) =
+            Some((generation, Instant::now(), lists.clone()));
+        Ok(lists)
+    }
+}
+
+async fn compute(store: &Store) -> Result<Lists, StoreError> {
+    let now = hao_store::now();
+    let hot_recent = store.most_viewed_since(now - HOT_WINDOW, None, 30).await?;
+    let hot_all = store.most_viewed_since(0, None, 30).await?;
+    let hot = merge(
+        &[(&hot_recent, "热点"), (&hot_all, "热点")],
+        None,
+        2,
+        HOT_LEN,
+    );
+    let mut headlines = Vec::with_capacity(Channel::ALL.len());
+    for channel in Channel::ALL {
+        let hot = store
+            .most_viewed_since(now - HEADLINE_WINDOW, Some(channel), 6)
+            .await?;
+        let latest: Vec<ArticleSummary> = store.channel_articles(channel, 6, 0).await?.items;
+        let picks = merge(&[(&hot, "热门"), (&latest, "最新")], None, 1, HEADLINE_LEN);
+        headlines.push((channel, picks));
+    }
+    Ok(Lists { hot, headlines })
+}
