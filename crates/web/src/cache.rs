@@ -232,12 +232,35 @@ impl PageCache {
         }
     }
 
-    pub fn get(&self, key: &PageKey) -> Option<Arc<Rendered>> {
-        self.pages.get(key)
-    }
-
-    pub fn insert(&self, key: PageKey, page: Arc<Rendered>) {
-        self.pages.insert(key, page);
+    /// Serves `key` from the cache, or renders it once: when many requests
+    /// miss the same page together (a cold start, a new generation), exactly
+    /// one renders and compresses it while the others wait for its bytes.
+    pub async fn get_or_render<F, Fut, E>(
+        &self,
+        key: PageKey,
+        generation: u64,
+        ttl: Duration,
+        render: F,
+    ) -> Result<Arc<Rendered>, E>
+    where
+        F: FnOnce() -> Fut,
+        Fut: std::future::Future<Output = Result<String, E>>,
+    {
+        if let Some(page) = self.pages.get(&key) {
+            if page.is_fresh(generation, ttl) {
+                return Ok(page);
+            }
+            self.pages.remove_if(&key, |p| !p.is_fresh(generation, ttl));
+        }
+        match self.pages.get_value_or_guard_async(&key).await {
+            Ok(page) => Ok(page),
+            Err(guard) => {
+                let html = render().await?;
+                let page = Arc::new(Rendered::new(StatusCode::OK, html, generation));
+                let _ = guard.insert(page.clone());
+                Ok(page)
+            }
+        }
     }
 }
 

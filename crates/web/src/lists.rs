@@ -1,7 +1,7 @@
 //! Lists shown on many pages (热点推荐, the channel headline blocks), computed
 //! once per generation and shared by every page rendered under it.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use hao_domain::{ArticleSummary, Channel};
@@ -20,9 +20,11 @@ pub struct Lists {
     pub headlines: Vec<(Channel, Vec<Pick>)>,
 }
 
+/// The lists of the current generation. The lock is held while computing, so
+/// that pages missing together compute the lists once.
 #[derive(Default)]
 pub struct SharedLists {
-    current: Mutex<Option<(u64, Instant, Arc<Lists>)>>,
+    current: tokio::sync::Mutex<Option<(u64, Instant, Arc<Lists>)>>,
 }
 
 impl SharedLists {
@@ -32,15 +34,15 @@ impl SharedLists {
         generation: u64,
         ttl: Duration,
     ) -> Result<Arc<Lists>, StoreError> {
-        if let Some((g, at, lists)) = &*self.current.lock().unwrap_or_else(|p| p.into_inner())
+        let mut current = self.current.lock().await;
+        if let Some((g, at, lists)) = &*current
             && *g == generation
             && at.elapsed() < ttl
         {
             return Ok(lists.clone());
         }
         let lists = Arc::new(compute(store).await?);
-        *self.current.lock().unwrap_or_else(|p| p.into_inner()) =
-            Some((generation, Instant::now(), lists.clone()));
+        *current = Some((generation, Instant::now(), lists.clone()));
         Ok(lists)
     }
 }

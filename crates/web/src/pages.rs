@@ -2,7 +2,6 @@
 //! redirects, health.
 
 use std::future::Future;
-use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::{Form, Path, Query, State};
@@ -14,7 +13,7 @@ use hao_recommend::merge;
 use serde::Deserialize;
 
 use crate::AppState;
-use crate::cache::{PageKey, Rendered};
+use crate::cache::PageKey;
 use crate::error::{ApiError, PageError};
 use crate::templates::{self, ArticleView, Frame};
 
@@ -92,15 +91,11 @@ where
     F: FnOnce() -> Fut,
     Fut: Future<Output = Result<String, PageError>>,
 {
-    let generation = state.generation();
-    if let Some(page) = state.inner.cache.get(&key)
-        && page.is_fresh(generation, state.options().page_ttl)
-    {
-        return Ok(page.respond(method, headers));
-    }
-    let html = render().await?;
-    let page = Arc::new(Rendered::new(StatusCode::OK, html, generation));
-    state.inner.cache.insert(key, page.clone());
+    let page = state
+        .inner
+        .cache
+        .get_or_render(key, state.generation(), state.options().page_ttl, render)
+        .await?;
     Ok(page.respond(method, headers))
 }
 
