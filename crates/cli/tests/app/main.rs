@@ -8,4 +8,5 @@ mod api;
 mod article_page;
 mod import;
 mod lists;
+mod process;
 mod serving;

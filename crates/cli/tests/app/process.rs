@@ -1,0 +1,122 @@
+//! The real `hao` binary as a user runs it: `hao import` on a file with bad
+//! lines, `hao serve` over real HTTP, and a graceful stop (SIGTERM) that
+//! flushes the counted views.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use hao_store::Store;
+
+const HAO: &str = env!("CARGO_BIN_EXE_hao");
+
+fn http_get(addr: &str, path: &str) -> (u16, String) {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).unwrap();
+    let status = out[9..12].parse().unwrap();
+    (status, out)
+}
+
+#[tokio::test]
+async fn import_serve_and_stop_gracefully() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
+
+    // Import: a summary on stdout, each bad line on stderr with its number.
+    let out = Command::new(HAO)
+        .args(["import", "--quiet", "--data-dir"])
+        .arg(&data)
+        .arg(format!("{fixtures}/bad-lines.jsonl"))
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stdout.contains("10 lines: 2 created, 0 updated, 7 skipped, 1 blank"),
+        "{stdout}"
+    );
+    assert!(
+        stderr.contains("bad-lines.jsonl:2: skipped: missing required field 'body'"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.lines().count(), 7, "{stderr}");
+
+    let out = Command::new(HAO)
+        .args(["import", "--quiet", "--data-dir"])
+        .arg(&data)
+        .arg(format!("{fixtures}/articles.jsonl"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let missing = Command::new(HAO)
+        .args(["import", "--data-dir"])
+        .arg(&data)
+        .arg("/nonexistent.jsonl")
+        .output()
+        .unwrap();
+    assert!(!missing.status.success());
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("cannot open /nonexistent.jsonl"));
+
+    // Serve on a free port, read the address from the first line.
+    let mut child = Command::new(HAO)
+        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
+        .arg(&data)
+        .env("HAO_LOG", "warn")
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    let addr = first
+        .split("http://")
+        .nth(1)
+        .and_then(|s| s.split('/').next())
+        .unwrap_or_else(|| panic!("no address in {first:?}"))
+        .to_owned();
+    assert!(first.contains("serving 15 articles"), "{first}");
+
+    let store = Store::connect(&Store::sqlite_url(&data)).await.unwrap();
+    let id = store
+        .article_by_external_id("fx-010")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    for _ in 0..3 {
+        let (status, body) = http_get(&addr, &format!("/article/{id}"));
+        assert_eq!(status, 200);
+        assert!(body.contains("新型无人机亮相航展"));
+    }
+    assert_eq!(http_get(&addr, "/healthz").0, 200);
+    assert_eq!(http_get(&addr, "/article/nope").0, 400);
+
+    // SIGTERM: the server stops accepting, finishes, flushes views, exits 0.
+    let started = Instant::now();
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = child.wait().unwrap();
+    assert!(status.success(), "{status}");
+    assert!(started.elapsed() < Duration::from_secs(10));
+    assert_eq!(store.article(id).await.unwrap().unwrap().views, 3);
+    store.close().await;
+}

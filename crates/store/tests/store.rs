@@ -1,0 +1,257 @@
+//! The storage test suite, run against every backend available: SQLite always
+//! (a temporary file), PostgreSQL when `HAO_TEST_POSTGRES` names a server
+//! (e.g. `postgres://postgres@127.0.0.1:5432/postgres`): each test then gets a
+//! fresh database, dropped afterwards.
+
+use hao_domain::{ArticleDraft, ArticleStatus, Channel, Originality};
+use hao_store::{Backend, NewCreator, Store};
+
+/// A store on a fresh database, and what to remove afterwards.
+struct TestDb {
+    store: Store,
+    _dir: Option<tempfile::TempDir>,
+    drop_pg: Option<(String, String)>,
+}
+
+impl TestDb {
+    async fn cleanup(self) {
+        self.store.close().await;
+        if let Some((admin, name)) = self.drop_pg {
+            use sqlx::Executor;
+            sqlx::any::install_default_drivers();
+            let pool = sqlx::AnyPool::connect(&admin).await.unwrap();
+            pool.execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
+                .await
+                .unwrap();
+            pool.close().await;
+        }
+    }
+}
+
+async fn backends() -> Vec<TestDb> {
+    let dir = tempfile::tempdir().unwrap();
+    let sqlite = Store::connect(&Store::sqlite_url(dir.path()))
+        .await
+        .unwrap();
+    let mut dbs = vec![TestDb {
+        store: sqlite,
+        _dir: Some(dir),
+        drop_pg: None,
+    }];
+    if let Ok(admin) = std::env::var("HAO_TEST_POSTGRES") {
+        use sqlx::Executor;
+        sqlx::any::install_default_drivers();
+        let name = format!(
+            "hao_test_{}_{}",
+            std::process::id(),
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_nanos()
+        );
+        let pool = sqlx::AnyPool::connect(&admin).await.unwrap();
+        pool.execute(format!("CREATE DATABASE {name}").as_str())
+            .await
+            .unwrap();
+        pool.close().await;
+        let base = admin.rsplit_once('/').unwrap().0;
+        let url = format!("{base}/{name}");
+        let store = Store::connect(&url).await.unwrap();
+        assert_eq!(store.backend(), Backend::Postgres);
+        dbs.push(TestDb {
+            store,
+            _dir: None,
+            drop_pg: Some((admin, name)),
+        });
+    }
+    dbs
+}
+
+fn draft(
+    external_id: &str,
+    creator_id: i64,
+    channel: Channel,
+    title: &str,
+    at: i64,
+) -> ArticleDraft {
+    ArticleDraft {
+        external_id: external_id.to_owned(),
+        creator_id,
+        channel,
+        title: title.to_owned(),
+        body_markdown: format!("{title}的正文"),
+        body_html: format!("<p>{title}的正文</p>"),
+        summary: format!("{title}的正文"),
+        cover_url: None,
+        tags: vec!["标签一".into(), "标签二".into()],
+        originality: Originality::Original,
+        status: ArticleStatus::Published,
+        published_at: at,
+        listed: true,
+    }
+}
+
+async fn creator(store: &Store, name: &str) -> i64 {
+    store
+        .ensure_creator(&NewCreator {
+            display_name: name,
+            account_type: hao_domain::AccountType::Media,
+            bio: "简介",
+            is_demo: true,
+            is_official: false,
+        })
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn upserts_create_then_update_and_log_changes() {
+    for db in backends().await {
+        let s = &db.store;
+        let before = s.last_change().await.unwrap();
+        let c = creator(s, "甲").await;
+        assert_eq!(creator(s, "甲").await, c, "ensure_creator is idempotent");
+        let r = s
+            .upsert_articles(&[
+                draft("a", c, Channel::Tech, "一", 100),
+                draft("b", c, Channel::Tech, "二", 200),
+            ])
+            .await
+            .unwrap();
+        assert!(r.iter().all(|u| u.created));
+        assert!(s.last_change().await.unwrap() >= before + 2);
+        s.add_views(&[(r[0].id, 5)]).await.unwrap();
+
+        let mut edited = draft("a", c, Channel::Sports, "一（更新）", 100);
+        edited.originality = Originality::Reprint {
+            source_name: "新华社".into(),
+            source_url: Some("https://www.news.cn/".into()),
+        };
+        let r2 = s.upsert_articles(&[edited]).await.unwrap();
+        assert_eq!(r2[0].id, r[0].id);
+        assert!(!r2[0].created);
+        let a = s.article(r[0].id).await.unwrap().unwrap();
+        assert_eq!(a.title, "一（更新）");
+        assert_eq!(a.channel, Channel::Sports);
+        assert_eq!(a.views, 5, "views survive an update");
+        assert_eq!(a.tags, ["标签一", "标签二"]);
+        assert!(
+            matches!(a.originality, Originality::Reprint { ref source_name, .. } if source_name == "新华社")
+        );
+        assert_eq!(
+            s.article_by_external_id("b").await.unwrap().unwrap().id,
+            r[1].id
+        );
+        assert!(s.article(9999).await.unwrap().is_none());
+
+        let card = s.creator(c).await.unwrap().unwrap();
+        assert_eq!(
+            (card.article_count, card.follower_count, card.is_demo),
+            (2, 0, true)
+        );
+        db.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn lists_show_published_listed_articles_newest_first() {
+    for db in backends().await {
+        let s = &db.store;
+        let c1 = creator(s, "甲").await;
+        let c2 = creator(s, "乙").await;
+        let mut hidden = draft("help", c1, Channel::Tech, "帮助页", 500);
+        hidden.listed = false;
+        let mut draft_only = draft("draft", c1, Channel::Tech, "草稿", 600);
+        draft_only.status = ArticleStatus::Draft;
+        s.upsert_articles(&[
+            draft("t1", c1, Channel::Tech, "科技一", 100),
+            draft("t2", c2, Channel::Tech, "科技二", 300),
+            draft("s1", c2, Channel::Sports, "体育一", 200),
+            hidden,
+            draft_only,
+        ])
+        .await
+        .unwrap();
+        let titles =
+            |p: &hao_store::ListPage| p.items.iter().map(|a| a.title.clone()).collect::<Vec<_>>();
+
+        let latest = s.latest(10, 0).await.unwrap();
+        assert_eq!(titles(&latest), ["科技二", "体育一", "科技一"]);
+        assert_eq!(latest.total, 3);
+        let tech = s.channel_articles(Channel::Tech, 1, 1).await.unwrap();
+        assert_eq!((titles(&tech), tech.total), (vec!["科技一".to_owned()], 2));
+        // The author page shows unlisted (help) pages too, never drafts.
+        let c1_page = s.creator_articles(c1, 10, 0).await.unwrap();
+        assert_eq!(titles(&c1_page), ["帮助页", "科技一"]);
+        assert_eq!(s.count_listed().await.unwrap(), 3);
+
+        let t1 = s.article_by_external_id("t1").await.unwrap().unwrap().id;
+        let recent = s.recent_in_channel(Channel::Tech, t1, 5).await.unwrap();
+        assert_eq!(
+            recent.iter().map(|a| a.title.as_str()).collect::<Vec<_>>(),
+            ["科技二"]
+        );
+
+        s.add_views(&[(t1, 10)]).await.unwrap();
+        let hot = s.most_viewed_since(0, None, 2).await.unwrap();
+        assert_eq!(hot[0].title, "科技一");
+        let recent_hot = s.most_viewed_since(150, None, 5).await.unwrap();
+        assert!(recent_hot.iter().all(|a| a.published_at >= 150));
+        let sports_hot = s
+            .most_viewed_since(0, Some(Channel::Sports), 5)
+            .await
+            .unwrap();
+        assert_eq!(sports_hot.len(), 1);
+        db.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn shares_count_published_articles_only() {
+    for db in backends().await {
+        let s = &db.store;
+        let c = creator(s, "甲").await;
+        let r = s
+            .upsert_articles(&[draft("x", c, Channel::Local, "本地", 1)])
+            .await
+            .unwrap();
+        let seq = s.last_change().await.unwrap();
+        assert!(s.add_share(r[0].id).await.unwrap());
+        assert!(
+            s.last_change().await.unwrap() > seq,
+            "a share is a change pages show"
+        );
+        assert!(!s.add_share(424242).await.unwrap());
+        assert_eq!(s.article(r[0].id).await.unwrap().unwrap().shares, 1);
+        db.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn a_failed_batch_stores_nothing() {
+    for db in backends().await {
+        let s = &db.store;
+        let c = creator(s, "甲").await;
+        // The second draft names a creator that does not exist: the foreign key
+        // fails and the whole batch is rolled back.
+        let err = s
+            .upsert_articles(&[
+                draft("ok", c, Channel::Local, "好", 1),
+                draft("bad", 987_654, Channel::Local, "坏", 1),
+            ])
+            .await;
+        assert!(err.is_err());
+        assert!(s.article_by_external_id("ok").await.unwrap().is_none());
+        db.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn unsupported_urls_are_refused_clearly() {
+    let e = Store::connect("mysql://localhost/hao").await.unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("expected sqlite://… or postgres://…"),
+        "{e}"
+    );
+}
