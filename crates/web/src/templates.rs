@@ -76,7 +76,7 @@ pub fn layout(frame: &Frame<'_>, content: Markup) -> Markup {
                 a class="skip" href="#main" { "跳到正文" }
                 header class="site-header" {
                     div class="bar" {
-                        a class="logo" href="/" aria-label="号 首页" { span { "号" } small { "Hao" } }
+                        a class="logo" href="/" { span { "号" } small { "Hao" } span class="visually-hidden" { "首页" } }
                         @if frame.care {
                             span class="care-badge" { "关怀版" }
                             a class="care-exit" href=(care_toggle_url(false, frame.path)) { "退出关怀版" }
