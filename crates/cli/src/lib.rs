@@ -3,6 +3,7 @@
 //! `main.rs` only parses and calls [`run`]; the integration tests call the
 //! same functions.
 
+pub mod eval;
 pub mod import;
 pub mod seed;
 pub mod serve;
@@ -28,6 +29,11 @@ pub enum Command {
     Serve(serve::ServeArgs),
     /// Import articles from a JSON Lines file (one article per line).
     Import(import::ImportArgs),
+    /// Segment stdin into words: each line's words separated by two spaces.
+    Segment,
+    /// Evaluations (segmentation, …) with figures and optional bars.
+    #[command(subcommand)]
+    Eval(eval::EvalCommand),
 }
 
 /// Where Hao keeps its data. Shared by every subcommand.
@@ -79,16 +85,22 @@ fn redact(url: &str) -> String {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
+    match args.command {
+        Command::Segment => eval::segment_stdin(),
+        Command::Eval(e) => eval::run(e),
+        Command::Serve(a) => block_on(serve::run(a)),
+        Command::Import(a) => block_on(import::run(a)),
+    }
+}
+
+fn block_on(
+    work: impl std::future::Future<Output = anyhow::Result<ExitCode>>,
+) -> anyhow::Result<ExitCode> {
+    tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-        .context("starting the async runtime")?;
-    runtime.block_on(async move {
-        match args.command {
-            Command::Serve(a) => serve::run(a).await,
-            Command::Import(a) => import::run(a).await,
-        }
-    })
+        .context("starting the async runtime")?
+        .block_on(work)
 }
 
 #[cfg(test)]

@@ -1,9 +1,12 @@
 //! Hao's text engine: everything that reads or reshapes an article's words.
-//! Rendering Markdown to sanitised HTML, summaries, and guessing a channel from
-//! content. Pure functions; no I/O.
+//! Word segmentation (jieba), rendering Markdown to sanitised HTML, summaries,
+//! and guessing a channel from content. No I/O of its own: dictionaries come in
+//! as readers.
 
 mod classify;
 mod markdown;
+mod segment;
 
 pub use classify::classify_channel;
 pub use markdown::{plain_text, render_markdown, summarize};
+pub use segment::{DictionaryError, SpanScore, cut, jieba, load_user_dictionary};

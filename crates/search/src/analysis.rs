@@ -1,0 +1,268 @@
+//! Text analysis for search: normalisation (full-width → half-width, case,
+//! Traditional → Simplified) and three tokenizers over the normalised text:
+//!
+//! - `hao_word`: jieba words (search mode, so 清华大学 also yields 清华, 大学);
+//! - `hao_bi`: overlapping pairs of *units* (a unit is one CJK character or one
+//!   run of letters/digits), positions kept so a phrase of pairs matches an
+//!   exact fragment even when the words were cut differently;
+//! - `hao_uni`: single units, for one-character queries.
+//!
+//! Punctuation and white space separate nothing in the unit stream: a fragment
+//! typed without punctuation still matches text that had some.
+//! Token offsets always point into the original text, for highlighting.
+
+use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
+
+/// One normalised character and where it came from in the original text.
+#[derive(Debug, Clone, Copy)]
+struct NormChar {
+    from: usize,
+    to: usize,
+    c: char,
+}
+
+fn half_width(c: char) -> char {
+    match c {
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        '\u{3000}' => ' ',
+        _ => c,
+    }
+}
+
+/// The characters of `text`, normalised one for one (Traditional → Simplified
+/// conversion keeps the character count), with their original byte offsets.
+fn normalize_chars(text: &str) -> Vec<NormChar> {
+    let pre: String = text
+        .chars()
+        .map(|c| half_width(c).to_lowercase().next().unwrap_or(c))
+        .collect();
+    let simplified = fast2s::convert(&pre);
+    let mut out = Vec::with_capacity(text.len() / 2);
+    let mut simple = simplified.chars();
+    for (from, original) in text.char_indices() {
+        let c = simple.next().unwrap_or(original);
+        out.push(NormChar {
+            from,
+            to: from + original.len_utf8(),
+            c,
+        });
+    }
+    out
+}
+
+/// The normalised text (same characters a query and a document are compared on).
+pub fn normalize(text: &str) -> String {
+    normalize_chars(text).into_iter().map(|n| n.c).collect()
+}
+
+/// CJK ideographs, kana and hangul: each character is a unit of its own.
+pub fn is_cjk(c: char) -> bool {
+    matches!(c,
+        '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}'
+        | '\u{20000}'..='\u{2FFFF}' | '\u{3040}'..='\u{30FF}' | '\u{AC00}'..='\u{D7AF}')
+}
+
+/// A unit of the n-gram stream: its normalised text and original offsets.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unit {
+    pub text: String,
+    pub from: usize,
+    pub to: usize,
+}
+
+/// Splits text into units: every letter, digit or CJK character is a unit of
+/// its own; everything else (punctuation, space, symbols) is dropped. Letters
+/// are units too, not words: a remembered fragment of a name or a number
+/// ("aude" of "Claude", "20172019" of "2017-2019") is still found.
+pub fn units(text: &str) -> Vec<Unit> {
+    normalize_chars(text)
+        .into_iter()
+        .filter(|n| n.c.is_alphanumeric())
+        .map(|n| Unit {
+            text: n.c.to_string(),
+            from: n.from,
+            to: n.to,
+        })
+        .collect()
+}
+
+/// The pairs of consecutive units, as the `hao_bi` tokenizer emits them.
+pub fn bigrams(units: &[Unit]) -> Vec<String> {
+    units
+        .windows(2)
+        .map(|w| format!("{}{}", w[0].text, w[1].text))
+        .collect()
+}
+
+/// jieba words of the normalised text (search mode), punctuation dropped.
+pub fn words(text: &str) -> Vec<String> {
+    word_tokens(text).into_iter().map(|t| t.text).collect()
+}
+
+fn word_tokens(text: &str) -> Vec<Token> {
+    let chars = normalize_chars(text);
+    let normalized: String = chars.iter().map(|n| n.c).collect();
+    let mut tokens = Vec::new();
+    // Search mode: whole words and the dictionary words inside them; `start`
+    // and `end` are character indices.
+    for t in hao_text::jieba().tokenize(&normalized, jieba_rs::TokenizeMode::Search, false) {
+        if !t.word.chars().any(char::is_alphanumeric) || t.end == 0 || t.end > chars.len() {
+            continue;
+        }
+        tokens.push(Token {
+            offset_from: chars[t.start].from,
+            offset_to: chars[t.end - 1].to,
+            position: tokens.len(),
+            text: t.word.to_owned(),
+            position_length: 1,
+        });
+    }
+    tokens
+}
+
+/// A token stream over tokens computed up front.
+pub struct VecTokenStream {
+    tokens: Vec<Token>,
+    index: usize,
+}
+
+impl VecTokenStream {
+    fn new(tokens: Vec<Token>) -> VecTokenStream {
+        VecTokenStream { tokens, index: 0 }
+    }
+}
+
+impl TokenStream for VecTokenStream {
+    fn advance(&mut self) -> bool {
+        if self.index < self.tokens.len() {
+            self.index += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    fn token(&self) -> &Token {
+        &self.tokens[self.index - 1]
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.tokens[self.index - 1]
+    }
+}
+
+/// `hao_word`: jieba words.
+#[derive(Clone, Default)]
+pub struct WordTokenizer;
+
+impl Tokenizer for WordTokenizer {
+    type TokenStream<'a> = VecTokenStream;
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
+        VecTokenStream::new(word_tokens(text))
+    }
+}
+
+/// `hao_bi`: overlapping unit pairs, position = index of the first unit.
+#[derive(Clone, Default)]
+pub struct BigramTokenizer;
+
+impl Tokenizer for BigramTokenizer {
+    type TokenStream<'a> = VecTokenStream;
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
+        let u = units(text);
+        let tokens = u
+            .windows(2)
+            .enumerate()
+            .map(|(i, w)| Token {
+                offset_from: w[0].from,
+                offset_to: w[1].to,
+                position: i,
+                text: format!("{}{}", w[0].text, w[1].text),
+                position_length: 1,
+            })
+            .collect();
+        VecTokenStream::new(tokens)
+    }
+}
+
+/// `hao_uni`: single units.
+#[derive(Clone, Default)]
+pub struct UnigramTokenizer;
+
+impl Tokenizer for UnigramTokenizer {
+    type TokenStream<'a> = VecTokenStream;
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
+        let tokens = units(text)
+            .into_iter()
+            .enumerate()
+            .map(|(i, u)| Token {
+                offset_from: u.from,
+                offset_to: u.to,
+                position: i,
+                text: u.text,
+                position_length: 1,
+            })
+            .collect();
+        VecTokenStream::new(tokens)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(u: &[Unit]) -> Vec<&str> {
+        u.iter().map(|u| u.text.as_str()).collect()
+    }
+
+    #[test]
+    fn normalisation() {
+        assert_eq!(normalize("ＡＢＣ１２３"), "abc123");
+        assert_eq!(normalize("從來沒有人"), "从来没有人");
+        assert_eq!(normalize("iPhone"), "iphone");
+    }
+
+    #[test]
+    fn units_drop_punctuation_and_keep_offsets() {
+        let u = units("特朗普：iPhone 15，好！");
+        assert_eq!(
+            texts(&u),
+            [
+                "特", "朗", "普", "i", "p", "h", "o", "n", "e", "1", "5", "好"
+            ]
+        );
+        assert_eq!(&"特朗普：iPhone 15，好！"[u[3].from..u[8].to], "iPhone");
+        assert_eq!(bigrams(&units("俄乌和谈")), ["俄乌", "乌和", "和谈"]);
+        assert!(units("，。！").is_empty());
+    }
+
+    #[test]
+    fn words_are_jieba_words_without_punctuation() {
+        let w = words("我来到北京清华大学。");
+        assert!(w.contains(&"清华大学".to_owned()), "{w:?}");
+        assert!(w.contains(&"清华".to_owned()), "{w:?}");
+        assert!(!w.iter().any(|t| t == "。"));
+        // Traditional input gives Simplified words.
+        assert!(words("從來沒有").iter().any(|t| t.contains('从')));
+    }
+
+    #[test]
+    fn offsets_point_into_the_original_text() {
+        let text = "ＡＢ中文";
+        let mut t = BigramTokenizer;
+        let mut s = t.token_stream(text);
+        let mut seen = Vec::new();
+        while s.advance() {
+            let tok = s.token();
+            seen.push((tok.text.clone(), &text[tok.offset_from..tok.offset_to]));
+        }
+        assert_eq!(
+            seen,
+            [
+                ("ab".to_owned(), "ＡＢ"),
+                ("b中".to_owned(), "Ｂ中"),
+                ("中文".to_owned(), "中文")
+            ]
+        );
+    }
+}

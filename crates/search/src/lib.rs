@@ -1,0 +1,516 @@
+//! Hao's full-text search over published articles: a tantivy index that a node
+//! keeps beside its database and rebuilds from it when missing or damaged.
+//!
+//! Chinese needs two views of the same text. A word index (jieba) ranks well
+//! but misses a remembered fragment whose words were cut differently; a
+//! character-pair index finds any fragment but ranks loosely. Every text field
+//! is indexed both ways, and a query asks both: an exact fragment (a phrase of
+//! character pairs) weighs most, then pair and word relevance (BM25).
+//!
+//! Architecture Invariant: this crate does not depend on `store`; it is fed
+//! [`SearchDoc`]s and answers ids.
+
+mod analysis;
+
+use std::path::Path;
+use std::sync::Mutex;
+
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{
+    BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, Occur, PhraseQuery, Query,
+    TermQuery,
+};
+use tantivy::schema::{
+    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
+    TextOptions, Value,
+};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::{Index, IndexReader, IndexWriter, Order, ReloadPolicy, TantivyDocument, Term};
+
+pub use analysis::{bigrams, is_cjk, normalize, units, words};
+
+/// Longest query accepted, in characters.
+pub const MAX_QUERY_CHARS: usize = 100;
+/// Scores added by an exact match of the whole query (see `build_query`).
+const EXACT_IN_TITLE: f32 = 20_000.0;
+const EXACT_IN_BODY: f32 = 10_000.0;
+/// Bumped when the schema or analysis changes: an index of another version is rebuilt.
+const SCHEMA_VERSION: &str = "2";
+
+/// An article as the index sees it.
+#[derive(Debug, Clone)]
+pub struct SearchDoc {
+    pub id: i64,
+    pub external_id: String,
+    pub title: String,
+    /// Plain text of the body (no markup).
+    pub body: String,
+    pub author: String,
+    pub tags: Vec<String>,
+    /// Channel slug.
+    pub channel: String,
+    pub published_at: i64,
+}
+
+/// How hits are ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sort {
+    #[default]
+    Relevance,
+    Newest,
+}
+
+/// Which ranking to use. `Hao` is the product; the others are the baselines
+/// it is measured against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Mode {
+    #[default]
+    Hao,
+    /// Plain BM25 over character pairs of title and body.
+    BigramBaseline,
+    /// Plain BM25 over jieba words of title and body.
+    WordBaseline,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct SearchQuery<'a> {
+    pub text: &'a str,
+    pub channel: Option<&'a str>,
+    pub sort: Sort,
+    pub limit: usize,
+    pub offset: usize,
+    pub mode: Mode,
+    /// Compute highlighted snippets (HTML with `<b>` around matches).
+    pub snippets: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hit {
+    pub id: i64,
+    pub external_id: String,
+    pub title: String,
+    /// HTML: the matching passage of the body, matches in `<b>`, the rest escaped.
+    pub snippet: String,
+    /// The title with matches in `<b>`, escaped.
+    pub title_html: String,
+    pub channel: String,
+    pub published_at: i64,
+    pub score: f32,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchResults {
+    pub total: usize,
+    pub hits: Vec<Hit>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    /// The reader's mistake: shown to them as it is.
+    #[error("请输入要搜索的内容")]
+    EmptyQuery,
+    #[error("搜索内容过长：最多 {MAX_QUERY_CHARS} 个字，实际 {0} 个字")]
+    QueryTooLong(usize),
+    #[error("search index error: {0}")]
+    Index(#[from] tantivy::TantivyError),
+    #[error("search index I/O error: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+pub type Result<T, E = SearchError> = std::result::Result<T, E>;
+
+#[derive(Clone, Copy)]
+struct Fields {
+    id: Field,
+    external_id: Field,
+    title_w: Field,
+    title_bi: Field,
+    title_uni: Field,
+    body_w: Field,
+    body_bi: Field,
+    body_uni: Field,
+    author: Field,
+    tags: Field,
+    channel: Field,
+    published_at: Field,
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let text = |tokenizer: &str, positions: bool| {
+        TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(tokenizer)
+                .set_index_option(if positions {
+                    IndexRecordOption::WithFreqsAndPositions
+                } else {
+                    IndexRecordOption::WithFreqs
+                }),
+        )
+    };
+    let fields = Fields {
+        id: b.add_i64_field("id", INDEXED | STORED | FAST),
+        external_id: b.add_text_field("external_id", STRING | STORED),
+        title_w: b.add_text_field("title_w", text("hao_word", false)),
+        title_bi: b.add_text_field("title_bi", text("hao_bi", true) | STORED),
+        title_uni: b.add_text_field("title_uni", text("hao_uni", false)),
+        body_w: b.add_text_field("body_w", text("hao_word", false)),
+        body_bi: b.add_text_field("body_bi", text("hao_bi", true) | STORED),
+        body_uni: b.add_text_field("body_uni", text("hao_uni", false)),
+        author: b.add_text_field("author", text("hao_word", false) | STORED),
+        tags: b.add_text_field("tags", text("hao_word", false)),
+        channel: b.add_text_field("channel", STRING | STORED),
+        published_at: b.add_i64_field("published_at", INDEXED | STORED | FAST),
+    };
+    (b.build(), fields)
+}
+
+fn register_tokenizers(index: &Index) {
+    let t = index.tokenizers();
+    t.register("hao_word", analysis::WordTokenizer);
+    t.register("hao_bi", analysis::BigramTokenizer);
+    t.register("hao_uni", analysis::UnigramTokenizer);
+}
+
+/// One node's search index.
+pub struct SearchIndex {
+    reader: IndexReader,
+    writer: Mutex<IndexWriter>,
+    fields: Fields,
+}
+
+impl SearchIndex {
+    /// Opens the index in `dir`, creating it when missing. An index that
+    /// cannot be opened, or was built by another schema version, is moved
+    /// aside and replaced by an empty one: `Opened::Rebuilt` tells the caller
+    /// to fill it again. Never a crash.
+    pub fn open(dir: &Path) -> Result<(SearchIndex, Opened)> {
+        let version_file = dir.join("hao-schema-version");
+        let current = std::fs::read_to_string(&version_file).ok();
+        if current.as_deref() == Some(SCHEMA_VERSION) {
+            match Self::open_existing(dir) {
+                Ok(index) => return Ok((index, Opened::Existing)),
+                Err(e) => eprintln!(
+                    "search index in {} is damaged ({e}); rebuilding",
+                    dir.display()
+                ),
+            }
+        }
+        let existed = dir.exists();
+        if existed {
+            std::fs::remove_dir_all(dir)?;
+        }
+        std::fs::create_dir_all(dir)?;
+        let (schema, _) = schema();
+        let index = Index::create_in_dir(dir, schema)?;
+        std::fs::write(&version_file, SCHEMA_VERSION)?;
+        let opened = if existed {
+            Opened::Rebuilt
+        } else {
+            Opened::Created
+        };
+        Ok((Self::wrap(index, 64 << 20)?, opened))
+    }
+
+    fn open_existing(dir: &Path) -> Result<SearchIndex> {
+        let index = Index::open_in_dir(dir)?;
+        let s = Self::wrap(index, 64 << 20)?;
+        // Touch every segment once: a damaged one fails here, not on a query.
+        let _ = s.doc_count();
+        s.reader
+            .searcher()
+            .segment_readers()
+            .iter()
+            .try_for_each(|r| r.inverted_index(s.fields.body_bi).map(|_| ()))?;
+        Ok(s)
+    }
+
+    /// An index in memory (evaluations, tests).
+    pub fn in_memory() -> Result<SearchIndex> {
+        let (schema, _) = schema();
+        Self::wrap(Index::create_in_ram(schema), 256 << 20)
+    }
+
+    fn wrap(index: Index, writer_bytes: usize) -> Result<SearchIndex> {
+        register_tokenizers(&index);
+        let (_, fields) = schema();
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        let writer = index.writer(writer_bytes)?;
+        Ok(SearchIndex {
+            reader,
+            writer: Mutex::new(writer),
+            fields,
+        })
+    }
+
+    /// Number of searchable documents.
+    pub fn doc_count(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    /// Adds or replaces documents (by id) and removes `deleted` ids, then
+    /// commits and makes the change visible to searches.
+    pub fn update(&self, docs: &[SearchDoc], deleted: &[i64]) -> Result<()> {
+        let f = self.fields;
+        let mut writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        for id in deleted {
+            writer.delete_term(Term::from_field_i64(f.id, *id));
+        }
+        for d in docs {
+            writer.delete_term(Term::from_field_i64(f.id, d.id));
+            let mut doc = TantivyDocument::default();
+            doc.add_i64(f.id, d.id);
+            doc.add_text(f.external_id, &d.external_id);
+            doc.add_text(f.title_w, &d.title);
+            doc.add_text(f.title_bi, &d.title);
+            doc.add_text(f.title_uni, &d.title);
+            doc.add_text(f.body_w, &d.body);
+            doc.add_text(f.body_bi, &d.body);
+            doc.add_text(f.body_uni, &d.body);
+            doc.add_text(f.author, &d.author);
+            for t in &d.tags {
+                doc.add_text(f.tags, t);
+            }
+            doc.add_text(f.channel, &d.channel);
+            doc.add_i64(f.published_at, d.published_at);
+            writer.add_document(doc)?;
+        }
+        writer.commit()?;
+        drop(writer);
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    /// Removes every document (before a full rebuild).
+    pub fn clear(&self) -> Result<()> {
+        let mut writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        writer.delete_all_documents()?;
+        writer.commit()?;
+        drop(writer);
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    /// Runs a query.
+    pub fn search(&self, q: &SearchQuery<'_>) -> Result<SearchResults> {
+        let chars = q.text.chars().count();
+        if chars > MAX_QUERY_CHARS {
+            return Err(SearchError::QueryTooLong(chars));
+        }
+        let units = analysis::units(q.text);
+        if units.is_empty() {
+            return Err(SearchError::EmptyQuery);
+        }
+        let mut query = self.build_query(q.text, &units, q.mode);
+        if let Some(channel) = q.channel {
+            query = Box::new(BooleanQuery::new(vec![
+                (Occur::Must, query),
+                (
+                    Occur::Must,
+                    Box::new(TermQuery::new(
+                        Term::from_field_text(self.fields.channel, channel),
+                        IndexRecordOption::Basic,
+                    )),
+                ),
+            ]));
+        }
+        let searcher = self.reader.searcher();
+        let limit = q.limit.max(1);
+        let addresses: Vec<(f32, tantivy::DocAddress)> = match q.sort {
+            Sort::Relevance => searcher.search(
+                &query,
+                &TopDocs::with_limit(limit)
+                    .and_offset(q.offset)
+                    .order_by_score(),
+            )?,
+            Sort::Newest => searcher
+                .search(
+                    &query,
+                    &TopDocs::with_limit(limit)
+                        .and_offset(q.offset)
+                        .order_by_fast_field::<i64>("published_at", Order::Desc),
+                )?
+                .into_iter()
+                .map(|(_, a)| (0.0, a))
+                .collect(),
+        };
+        let total = searcher.search(&query, &Count)?;
+        let generators = if q.snippets {
+            let mut body = SnippetGenerator::create(&searcher, &*query, self.fields.body_bi)?;
+            body.set_max_num_chars(120);
+            let mut title = SnippetGenerator::create(&searcher, &*query, self.fields.title_bi)?;
+            title.set_max_num_chars(200);
+            Some((body, title))
+        } else {
+            None
+        };
+        let mut hits = Vec::with_capacity(addresses.len());
+        for (score, address) in addresses {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            let text = |field: Field| {
+                doc.get_first(field)
+                    .and_then(|v| v.as_str())
+                    .unwrap_or("")
+                    .to_owned()
+            };
+            let title = text(self.fields.title_bi);
+            let (snippet, title_html) = match &generators {
+                Some((body_gen, title_gen)) => {
+                    let s = body_gen.snippet_from_doc(&doc);
+                    let snippet = if s.fragment().is_empty() {
+                        escape(
+                            &text(self.fields.body_bi)
+                                .chars()
+                                .take(120)
+                                .collect::<String>(),
+                        )
+                    } else {
+                        s.to_html()
+                    };
+                    let t = title_gen.snippet_from_doc(&doc);
+                    let title_html = if t.fragment().is_empty() {
+                        escape(&title)
+                    } else {
+                        t.to_html()
+                    };
+                    (snippet, title_html)
+                }
+                None => (String::new(), String::new()),
+            };
+            hits.push(Hit {
+                id: doc
+                    .get_first(self.fields.id)
+                    .and_then(|v| v.as_i64())
+                    .unwrap_or(0),
+                external_id: text(self.fields.external_id),
+                title,
+                snippet,
+                title_html,
+                channel: text(self.fields.channel),
+                published_at: doc
+                    .get_first(self.fields.published_at)
+                    .and_then(|v| v.as_i64())
+                    .unwrap_or(0),
+                score,
+            });
+        }
+        Ok(SearchResults { total, hits })
+    }
+
+    fn build_query(&self, text: &str, units: &[analysis::Unit], mode: Mode) -> Box<dyn Query> {
+        let f = self.fields;
+        let term = |field: Field, t: &str| Term::from_field_text(field, t);
+        let terms = |field: Field, toks: &[String], boost: f32| -> Vec<(Occur, Box<dyn Query>)> {
+            toks.iter()
+                .map(|t| {
+                    let q: Box<dyn Query> =
+                        Box::new(TermQuery::new(term(field, t), IndexRecordOption::WithFreqs));
+                    (Occur::Should, boosted(q, boost))
+                })
+                .collect()
+        };
+        let bigrams = analysis::bigrams(units);
+        let unigrams: Vec<String> = units.iter().map(|u| u.text.clone()).collect();
+        let words = dedup(analysis::words(text));
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        match mode {
+            Mode::BigramBaseline => {
+                let toks = if bigrams.is_empty() {
+                    &unigrams
+                } else {
+                    &bigrams
+                };
+                let (t, b) = if bigrams.is_empty() {
+                    (f.title_uni, f.body_uni)
+                } else {
+                    (f.title_bi, f.body_bi)
+                };
+                clauses.extend(terms(t, toks, 1.0));
+                clauses.extend(terms(b, toks, 1.0));
+            }
+            Mode::WordBaseline => {
+                clauses.extend(terms(f.title_w, &words, 1.0));
+                clauses.extend(terms(f.body_w, &words, 1.0));
+            }
+            Mode::Hao => {
+                if bigrams.is_empty() {
+                    // One unit (a character or a word of letters): unigram fields.
+                    clauses.extend(terms(f.title_uni, &unigrams, 3.0));
+                    clauses.extend(terms(f.body_uni, &unigrams, 1.0));
+                } else {
+                    // The exact fragment, anywhere in the title or the body: a
+                    // constant far above any relevance score, so that an article
+                    // holding what the reader typed always ranks above one that
+                    // merely shares many of its words; relevance orders within.
+                    // Title or body, not both: holding the fragment twice is no
+                    // more evidence of being the article the reader means.
+                    let mut exact: Vec<Box<dyn Query>> = Vec::new();
+                    for (field, score) in [(f.title_bi, EXACT_IN_TITLE), (f.body_bi, EXACT_IN_BODY)]
+                    {
+                        let q: Box<dyn Query> = if bigrams.len() == 1 {
+                            Box::new(TermQuery::new(
+                                term(field, &bigrams[0]),
+                                IndexRecordOption::Basic,
+                            ))
+                        } else {
+                            Box::new(PhraseQuery::new(
+                                bigrams.iter().map(|b| term(field, b)).collect(),
+                            ))
+                        };
+                        exact.push(Box::new(ConstScoreQuery::new(q, score)));
+                    }
+                    clauses.push((Occur::Should, Box::new(DisjunctionMaxQuery::new(exact))));
+                    // Partial matches: pairs, then words.
+                    let unique = dedup(bigrams.clone());
+                    // Title relevance outweighs body relevance: a body repeating
+                    // common pairs says less than a short title holding them.
+                    clauses.extend(terms(f.title_bi, &unique, 3.0));
+                    clauses.extend(terms(f.body_bi, &unique, 0.5));
+                }
+                clauses.extend(terms(f.title_w, &words, 1.5));
+                clauses.extend(terms(f.body_w, &words, 0.3));
+                clauses.extend(terms(f.author, &words, 2.0));
+                clauses.extend(terms(f.tags, &words, 2.0));
+            }
+        }
+        Box::new(BooleanQuery::new(clauses))
+    }
+}
+
+/// How [`SearchIndex::open`] found the index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Opened {
+    /// A usable index was there.
+    Existing,
+    /// There was none: fill it.
+    Created,
+    /// It was damaged or of another version and was replaced: fill it.
+    Rebuilt,
+}
+
+fn boosted(q: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
+    if (boost - 1.0).abs() < f32::EPSILON {
+        q
+    } else {
+        Box::new(BoostQuery::new(q, boost))
+    }
+}
+
+fn dedup(mut v: Vec<String>) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
+    v.retain(|t| seen.insert(t.clone()));
+    v
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,170 @@
+use super::*;
+
+fn doc(id: i64, title: &str, body: &str, channel: &str, at: i64) -> SearchDoc {
+    SearchDoc {
+        id,
+        external_id: format!("x{id}"),
+        title: title.to_owned(),
+        body: body.to_owned(),
+        author: "江畔球评".to_owned(),
+        tags: vec![],
+        channel: channel.to_owned(),
+        published_at: at,
+    }
+}
+
+fn index() -> SearchIndex {
+    let i = SearchIndex::in_memory().unwrap();
+    i.update(
+        &[
+            doc(
+                1,
+                "申花主场2比1逆转海港",
+                "昨晚的上海德比吸引了超过五万名球迷到场观战。",
+                "sports",
+                10,
+            ),
+            doc(
+                2,
+                "央行宣布下调存款准备金率",
+                "中国人民银行今天宣布，下调金融机构存款准备金率0.5个百分点。",
+                "finance",
+                20,
+            ),
+            doc(
+                3,
+                "新款纯电SUV上市",
+                "新车采用全新电池技术，综合工况续航里程突破700公里。",
+                "auto",
+                30,
+            ),
+            doc(
+                4,
+                "孩子写作业拖拉怎么办",
+                "很多家长都有这样的烦恼：孩子放学回家，一写作业就拖拖拉拉。",
+                "parenting",
+                40,
+            ),
+        ],
+        &[],
+    )
+    .unwrap();
+    i
+}
+
+fn ids(i: &SearchIndex, text: &str) -> Vec<i64> {
+    let q = SearchQuery {
+        text,
+        limit: 10,
+        ..Default::default()
+    };
+    i.search(&q).unwrap().hits.iter().map(|h| h.id).collect()
+}
+
+fn check(text: &str, first: i64) {
+    let got = ids(&index(), text);
+    assert_eq!(got.first(), Some(&first), "{text}: {got:?}");
+}
+
+#[test]
+fn known_item_fragments() {
+    check("逆转海港", 1);
+    check("下调金融机构存款", 2); // crosses jieba word boundaries
+    check("续航里程突破700", 3);
+    check("孩子放学回家一写作业", 4); // punctuation removed from the fragment
+}
+
+#[test]
+fn short_queries() {
+    check("港", 1); // one character
+    check("央行", 2); // two characters
+    check("suv", 3); // case
+}
+
+#[test]
+fn width_and_script_variants_find_the_same_article() {
+    check("ＳＵＶ", 3);
+    check("銀行", 2);
+    check("寫作業", 4);
+}
+
+#[test]
+fn filters_sorting_and_snippets() {
+    let i = index();
+    let q = SearchQuery {
+        text: "孩子",
+        channel: Some("sports"),
+        limit: 10,
+        ..Default::default()
+    };
+    assert_eq!(i.search(&q).unwrap().total, 0);
+    let q = SearchQuery {
+        text: "宣布",
+        sort: Sort::Newest,
+        limit: 10,
+        snippets: true,
+        ..Default::default()
+    };
+    let r = i.search(&q).unwrap();
+    assert_eq!(r.hits[0].id, 2);
+    assert!(r.hits[0].snippet.contains("<b>"), "{}", r.hits[0].snippet);
+    let q = SearchQuery {
+        text: "的",
+        limit: 1,
+        offset: 1,
+        ..Default::default()
+    };
+    assert_eq!(i.search(&q).unwrap().hits.len(), 1);
+}
+
+#[test]
+fn bad_queries_say_why() {
+    let i = index();
+    let q = SearchQuery {
+        text: " ，。",
+        limit: 10,
+        ..Default::default()
+    };
+    assert!(matches!(i.search(&q), Err(SearchError::EmptyQuery)));
+    let long = "字".repeat(MAX_QUERY_CHARS + 1);
+    let q = SearchQuery {
+        text: &long,
+        limit: 10,
+        ..Default::default()
+    };
+    assert!(matches!(i.search(&q), Err(SearchError::QueryTooLong(101))));
+}
+
+#[test]
+fn updates_and_deletes() {
+    let i = index();
+    i.update(&[doc(1, "申花夺冠", "新的正文", "sports", 50)], &[2])
+        .unwrap();
+    assert_eq!(i.doc_count(), 3);
+    assert!(ids(&i, "逆转海港").is_empty());
+    assert_eq!(ids(&i, "申花夺冠"), [1]);
+    assert!(ids(&i, "存款准备金").is_empty());
+}
+
+#[test]
+fn a_damaged_index_is_rebuilt_not_fatal() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("search");
+    let (i, opened) = SearchIndex::open(&path).unwrap();
+    assert_eq!(opened, Opened::Created);
+    i.update(&[doc(1, "标题", "正文", "local", 1)], &[])
+        .unwrap();
+    drop(i);
+    let (i, opened) = SearchIndex::open(&path).unwrap();
+    assert_eq!((opened, i.doc_count()), (Opened::Existing, 1));
+    drop(i);
+    // Scribble over every file of the index.
+    for e in std::fs::read_dir(&path).unwrap() {
+        let p = e.unwrap().path();
+        if p.file_name().unwrap() != "hao-schema-version" {
+            std::fs::write(&p, b"garbage").unwrap();
+        }
+    }
+    let (i, opened) = SearchIndex::open(&path).unwrap();
+    assert_eq!((opened, i.doc_count()), (Opened::Rebuilt, 0));
+}
