@@ -5,6 +5,7 @@
 
 pub mod eval;
 pub mod import;
+pub mod reindex;
 pub mod seed;
 pub mod serve;
 
@@ -29,6 +30,8 @@ pub enum Command {
     Serve(serve::ServeArgs),
     /// Import articles from a JSON Lines file (one article per line).
     Import(import::ImportArgs),
+    /// Rebuild this node's search index from the database.
+    Reindex(reindex::ReindexArgs),
     /// Segment stdin into words: each line's words separated by two spaces.
     Segment,
     /// Evaluations (segmentation, …) with figures and optional bars.
@@ -90,6 +93,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Command::Eval(e) => eval::run(e),
         Command::Serve(a) => block_on(serve::run(a)),
         Command::Import(a) => block_on(import::run(a)),
+        Command::Reindex(a) => block_on(reindex::run(a)),
     }
 }
 

@@ -31,6 +31,8 @@ pub use analysis::{bigrams, is_cjk, normalize, units, words};
 
 /// Longest query accepted, in characters.
 pub const MAX_QUERY_CHARS: usize = 100;
+/// The file holding the applied change-log position.
+const APPLIED_FILE: &str = "hao-applied-seq";
 /// Scores added by an exact match of the whole query (see `build_query`).
 const EXACT_IN_TITLE: f32 = 20_000.0;
 const EXACT_IN_BODY: f32 = 10_000.0;
@@ -113,6 +115,8 @@ pub enum SearchError {
     QueryTooLong(usize),
     #[error("search index error: {0}")]
     Index(#[from] tantivy::TantivyError),
+    #[error("the search index files are damaged")]
+    Damaged,
     #[error("search index I/O error: {0}")]
     Io(#[from] std::io::Error),
 }
@@ -174,6 +178,10 @@ fn register_tokenizers(index: &Index) {
 
 /// One node's search index.
 pub struct SearchIndex {
+    /// Where the index lives; `None` in memory.
+    dir: Option<std::path::PathBuf>,
+    /// The change-log position the index reflects (also kept in `dir`).
+    applied: std::sync::atomic::AtomicI64,
     reader: IndexReader,
     writer: Mutex<IndexWriter>,
     fields: Fields,
@@ -188,7 +196,12 @@ impl SearchIndex {
         let version_file = dir.join("hao-schema-version");
         let current = std::fs::read_to_string(&version_file).ok();
         if current.as_deref() == Some(SCHEMA_VERSION) {
-            match Self::open_existing(dir) {
+            // tantivy may panic rather than fail on some damaged files: a
+            // panic while opening counts as damage too.
+            let attempt =
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| Self::open_existing(dir)))
+                    .unwrap_or_else(|_| Err(SearchError::Damaged));
+            match attempt {
                 Ok(index) => return Ok((index, Opened::Existing)),
                 Err(e) => eprintln!(
                     "search index in {} is damaged ({e}); rebuilding",
@@ -209,12 +222,21 @@ impl SearchIndex {
         } else {
             Opened::Created
         };
-        Ok((Self::wrap(index, 64 << 20)?, opened))
+        let mut s = Self::wrap(index, 64 << 20)?;
+        s.dir = Some(dir.to_owned());
+        Ok((s, opened))
     }
 
     fn open_existing(dir: &Path) -> Result<SearchIndex> {
         let index = Index::open_in_dir(dir)?;
-        let s = Self::wrap(index, 64 << 20)?;
+        let mut s = Self::wrap(index, 64 << 20)?;
+        s.dir = Some(dir.to_owned());
+        let applied = std::fs::read_to_string(dir.join(APPLIED_FILE))
+            .ok()
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or(-1);
+        s.applied
+            .store(applied, std::sync::atomic::Ordering::SeqCst);
         // Touch every segment once: a damaged one fails here, not on a query.
         let _ = s.doc_count();
         s.reader
@@ -240,10 +262,31 @@ impl SearchIndex {
             .try_into()?;
         let writer = index.writer(writer_bytes)?;
         Ok(SearchIndex {
+            dir: None,
+            applied: std::sync::atomic::AtomicI64::new(-1),
             reader,
             writer: Mutex::new(writer),
             fields,
         })
+    }
+
+    /// The change-log sequence number this index is known to reflect, or
+    /// `None` when unknown (a new index, or one never told): fill it anew.
+    pub fn applied_seq(&self) -> Option<i64> {
+        let v = self.applied.load(std::sync::atomic::Ordering::SeqCst);
+        (v >= 0).then_some(v)
+    }
+
+    /// Records that the index reflects the change log up to `seq` (kept on
+    /// disk for the next start).
+    pub fn set_applied_seq(&self, seq: i64) -> Result<()> {
+        self.applied.store(seq, std::sync::atomic::Ordering::SeqCst);
+        if let Some(dir) = &self.dir {
+            let tmp = dir.join(format!("{APPLIED_FILE}.tmp"));
+            std::fs::write(&tmp, seq.to_string())?;
+            std::fs::rename(tmp, dir.join(APPLIED_FILE))?;
+        }
+        Ok(())
     }
 
     /// Number of searchable documents.

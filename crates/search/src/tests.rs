@@ -154,9 +154,16 @@ fn a_damaged_index_is_rebuilt_not_fatal() {
     assert_eq!(opened, Opened::Created);
     i.update(&[doc(1, "标题", "正文", "local", 1)], &[])
         .unwrap();
+    assert_eq!(i.applied_seq(), None);
+    i.set_applied_seq(7).unwrap();
     drop(i);
     let (i, opened) = SearchIndex::open(&path).unwrap();
     assert_eq!((opened, i.doc_count()), (Opened::Existing, 1));
+    assert_eq!(
+        i.applied_seq(),
+        Some(7),
+        "the applied position survives a restart"
+    );
     drop(i);
     // Scribble over every file of the index.
     for e in std::fs::read_dir(&path).unwrap() {
@@ -167,4 +174,9 @@ fn a_damaged_index_is_rebuilt_not_fatal() {
     }
     let (i, opened) = SearchIndex::open(&path).unwrap();
     assert_eq!((opened, i.doc_count()), (Opened::Rebuilt, 0));
+    assert_eq!(
+        i.applied_seq(),
+        None,
+        "a rebuilt index must be filled again"
+    );
 }

@@ -323,3 +323,99 @@ impl Store {
         Ok(n)
     }
 }
+
+/// What the search index needs of an article.
+#[derive(Debug, Clone)]
+pub struct IndexRow {
+    pub id: i64,
+    pub external_id: String,
+    pub title: String,
+    pub body_markdown: String,
+    pub author: String,
+    pub tags: Vec<String>,
+    pub channel: Channel,
+    pub published_at: i64,
+    /// Only published articles are searchable; others are removed from the index.
+    pub published: bool,
+}
+
+const INDEX_COLUMNS: &str = "a.id, a.external_id, a.title, a.body_markdown, c.display_name, \
+     a.tags, a.channel, a.published_at, a.status";
+
+fn index_row(row: &sqlx::any::AnyRow) -> Result<IndexRow> {
+    use sqlx::Row;
+    let tags: String = row.try_get(5)?;
+    let channel: String = row.try_get(6)?;
+    let status: String = row.try_get(8)?;
+    Ok(IndexRow {
+        id: row.try_get(0)?,
+        external_id: row.try_get(1)?,
+        title: row.try_get(2)?,
+        body_markdown: row.try_get(3)?,
+        author: row.try_get(4)?,
+        tags: tags
+            .lines()
+            .filter(|t| !t.is_empty())
+            .map(str::to_owned)
+            .collect(),
+        channel: Channel::parse(&channel).map_err(|_| crate::StoreError::Corrupt {
+            table: "articles",
+            reason: format!("unknown channel '{channel}'"),
+        })?,
+        published_at: row.try_get(7)?,
+        published: status == ArticleStatus::Published.code(),
+    })
+}
+
+impl Store {
+    /// Published articles with ids above `after`, in id order: a full
+    /// reindex pages through them.
+    pub async fn index_rows_after(&self, after: i64, limit: i64) -> Result<Vec<IndexRow>> {
+        let sql = format!(
+            "SELECT {INDEX_COLUMNS} FROM articles a JOIN creators c ON c.id = a.creator_id \
+             WHERE a.id > $1 AND a.status = 'published' ORDER BY a.id LIMIT $2"
+        );
+        sqlx::query(&sql)
+            .bind(after)
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(index_row)
+            .collect()
+    }
+
+    /// The index rows of some articles, whatever their status.
+    pub async fn index_row(&self, id: i64) -> Result<Option<IndexRow>> {
+        let sql = format!(
+            "SELECT {INDEX_COLUMNS} FROM articles a JOIN creators c ON c.id = a.creator_id WHERE a.id = $1"
+        );
+        let row = sqlx::query(&sql)
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(index_row).transpose()
+    }
+
+    /// Change-log entries after `seq`, oldest first: (seq, article id).
+    pub async fn changes_since(&self, seq: i64, limit: i64) -> Result<Vec<(i64, Option<i64>)>> {
+        let rows: Vec<(i64, Option<i64>)> = sqlx::query_as(
+            "SELECT seq, article_id FROM changes WHERE seq > $1 ORDER BY seq LIMIT $2",
+        )
+        .bind(seq)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows)
+    }
+}
+
+impl Store {
+    /// Number of published articles, listed or not (what search holds).
+    pub async fn count_published(&self) -> Result<i64> {
+        let n = sqlx::query_scalar("SELECT COUNT(*) FROM articles WHERE status = 'published'")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(n)
+    }
+}

@@ -18,7 +18,7 @@ use std::time::Duration;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 
-pub use articles::{ListPage, Upserted};
+pub use articles::{IndexRow, ListPage, Upserted};
 pub use creators::NewCreator;
 
 /// A storage failure. `NotFound`-style outcomes are `Option`s, not errors.

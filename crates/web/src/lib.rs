@@ -11,6 +11,8 @@ mod cache;
 mod error;
 mod lists;
 mod pages;
+mod search;
+pub mod search_sync;
 mod templates;
 mod views;
 
@@ -47,6 +49,8 @@ struct Inner {
     cache: cache::PageCache,
     lists: lists::SharedLists,
     views: ViewCounter,
+    /// This node's search index; `None` serves the site without search.
+    search: Option<Arc<hao_search::SearchIndex>>,
     /// Bumped whenever anything a page shows may have changed (a local write,
     /// or a new row in the database's change log). Cached pages rendered
     /// under an older generation are rendered again.
@@ -55,6 +59,15 @@ struct Inner {
 
 impl AppState {
     pub fn new(store: Store, options: SiteOptions) -> AppState {
+        AppState::with_search(store, options, None)
+    }
+
+    /// A state whose node keeps `search` in step with the change log.
+    pub fn with_search(
+        store: Store,
+        options: SiteOptions,
+        search: Option<Arc<hao_search::SearchIndex>>,
+    ) -> AppState {
         AppState {
             inner: Arc::new(Inner {
                 store,
@@ -62,6 +75,7 @@ impl AppState {
                 cache: cache::PageCache::new(64 << 20),
                 lists: lists::SharedLists::default(),
                 views: ViewCounter::default(),
+                search,
                 generation: AtomicU64::new(1),
             }),
         }
@@ -73,6 +87,10 @@ impl AppState {
 
     pub fn views(&self) -> &ViewCounter {
         &self.inner.views
+    }
+
+    pub fn search(&self) -> Option<&Arc<hao_search::SearchIndex>> {
+        self.inner.search.as_ref()
     }
 
     fn options(&self) -> &SiteOptions {
@@ -100,32 +118,43 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(pages::router())
         .merge(api::router())
+        .merge(search::router())
         .merge(assets::router())
         .fallback(pages::not_found)
         .with_state(state)
 }
 
 /// Background work of a serving node: flushing views and following the
-/// database's change log. Runs until the returned handle is aborted.
-pub fn spawn_background(state: AppState) -> tokio::task::JoinHandle<()> {
+/// database's change log (caches, search index). `from_seq` is the change-log
+/// position the search index is known to reflect. Runs until aborted.
+pub fn spawn_background(state: AppState, from_seq: i64) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
-        let mut tick = tokio::time::interval(Duration::from_millis(500));
+        let mut tick = tokio::time::interval(Duration::from_millis(250));
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        let mut last_seen = state.store().last_change().await.unwrap_or(0);
+        let mut last_seen = from_seq;
         let mut ticks: u64 = 0;
         loop {
             tick.tick().await;
             ticks += 1;
             match state.store().last_change().await {
                 Ok(seq) if seq != last_seen => {
-                    last_seen = seq;
+                    if let Some(index) = state.search() {
+                        match search_sync::apply_changes(state.store(), index, last_seen).await {
+                            Ok(applied) => last_seen = applied,
+                            Err(e) => {
+                                tracing::warn!(error = %e, "updating the search index failed; will retry")
+                            }
+                        }
+                    } else {
+                        last_seen = seq;
+                    }
                     state.invalidate();
                 }
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "reading the change log failed"),
             }
             // Views every 2 s: one transaction for all articles viewed since.
-            if ticks.is_multiple_of(4)
+            if ticks.is_multiple_of(8)
                 && let Err(e) = state.flush_views().await
             {
                 tracing::warn!(error = %e, "flushing views failed; kept for the next flush");
@@ -136,8 +165,12 @@ pub fn spawn_background(state: AppState) -> tokio::task::JoinHandle<()> {
 
 /// Serves until SIGINT or SIGTERM, then stops accepting, finishes the requests
 /// in flight and flushes the counted views.
-pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> std::io::Result<()> {
-    let background = spawn_background(state.clone());
+pub async fn serve(
+    state: AppState,
+    listener: tokio::net::TcpListener,
+    from_seq: i64,
+) -> std::io::Result<()> {
+    let background = spawn_background(state.clone(), from_seq);
     let app = router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
     let result = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())

@@ -9,4 +9,5 @@ mod article_page;
 mod import;
 mod lists;
 mod process;
+mod search;
 mod serving;

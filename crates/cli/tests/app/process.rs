@@ -91,6 +91,7 @@ async fn import_serve_and_stop_gracefully() {
         .unwrap_or_else(|| panic!("no address in {first:?}"))
         .to_owned();
     assert!(first.contains("serving 15 articles"), "{first}");
+    let mut child = child;
 
     let store = Store::connect(&Store::sqlite_url(&data)).await.unwrap();
     let id = store
@@ -105,6 +106,41 @@ async fn import_serve_and_stop_gracefully() {
         assert!(body.contains("新型无人机亮相航展"));
     }
     assert_eq!(http_get(&addr, "/healthz").0, 200);
+
+    // Search: the index is built in the background at the first start …
+    let search = |q: &str| http_get(&addr, &format!("/api/v1/search?q={q}&limit=3")).1;
+    let ready = Instant::now();
+    while !search("%E8%88%AA%E5%B1%95").contains("fx-010") {
+        // 航展
+        assert!(
+            ready.elapsed() < Duration::from_secs(10),
+            "search index not built"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    // … and follows an import made by another process within a second or so.
+    let extra = dir.path().join("extra.jsonl");
+    std::fs::write(&extra, r#"{"external_id":"live-1","title":"冰雪大世界开园迎客","body":"哈尔滨冰雪大世界今日开园。","channel":"本地"}"#).unwrap();
+    let out = Command::new(HAO)
+        .args(["import", "--quiet", "--data-dir"])
+        .arg(&data)
+        .arg(&extra)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let published = Instant::now();
+    while !search("%E5%86%B0%E9%9B%AA%E5%A4%A7%E4%B8%96%E7%95%8C").contains("live-1") {
+        // 冰雪大世界
+        assert!(
+            published.elapsed() < Duration::from_secs(3),
+            "not searchable 3 s after the import"
+        );
+        std::thread::sleep(Duration::from_millis(25));
+    }
+    eprintln!(
+        "searchable {} ms after the import finished",
+        published.elapsed().as_millis()
+    );
     assert_eq!(http_get(&addr, "/article/nope").0, 400);
 
     // SIGTERM: the server stops accepting, finishes, flushes views, exits 0.
@@ -119,4 +155,42 @@ async fn import_serve_and_stop_gracefully() {
     assert!(started.elapsed() < Duration::from_secs(10));
     assert_eq!(store.article(id).await.unwrap().unwrap().views, 3);
     store.close().await;
+
+    // A damaged index is rebuilt at the next start, never a crash.
+    for e in std::fs::read_dir(data.join("search")).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "idx" || x == "term") {
+            std::fs::write(&p, b"garbage").unwrap();
+        }
+    }
+    let mut child = Command::new(HAO)
+        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
+        .arg(&data)
+        .env("HAO_LOG", "warn")
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    let addr = first
+        .split("http://")
+        .nth(1)
+        .and_then(|s| s.split('/').next())
+        .unwrap()
+        .to_owned();
+    let ready = Instant::now();
+    while !http_get(&addr, "/api/v1/search?q=%E8%88%AA%E5%B1%95")
+        .1
+        .contains("fx-010")
+    {
+        assert!(
+            ready.elapsed() < Duration::from_secs(10),
+            "damaged index not rebuilt"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
 }

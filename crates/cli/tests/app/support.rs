@@ -59,12 +59,14 @@ impl TestApp {
             .await
             .unwrap();
         hao::seed::ensure_help_pages(&store).await.unwrap();
-        let state = AppState::new(
+        let search = std::sync::Arc::new(hao_search::SearchIndex::in_memory().unwrap());
+        let state = AppState::with_search(
             store,
             SiteOptions {
                 base_url: BASE_URL.to_owned(),
                 page_ttl: Duration::from_secs(60),
             },
+            Some(search),
         );
         TestApp {
             router: hao_web::router(state.clone()),
@@ -99,8 +101,19 @@ impl TestApp {
         let summary = import_reader(self.store(), Cursor::new(data.to_vec()), &opts)
             .await
             .unwrap();
-        self.state.invalidate();
+        self.sync().await;
         summary
+    }
+
+    /// What the background follower of `hao serve` does after a write:
+    /// apply the change log to the search index and refresh the pages.
+    pub async fn sync(&self) {
+        let index = self.state.search().unwrap();
+        let from = index.applied_seq().unwrap_or(0);
+        hao_web::search_sync::apply_changes(self.store(), index, from)
+            .await
+            .unwrap();
+        self.state.invalidate();
     }
 
     pub async fn request(&self, req: Request<Body>) -> TestResponse {

@@ -1,0 +1,241 @@
+//! `/search` (the page) and `/api/v1/search` (JSON).
+
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use hao_domain::Channel;
+use hao_search::{SearchError, SearchQuery, Sort};
+use serde::{Deserialize, Serialize};
+
+use crate::AppState;
+use crate::error::{ApiError, PageError};
+use crate::pages::is_care;
+use crate::templates::{self, Frame};
+
+pub const PER_PAGE: usize = 10;
+const MAX_PAGE: usize = 100;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/search", get(page))
+        .route("/api/v1/search", get(api))
+}
+
+#[derive(Deserialize, Default)]
+pub struct PageParams {
+    q: Option<String>,
+    channel: Option<String>,
+    sort: Option<String>,
+    page: Option<String>,
+}
+
+/// A validated search form, also what the template shows back.
+pub struct Form {
+    pub q: String,
+    pub channel: Option<Channel>,
+    pub newest: bool,
+    pub page: usize,
+}
+
+fn unavailable() -> PageError {
+    PageError {
+        status: StatusCode::SERVICE_UNAVAILABLE,
+        message: "搜索暂不可用，请稍后再试。".into(),
+        care: false,
+    }
+}
+
+async fn page(
+    State(state): State<AppState>,
+    Query(p): Query<PageParams>,
+    headers: HeaderMap,
+) -> Result<Response, PageError> {
+    let care = is_care(&headers);
+    let form = Form {
+        q: p.q.unwrap_or_default().trim().to_owned(),
+        channel: match p.channel.as_deref().filter(|c| !c.is_empty()) {
+            None => None,
+            Some(c) => Some(Channel::parse(c).map_err(|_| {
+                PageError::bad_request(format!("没有名为“{c}”的频道。")).with_care(care)
+            })?),
+        },
+        newest: match p.sort.as_deref() {
+            None | Some("") | Some("relevance") => false,
+            Some("time") => true,
+            Some(other) => {
+                return Err(PageError::bad_request(format!(
+                    "排序方式“{other}”无效：应为 relevance 或 time。"
+                ))
+                .with_care(care));
+            }
+        },
+        page: match p.page.as_deref() {
+            None | Some("") => 1,
+            Some(raw) => raw
+                .parse::<usize>()
+                .ok()
+                .filter(|n| (1..=MAX_PAGE).contains(n))
+                .ok_or_else(|| {
+                    PageError::bad_request(format!(
+                        "页码“{raw}”无效：应为 1 到 {MAX_PAGE} 之间的整数。"
+                    ))
+                    .with_care(care)
+                })?,
+        },
+    };
+    let frame = Frame {
+        title: if form.q.is_empty() { "搜索" } else { &form.q },
+        description: "在号搜索文章",
+        path: "/search",
+        care,
+        active: None,
+    };
+    if form.q.is_empty() {
+        let html = templates::search_page(&frame, &form, None, Some("请输入要搜索的内容。"));
+        return Ok(Html(html.into_string()).into_response());
+    }
+    let index = state
+        .search()
+        .ok_or_else(|| unavailable().with_care(care))?
+        .clone();
+    let query_text = form.q.clone();
+    let channel = form.channel.map(|c| c.slug());
+    let sort = if form.newest {
+        Sort::Newest
+    } else {
+        Sort::Relevance
+    };
+    let offset = (form.page - 1) * PER_PAGE;
+    let result = tokio::task::spawn_blocking(move || {
+        index.search(&SearchQuery {
+            text: &query_text,
+            channel,
+            sort,
+            limit: PER_PAGE,
+            offset,
+            snippets: true,
+            ..Default::default()
+        })
+    })
+    .await
+    .map_err(|_| unavailable().with_care(care))?;
+    match result {
+        Ok(results) => Ok(Html(
+            templates::search_page(&frame, &form, Some(&results), None).into_string(),
+        )
+        .into_response()),
+        Err(e @ (SearchError::EmptyQuery | SearchError::QueryTooLong(_))) => {
+            let status = if matches!(e, SearchError::EmptyQuery) {
+                StatusCode::OK
+            } else {
+                StatusCode::BAD_REQUEST
+            };
+            let html = templates::search_page(&frame, &form, None, Some(&e.to_string()));
+            Ok((status, Html(html.into_string())).into_response())
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "search failed");
+            Err(unavailable().with_care(care))
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct ApiParams {
+    q: Option<String>,
+    limit: Option<String>,
+}
+
+#[derive(Serialize)]
+struct ApiHit {
+    id: i64,
+    external_id: String,
+    title: String,
+    /// HTML: matches in `<b>`, the rest escaped.
+    snippet: String,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct ApiResults {
+    total: usize,
+    hits: Vec<ApiHit>,
+}
+
+async fn api(
+    State(state): State<AppState>,
+    Query(p): Query<ApiParams>,
+) -> Result<Json<ApiResults>, ApiError> {
+    let q = p.q.unwrap_or_default();
+    let limit = match p.limit.as_deref() {
+        None => 10,
+        Some(raw) => raw
+            .parse::<usize>()
+            .ok()
+            .filter(|n| (1..=100).contains(n))
+            .ok_or_else(|| {
+                ApiError::bad_request(format!("limit '{raw}' must be an integer from 1 to 100"))
+            })?,
+    };
+    let index = state.search().cloned().ok_or_else(|| ApiError {
+        status: StatusCode::SERVICE_UNAVAILABLE,
+        code: "search_unavailable",
+        message: "search is not available on this node".into(),
+    })?;
+    let result = tokio::task::spawn_blocking(move || {
+        index.search(&SearchQuery {
+            text: &q,
+            limit,
+            snippets: true,
+            ..Default::default()
+        })
+    })
+    .await
+    .map_err(|e| {
+        tracing::error!(error = %e, "search task failed");
+        ApiError {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            code: "internal",
+            message: "internal error; it has been logged".into(),
+        }
+    })?;
+    match result {
+        Ok(r) => Ok(Json(ApiResults {
+            total: r.total,
+            hits: r
+                .hits
+                .into_iter()
+                .map(|h| ApiHit {
+                    url: format!("/article/{}", h.id),
+                    id: h.id,
+                    external_id: h.external_id,
+                    title: h.title,
+                    snippet: h.snippet,
+                })
+                .collect(),
+        })),
+        Err(SearchError::EmptyQuery) => Err(ApiError {
+            status: StatusCode::BAD_REQUEST,
+            code: "empty_query",
+            message: "q is empty: give words to search for".into(),
+        }),
+        Err(SearchError::QueryTooLong(n)) => Err(ApiError {
+            status: StatusCode::BAD_REQUEST,
+            code: "query_too_long",
+            message: format!(
+                "q has {n} characters; at most {} are allowed",
+                hao_search::MAX_QUERY_CHARS
+            ),
+        }),
+        Err(e) => {
+            tracing::error!(error = %e, "search failed");
+            Err(ApiError {
+                status: StatusCode::INTERNAL_SERVER_ERROR,
+                code: "internal",
+                message: "internal error; it has been logged".into(),
+            })
+        }
+    }
+}
