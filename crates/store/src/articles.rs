@@ -345,7 +345,6 @@ const INDEX_COLUMNS: &str = "a.id, a.external_id, a.title, a.body_markdown, c.di
 fn index_row(row: &sqlx::any::AnyRow) -> Result<IndexRow> {
     use sqlx::Row;
     let tags: String = row.try_get(5)?;
-    let channel: String = row.try_get(6)?;
     let status: String = row.try_get(8)?;
     Ok(IndexRow {
         id: row.try_get(0)?,
@@ -353,15 +352,8 @@ fn index_row(row: &sqlx::any::AnyRow) -> Result<IndexRow> {
         title: row.try_get(2)?,
         body_markdown: row.try_get(3)?,
         author: row.try_get(4)?,
-        tags: tags
-            .lines()
-            .filter(|t| !t.is_empty())
-            .map(str::to_owned)
-            .collect(),
-        channel: Channel::parse(&channel).map_err(|_| crate::StoreError::Corrupt {
-            table: "articles",
-            reason: format!("unknown channel '{channel}'"),
-        })?,
+        tags: rows::split_tags(&tags),
+        channel: rows::channel(row.try_get(6)?)?,
         published_at: row.try_get(7)?,
         published: status == ArticleStatus::Published.code(),
     })

@@ -90,7 +90,7 @@ pub(crate) fn creator(row: &AnyRow) -> Result<Creator> {
     })
 }
 
-fn channel(slug: String) -> Result<Channel> {
+pub(crate) fn channel(slug: String) -> Result<Channel> {
     Channel::parse(&slug).map_err(|_| StoreError::Corrupt {
         table: "articles",
         reason: format!("unknown channel '{slug}'"),
@@ -102,7 +102,7 @@ pub(crate) fn join_tags(tags: &[String]) -> String {
     tags.join("\n")
 }
 
-fn split_tags(s: &str) -> Vec<String> {
+pub(crate) fn split_tags(s: &str) -> Vec<String> {
     s.lines()
         .filter(|t| !t.is_empty())
         .map(str::to_owned)

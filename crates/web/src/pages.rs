@@ -65,16 +65,20 @@ pub struct PageQuery {
 }
 
 fn parse_page(q: &PageQuery) -> Result<u32, PageError> {
-    match q.page.as_deref() {
+    parse_page_number(q.page.as_deref(), MAX_PAGE)
+}
+
+/// A 1-based page number from a query string: absent or empty is page 1;
+/// anything but a whole number from 1 to `max` is a 400 saying so.
+pub fn parse_page_number(raw: Option<&str>, max: u32) -> Result<u32, PageError> {
+    match raw {
         None | Some("") => Ok(1),
         Some(raw) => raw
             .parse::<u32>()
             .ok()
-            .filter(|p| (1..=MAX_PAGE).contains(p))
+            .filter(|p| (1..=max).contains(p))
             .ok_or_else(|| {
-                PageError::bad_request(format!(
-                    "页码“{raw}”无效：应为 1 到 {MAX_PAGE} 之间的整数。"
-                ))
+                PageError::bad_request(format!("页码“{raw}”无效：应为 1 到 {max} 之间的整数。"))
             }),
     }
 }

@@ -11,11 +11,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::AppState;
 use crate::error::{ApiError, PageError};
-use crate::pages::is_care;
+use crate::pages::{is_care, parse_page_number};
 use crate::templates::{self, Frame};
 
 pub const PER_PAGE: usize = 10;
-const MAX_PAGE: usize = 100;
+const MAX_PAGE: u32 = 100;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -71,19 +71,8 @@ async fn page(
                 .with_care(care));
             }
         },
-        page: match p.page.as_deref() {
-            None | Some("") => 1,
-            Some(raw) => raw
-                .parse::<usize>()
-                .ok()
-                .filter(|n| (1..=MAX_PAGE).contains(n))
-                .ok_or_else(|| {
-                    PageError::bad_request(format!(
-                        "页码“{raw}”无效：应为 1 到 {MAX_PAGE} 之间的整数。"
-                    ))
-                    .with_care(care)
-                })?,
-        },
+        page: parse_page_number(p.page.as_deref(), MAX_PAGE).map_err(|e| e.with_care(care))?
+            as usize,
     };
     let frame = Frame {
         title: if form.q.is_empty() { "搜索" } else { &form.q },

@@ -25,6 +25,29 @@ fn http_get(addr: &str, path: &str) -> (u16, String) {
     (status, out)
 }
 
+/// Starts `hao serve` on a free port; returns the child, its address and the
+/// first line it printed.
+fn start_server(data: &std::path::Path) -> (std::process::Child, String, String) {
+    let mut child = Command::new(HAO)
+        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
+        .arg(data)
+        .env("HAO_LOG", "warn")
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    let addr = first
+        .split("http://")
+        .nth(1)
+        .and_then(|s| s.split('/').next())
+        .unwrap_or_else(|| panic!("no address in {first:?}"))
+        .to_owned();
+    (child, addr, first)
+}
+
 #[tokio::test]
 async fn import_serve_and_stop_gracefully() {
     let dir = tempfile::tempdir().unwrap();
@@ -73,23 +96,7 @@ async fn import_serve_and_stop_gracefully() {
     assert!(String::from_utf8_lossy(&missing.stderr).contains("cannot open /nonexistent.jsonl"));
 
     // Serve on a free port, read the address from the first line.
-    let mut child = Command::new(HAO)
-        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
-        .arg(&data)
-        .env("HAO_LOG", "warn")
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut first = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut first)
-        .unwrap();
-    let addr = first
-        .split("http://")
-        .nth(1)
-        .and_then(|s| s.split('/').next())
-        .unwrap_or_else(|| panic!("no address in {first:?}"))
-        .to_owned();
+    let (child, addr, first) = start_server(&data);
     assert!(first.contains("serving 15 articles"), "{first}");
     let mut child = child;
 
@@ -163,23 +170,7 @@ async fn import_serve_and_stop_gracefully() {
             std::fs::write(&p, b"garbage").unwrap();
         }
     }
-    let mut child = Command::new(HAO)
-        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
-        .arg(&data)
-        .env("HAO_LOG", "warn")
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut first = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut first)
-        .unwrap();
-    let addr = first
-        .split("http://")
-        .nth(1)
-        .and_then(|s| s.split('/').next())
-        .unwrap()
-        .to_owned();
+    let (mut child, addr, _) = start_server(&data);
     let ready = Instant::now();
     while !http_get(&addr, "/api/v1/search?q=%E8%88%AA%E5%B1%95")
         .1
