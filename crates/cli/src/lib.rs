@@ -32,11 +32,18 @@ pub enum Command {
     Import(import::ImportArgs),
     /// Rebuild this node's search index from the database.
     Reindex(reindex::ReindexArgs),
-    /// Segment stdin into words: each line's words separated by two spaces.
-    Segment,
+    /// Segment stdin into words: each line's words separated by two spaces
+    /// (with the data dir's user dictionary, when there is one).
+    Segment(SegmentArgs),
     /// Evaluations (segmentation, …) with figures and optional bars.
     #[command(subcommand)]
     Eval(eval::EvalCommand),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SegmentArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
 }
 
 /// Where Hao keeps its data. Shared by every subcommand.
@@ -54,6 +61,7 @@ impl DataArgs {
     /// Opens the database (creating the data dir for SQLite) and makes sure
     /// the platform's own content (help pages) is there.
     pub async fn open(&self) -> anyhow::Result<Store> {
+        self.load_user_dictionary()?;
         let url = match &self.database_url {
             Some(url) => url.clone(),
             None => {
@@ -76,6 +84,21 @@ impl DataArgs {
     }
 }
 
+impl DataArgs {
+    /// Teaches the segmenter the names and terms in `DATA_DIR/userdict.txt`
+    /// (jieba's format: `word [frequency] [tag]` a line), when the file exists.
+    pub fn load_user_dictionary(&self) -> anyhow::Result<()> {
+        let path = self.data_dir.join("userdict.txt");
+        let Ok(file) = std::fs::File::open(&path) else {
+            return Ok(());
+        };
+        let n = hao_text::load_user_dictionary(&mut std::io::BufReader::new(file))
+            .with_context(|| format!("loading the user dictionary {}", path.display()))?;
+        tracing::info!(entries = n, "user dictionary loaded");
+        Ok(())
+    }
+}
+
 /// Hides a password in a database URL before it is printed.
 fn redact(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {
@@ -89,7 +112,10 @@ fn redact(url: &str) -> String {
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     match args.command {
-        Command::Segment => eval::segment_stdin(),
+        Command::Segment(a) => {
+            a.data.load_user_dictionary()?;
+            eval::segment_stdin()
+        }
         Command::Eval(e) => eval::run(e),
         Command::Serve(a) => block_on(serve::run(a)),
         Command::Import(a) => block_on(import::run(a)),

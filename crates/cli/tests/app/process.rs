@@ -185,3 +185,36 @@ async fn import_serve_and_stop_gracefully() {
     child.kill().unwrap();
     child.wait().unwrap();
 }
+
+#[test]
+fn segment_uses_the_user_dictionary_of_the_data_dir() {
+    let dir = tempfile::tempdir().unwrap();
+    let segment = |input: &str| {
+        let mut child = Command::new(HAO)
+            .args(["segment", "--data-dir"])
+            .arg(dir.path())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success());
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let input = "特朗普与泽连斯基会谈\n\n我来到北京清华大学\n";
+    assert_eq!(
+        segment(input),
+        "特朗普  与  泽  连斯基  会谈\n\n我  来到  北京  清华大学\n"
+    );
+    std::fs::write(dir.path().join("userdict.txt"), "泽连斯基 10 nr\n").unwrap();
+    assert_eq!(
+        segment(input),
+        "特朗普  与  泽连斯基  会谈\n\n我  来到  北京  清华大学\n"
+    );
+}
