@@ -4,9 +4,11 @@
 //! as readers.
 
 mod classify;
+mod keywords;
 mod markdown;
 mod segment;
 
 pub use classify::classify_channel;
+pub use keywords::keywords;
 pub use markdown::{plain_text, render_markdown, summarize};
 pub use segment::{DictionaryError, SpanScore, cut, jieba, load_user_dictionary};
