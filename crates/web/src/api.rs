@@ -1,13 +1,16 @@
 //! The JSON API (`/api/v1`). Wire shapes are defined here and converted from
 //! domain types by hand, so the format never changes by accident.
 
+use axum::Router;
 use axum::extract::{Path, State};
+use axum::http::{HeaderMap, Method};
+use axum::response::Response;
 use axum::routing::get;
-use axum::{Json, Router};
 use hao_domain::{Article, ArticleStatus, Creator, Originality};
 use serde::Serialize;
 
 use crate::AppState;
+use crate::cache::PageKey;
 use crate::error::ApiError;
 use crate::templates::rfc3339;
 
@@ -82,12 +85,13 @@ impl ArticleJson {
     }
 }
 
-async fn respond(
+/// The article's JSON, for a published article only: readers of the API see
+/// what readers of the site see.
+async fn article_json(
     state: &AppState,
     article: Option<Article>,
     what: &str,
-) -> Result<Json<ArticleJson>, ApiError> {
-    // Readers of the API see what readers of the site see: published articles.
+) -> Result<String, ApiError> {
     let article = article
         .filter(|a| a.status == ArticleStatus::Published)
         .ok_or_else(|| ApiError::not_found(format!("no published article with {what}")))?;
@@ -98,24 +102,57 @@ async fn respond(
         .ok_or_else(|| {
             ApiError::not_found(format!("the author of article {} is missing", article.id))
         })?;
-    Ok(Json(ArticleJson::new(article, &creator)))
+    Ok(serde_json::to_string(&ArticleJson::new(article, &creator)).expect("serialisable"))
 }
 
+/// Article JSON goes through the page cache like pages: rendered once per
+/// generation (views in it may lag by up to the page TTL), pre-compressed.
 async fn by_id(
     State(state): State<AppState>,
     Path(raw): Path<String>,
-) -> Result<Json<ArticleJson>, ApiError> {
+    method: Method,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
     let id: i64 = raw.parse().ok().filter(|id| *id > 0).ok_or_else(|| {
         ApiError::bad_request(format!("article id '{raw}' is not a positive integer"))
     })?;
-    let article = state.store().article(id).await?;
-    respond(&state, article, &format!("id {id}")).await
+    let page = state
+        .inner
+        .cache
+        .get_or_render(
+            PageKey::ApiArticle { id },
+            state.generation(),
+            state.options().page_ttl,
+            || async {
+                let article = state.store().article(id).await?;
+                article_json(&state, article, &format!("id {id}")).await
+            },
+        )
+        .await?;
+    Ok(page.respond(&method, &headers))
 }
 
 async fn by_external_id(
     State(state): State<AppState>,
     Path(external_id): Path<String>,
-) -> Result<Json<ArticleJson>, ApiError> {
-    let article = state.store().article_by_external_id(&external_id).await?;
-    respond(&state, article, &format!("external_id '{external_id}'")).await
+    method: Method,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let key = PageKey::ApiArticleByExternalId {
+        external_id: external_id.clone(),
+    };
+    let page = state
+        .inner
+        .cache
+        .get_or_render(
+            key,
+            state.generation(),
+            state.options().page_ttl,
+            || async {
+                let article = state.store().article_by_external_id(&external_id).await?;
+                article_json(&state, article, &format!("external_id '{external_id}'")).await
+            },
+        )
+        .await?;
+    Ok(page.respond(&method, &headers))
 }

@@ -34,11 +34,29 @@ pub enum PageKey {
         page: u32,
         care: bool,
     },
+    /// `/api/v1/articles/{id}`: JSON.
+    ApiArticle {
+        id: i64,
+    },
+    /// `/api/v1/articles/by-external-id/{external_id}`: JSON.
+    ApiArticleByExternalId {
+        external_id: String,
+    },
+}
+
+impl PageKey {
+    fn is_json(&self) -> bool {
+        matches!(
+            self,
+            PageKey::ApiArticle { .. } | PageKey::ApiArticleByExternalId { .. }
+        )
+    }
 }
 
 /// A rendered page in every encoding, with its validators.
 pub struct Rendered {
     pub status: StatusCode,
+    json: bool,
     identity: Bytes,
     gzip: Bytes,
     brotli: Bytes,
@@ -57,7 +75,8 @@ enum Encoding {
 impl Rendered {
     /// Compresses `html` both ways and computes the ETag (a hash of the
     /// identity bytes, so every node serving the same bytes agrees).
-    pub fn new(status: StatusCode, html: String, generation: u64) -> Rendered {
+    /// `json` serves the bytes as `application/json`, else as HTML.
+    pub fn new(status: StatusCode, html: String, generation: u64, json: bool) -> Rendered {
         let identity = Bytes::from(html);
         let gzip = gzip(&identity);
         let brotli = brotli(&identity);
@@ -72,6 +91,7 @@ impl Rendered {
         };
         Rendered {
             status,
+            json,
             etag: [etag(""), etag("-gz"), etag("-br")],
             identity,
             gzip,
@@ -112,12 +132,20 @@ impl Rendered {
             })
             .header(
                 header::CONTENT_TYPE,
-                HeaderValue::from_static("text/html; charset=utf-8"),
+                HeaderValue::from_static(if self.json {
+                    "application/json"
+                } else {
+                    "text/html; charset=utf-8"
+                }),
             )
             .header(header::ETAG, etag.clone())
             .header(
                 header::VARY,
-                HeaderValue::from_static("Accept-Encoding, Cookie"),
+                HeaderValue::from_static(if self.json {
+                    "Accept-Encoding"
+                } else {
+                    "Accept-Encoding, Cookie"
+                }),
             )
             .header(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
         if encoding != Encoding::Identity {
@@ -255,8 +283,9 @@ impl PageCache {
         match self.pages.get_value_or_guard_async(&key).await {
             Ok(page) => Ok(page),
             Err(guard) => {
-                let html = render().await?;
-                let page = Arc::new(Rendered::new(StatusCode::OK, html, generation));
+                let json = key.is_json();
+                let body = render().await?;
+                let page = Arc::new(Rendered::new(StatusCode::OK, body, generation, json));
                 let _ = guard.insert(page.clone());
                 Ok(page)
             }
@@ -291,7 +320,7 @@ mod tests {
     fn variants_decompress_to_the_same_bytes() {
         use std::io::Read;
         let html = "<p>你好，号</p>".repeat(200);
-        let r = Rendered::new(StatusCode::OK, html.clone(), 1);
+        let r = Rendered::new(StatusCode::OK, html.clone(), 1, false);
         let mut out = String::new();
         flate2::read::GzDecoder::new(&r.gzip[..])
             .read_to_string(&mut out)
@@ -307,7 +336,7 @@ mod tests {
 
     #[test]
     fn etags_match_any_variant_and_weak_forms() {
-        let r = Rendered::new(StatusCode::OK, "x".into(), 1);
+        let r = Rendered::new(StatusCode::OK, "x".into(), 1, false);
         let e = r.etag[2].to_str().unwrap().to_owned();
         assert!(etag_matches(&e, &r.etag));
         assert!(etag_matches(&format!("W/{e}, \"other\""), &r.etag));

@@ -59,3 +59,27 @@ async fn errors_are_json() {
         assert!(!j["message"].as_str().unwrap().is_empty());
     }
 }
+
+#[tokio::test]
+async fn article_json_is_cached_compressed_and_refreshed_on_change() {
+    let app = TestApp::with_articles().await;
+    let path = "/api/v1/articles/by-external-id/fx-011";
+    let r = app.get(path).await;
+    assert_eq!(
+        r.header("content-type").as_deref(),
+        Some("application/json")
+    );
+    assert_eq!(r.header("vary").as_deref(), Some("Accept-Encoding"));
+    let etag = r.header("etag").unwrap();
+    assert_eq!(
+        app.get_with(path, &[("if-none-match", &etag)]).await.status,
+        StatusCode::NOT_MODIFIED
+    );
+    let gz = app.get_with(path, &[("accept-encoding", "gzip")]).await;
+    assert_eq!(gz.header("content-encoding").as_deref(), Some("gzip"));
+    app.import(r#"{"external_id":"fx-011","title":"春节档预售票房破六亿","body":"更新。","author":"影视圈内人"}"#.as_bytes())
+        .await;
+    let r = app.get(path).await;
+    assert_eq!(r.json()["title"], "春节档预售票房破六亿");
+    assert_ne!(r.header("etag").unwrap(), etag);
+}
