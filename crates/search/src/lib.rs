@@ -31,6 +31,9 @@ pub use analysis::{bigrams, is_cjk, normalize, units, words};
 
 /// Longest query accepted, in characters.
 pub const MAX_QUERY_CHARS: usize = 100;
+/// A serving node indexes with one thread and a small buffer: its writes are
+/// a trickle from the change log, and memory is better spent on pages.
+const NODE_WRITER_BYTES: usize = 20 << 20;
 /// The file holding the applied change-log position.
 const APPLIED_FILE: &str = "hao-applied-seq";
 /// Scores added by an exact match of the whole query (see `build_query`).
@@ -222,14 +225,14 @@ impl SearchIndex {
         } else {
             Opened::Created
         };
-        let mut s = Self::wrap(index, 64 << 20)?;
+        let mut s = Self::wrap(index, 1, NODE_WRITER_BYTES)?;
         s.dir = Some(dir.to_owned());
         Ok((s, opened))
     }
 
     fn open_existing(dir: &Path) -> Result<SearchIndex> {
         let index = Index::open_in_dir(dir)?;
-        let mut s = Self::wrap(index, 64 << 20)?;
+        let mut s = Self::wrap(index, 1, NODE_WRITER_BYTES)?;
         s.dir = Some(dir.to_owned());
         let applied = std::fs::read_to_string(dir.join(APPLIED_FILE))
             .ok()
@@ -250,17 +253,17 @@ impl SearchIndex {
     /// An index in memory (evaluations, tests).
     pub fn in_memory() -> Result<SearchIndex> {
         let (schema, _) = schema();
-        Self::wrap(Index::create_in_ram(schema), 256 << 20)
+        Self::wrap(Index::create_in_ram(schema), 2, 256 << 20)
     }
 
-    fn wrap(index: Index, writer_bytes: usize) -> Result<SearchIndex> {
+    fn wrap(index: Index, threads: usize, writer_bytes: usize) -> Result<SearchIndex> {
         register_tokenizers(&index);
         let (_, fields) = schema();
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
-        let writer = index.writer(writer_bytes)?;
+        let writer = index.writer_with_num_threads(threads, writer_bytes)?;
         Ok(SearchIndex {
             dir: None,
             applied: std::sync::atomic::AtomicI64::new(-1),
