@@ -31,6 +31,9 @@ pub struct SearchArgs {
     /// Fail when Hao's overall MRR@10 is below this, or not above both baselines.
     #[arg(long)]
     pub min_mrr: Option<f64>,
+    /// Print every query Hao does not answer first, with its top hits.
+    #[arg(long)]
+    pub show_misses: bool,
     /// Seed of the fragment choice.
     #[arg(long, default_value_t = 20260101)]
     pub seed: u64,
@@ -317,10 +320,7 @@ fn search(args: SearchArgs) -> anyhow::Result<ExitCode> {
                     Ok(r) => r.hits.iter().position(|h| good.contains(&h.id)),
                     Err(_) => None,
                 };
-                if std::env::var_os("HAO_EVAL_DEBUG").is_some()
-                    && mode == Mode::Hao
-                    && rank != Some(0)
-                {
+                if args.show_misses && mode == Mode::Hao && rank != Some(0) {
                     let top: Vec<String> = result
                         .map(|r| {
                             r.hits

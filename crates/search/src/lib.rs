@@ -206,10 +206,9 @@ impl SearchIndex {
                     .unwrap_or_else(|_| Err(SearchError::Damaged));
             match attempt {
                 Ok(index) => return Ok((index, Opened::Existing)),
-                Err(e) => eprintln!(
-                    "search index in {} is damaged ({e}); rebuilding",
-                    dir.display()
-                ),
+                Err(e) => {
+                    tracing::warn!(dir = %dir.display(), error = %e, "search index damaged; rebuilding")
+                }
             }
         }
         let existed = dir.exists();

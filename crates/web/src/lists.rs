@@ -47,16 +47,23 @@ impl SharedLists {
     }
 }
 
-async fn compute(store: &Store) -> Result<Lists, StoreError> {
-    let now = hao_store::now();
-    let hot_recent = store.most_viewed_since(now - HOT_WINDOW, None, 30).await?;
-    let hot_all = store.most_viewed_since(0, None, 30).await?;
-    let hot = merge(
-        &[(&hot_recent, "热点"), (&hot_all, "热点")],
+/// 热点推荐, globally or in one channel: the most viewed of the last week,
+/// topped up from all time when the week was quiet; two per creator at most.
+pub async fn hot(store: &Store, channel: Option<Channel>) -> Result<Vec<Pick>, StoreError> {
+    let since = hao_store::now() - HOT_WINDOW;
+    let recent = store.most_viewed_since(since, channel, 30).await?;
+    let all = store.most_viewed_since(0, channel, 30).await?;
+    Ok(merge(
+        &[(&recent, "热点"), (&all, "热点")],
         None,
         2,
         HOT_LEN,
-    );
+    ))
+}
+
+async fn compute(store: &Store) -> Result<Lists, StoreError> {
+    let now = hao_store::now();
+    let hot = hot(store, None).await?;
     let mut headlines = Vec::with_capacity(Channel::ALL.len());
     for channel in Channel::ALL {
         let hot = store

@@ -157,15 +157,7 @@ async fn channel(
                 channel.name()
             )));
         }
-        let hot = state
-            .store()
-            .most_viewed_since(hao_store::now() - 7 * 24 * 3600, Some(channel), 20)
-            .await?;
-        let hot_all = state
-            .store()
-            .most_viewed_since(0, Some(channel), 20)
-            .await?;
-        let hot = merge(&[(&hot, "热点"), (&hot_all, "热点")], None, 2, 10);
+        let hot = crate::lists::hot(state.store(), Some(channel)).await?;
         let path = format!("/channel/{}", channel.slug());
         let description = format!("号 · {}频道", channel.name());
         let frame = Frame {
