@@ -13,13 +13,12 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::Context;
-use hao_domain::{
-    AccountType, ArticleDraft, ArticleStatus, Channel, ValidationError, limits, originality_from,
-    validate_author, validate_body, validate_external_id, validate_title, validate_url,
-};
+use hao_domain::{Channel, ValidationError, limits};
 use hao_store::{NewCreator, Store};
+use hao_text::fingerprint::Sketch;
+use hao_web::drafts::{self, ArticleInput, Parsed};
+use hao_web::originality::{self, Written};
 use indicatif::{ProgressBar, ProgressStyle};
-use serde::Deserialize;
 
 use super::DataArgs;
 
@@ -37,42 +36,9 @@ pub struct ImportArgs {
     pub quiet: bool,
 }
 
-/// Author of articles that name none.
-const ANONYMOUS: &str = "号 读者投稿";
 /// Longest line read; longer lines are refused before JSON parsing. A body at
 /// its limit fits with room for JSON escapes.
 const MAX_LINE_BYTES: usize = 8 * limits::BODY_BYTES;
-
-/// One line of the import format. Unknown fields are ignored.
-#[derive(Debug, Deserialize)]
-struct Record {
-    external_id: Option<String>,
-    title: Option<String>,
-    body: Option<String>,
-    author: Option<String>,
-    /// 个人 / 媒体 / 企业 / 政务 (or personal, media, …) for a new author.
-    author_type: Option<String>,
-    /// The author is a demo account (set by the demo corpus script).
-    #[serde(default)]
-    demo: bool,
-    channel: Option<String>,
-    published_at: Option<String>,
-    original: Option<bool>,
-    source: Option<String>,
-    source_url: Option<String>,
-    cover: Option<String>,
-    #[serde(default)]
-    tags: Vec<String>,
-}
-
-/// A line that passed every check, waiting for its author's id.
-#[derive(Debug)]
-struct Parsed {
-    author: String,
-    author_type: AccountType,
-    demo: bool,
-    draft: ArticleDraft,
-}
 
 /// Why a line was skipped.
 #[derive(Debug, PartialEq)]
@@ -109,96 +75,8 @@ fn parse_line(bytes: &[u8], now: i64) -> Result<Parsed, LineError> {
         return Err(LineError::TooLong(bytes.len()));
     }
     let text = std::str::from_utf8(bytes).map_err(|e| LineError::Utf8(e.valid_up_to()))?;
-    let r: Record = serde_json::from_str(text).map_err(|e| LineError::Json(e.to_string()))?;
-    let external_id = validate_external_id(r.external_id.as_deref().unwrap_or(""))?;
-    let title = validate_title(r.title.as_deref().unwrap_or(""))?;
-    let body = r.body.unwrap_or_default();
-    validate_body(&body)?;
-    let author = match r.author.as_deref().map(str::trim).filter(|a| !a.is_empty()) {
-        Some(a) => validate_author(a)?,
-        None => ANONYMOUS.to_owned(),
-    };
-    let author_type = match r.author_type.as_deref() {
-        None => AccountType::Personal,
-        Some(t) => AccountType::parse(t).ok_or_else(|| ValidationError::Invalid {
-            field: "author_type",
-            reason: format!("'{t}' is not one of 个人, 媒体, 企业, 政务"),
-        })?,
-    };
-    let channel = match r
-        .channel
-        .as_deref()
-        .map(str::trim)
-        .filter(|c| !c.is_empty())
-    {
-        Some(c) => Channel::parse(c).map_err(|e| ValidationError::Invalid {
-            field: "channel",
-            reason: e.to_string(),
-        })?,
-        None => hao_text::classify_channel(&title, &body),
-    };
-    let published_at = match r.published_at.as_deref() {
-        None => now,
-        Some(t) => chrono::DateTime::parse_from_rfc3339(t.trim())
-            .map_err(|e| ValidationError::Invalid {
-                field: "published_at",
-                reason: format!("'{t}' is not an RFC 3339 time ({e})"),
-            })?
-            .timestamp(),
-    };
-    let originality = originality_from(r.original, r.source.as_deref(), r.source_url.as_deref())?;
-    let cover_url = r
-        .cover
-        .as_deref()
-        .filter(|c| !c.trim().is_empty())
-        .map(|c| validate_url("cover", c))
-        .transpose()?;
-    let mut tags: Vec<String> = Vec::new();
-    for t in r.tags {
-        let t = t.trim().to_owned();
-        if t.is_empty() || tags.contains(&t) {
-            continue;
-        }
-        if t.chars().count() > 20 || t.chars().any(char::is_control) {
-            return Err(ValidationError::Invalid {
-                field: "tags",
-                reason: format!(
-                    "tag '{t}' is longer than 20 characters or contains control characters"
-                ),
-            }
-            .into());
-        }
-        tags.push(t);
-    }
-    if tags.len() > limits::TAGS {
-        return Err(ValidationError::Invalid {
-            field: "tags",
-            reason: format!("{} tags, at most {} allowed", tags.len(), limits::TAGS),
-        }
-        .into());
-    }
-    let body_html = hao_text::render_markdown(&body);
-    let summary = hao_text::summarize(&body, 120);
-    Ok(Parsed {
-        author,
-        author_type,
-        demo: r.demo,
-        draft: ArticleDraft {
-            external_id,
-            creator_id: 0,
-            channel,
-            title,
-            body_markdown: body,
-            body_html,
-            summary,
-            cover_url,
-            tags,
-            originality,
-            status: ArticleStatus::Published,
-            published_at,
-            listed: true,
-        },
-    })
+    let r: ArticleInput = serde_json::from_str(text).map_err(|e| LineError::Json(e.to_string()))?;
+    Ok(drafts::parse(r, now)?)
 }
 
 /// What an import did.
@@ -212,6 +90,8 @@ pub struct Summary {
     /// (line number, reason) of every skipped line.
     pub errors: Vec<(usize, String)>,
     pub channels: BTreeMap<Channel, usize>,
+    /// Near-duplicate pairs found (an article and an earlier one of another creator).
+    pub near_duplicates: usize,
     /// Stopped early by an interrupt; finished batches are stored.
     pub interrupted: bool,
 }
@@ -340,6 +220,12 @@ pub async fn run(args: ImportArgs) -> anyhow::Result<ExitCode> {
             .collect();
         println!("by channel: {}", by_channel.join(", "));
     }
+    if summary.near_duplicates > 0 {
+        println!(
+            "near-duplicates: {} new pairs of articles by different creators",
+            summary.near_duplicates
+        );
+    }
     store.close().await;
     Ok(if summary.interrupted {
         ExitCode::from(130)
@@ -383,6 +269,7 @@ async fn store_batch(
         .upsert_articles(&drafts)
         .await
         .context("storing a batch of articles")?;
+    let mut pairs = Vec::new();
     for (r, d) in results.iter().zip(&drafts) {
         if r.created {
             summary.created += 1;
@@ -390,7 +277,25 @@ async fn store_batch(
             summary.updated += 1;
         }
         *summary.channels.entry(d.channel).or_default() += 1;
+        if let Some(sketch) = d.sketch.as_deref().and_then(Sketch::decode) {
+            let written = Written {
+                id: r.id,
+                creator_id: d.creator_id,
+                published_at: d.published_at,
+                sketch: &sketch,
+                bands: &d.bands,
+            };
+            pairs.extend(
+                originality::near_duplicates(store, written)
+                    .await
+                    .context("looking up near-duplicates")?,
+            );
+        }
     }
+    summary.near_duplicates += store
+        .record_near_duplicates(&pairs)
+        .await
+        .context("recording near-duplicates")?;
     Ok(())
 }
 
@@ -426,7 +331,7 @@ mod tests {
             42,
         )
         .unwrap();
-        assert_eq!(p.author, ANONYMOUS);
+        assert_eq!(p.author, drafts::ANONYMOUS);
         assert_eq!(p.draft.published_at, 42);
         assert_eq!(p.draft.channel, Channel::Sports);
         assert_eq!(p.draft.originality, hao_domain::Originality::Original);

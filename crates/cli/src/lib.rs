@@ -8,6 +8,7 @@ pub mod import;
 pub mod reindex;
 pub mod seed;
 pub mod serve;
+pub mod users;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -38,6 +39,12 @@ pub enum Command {
     /// Evaluations (segmentation, …) with figures and optional bars.
     #[command(subcommand)]
     Eval(eval::EvalCommand),
+    /// Users (e.g. the first admin).
+    #[command(subcommand)]
+    User(users::UserCommand),
+    /// API tokens.
+    #[command(subcommand)]
+    Token(users::TokenCommand),
 }
 
 #[derive(Debug, clap::Args)]
@@ -120,6 +127,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Command::Serve(a) => block_on(serve::run(a)),
         Command::Import(a) => block_on(import::run(a)),
         Command::Reindex(a) => block_on(reindex::run(a)),
+        Command::User(c) => block_on(users::user(c)),
+        Command::Token(c) => block_on(users::token(c)),
     }
 }
 

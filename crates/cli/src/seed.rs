@@ -51,20 +51,29 @@ pub async fn ensure_help_pages(store: &Store) -> hao_store::Result<()> {
         if current.is_some_and(|a| a.title == *title && a.body_markdown == *body) {
             continue;
         }
+        let analysis = hao_text::analyze(title, body);
         drafts.push(ArticleDraft {
             external_id,
             creator_id,
             channel: Channel::OpenCourse,
             title: (*title).to_owned(),
             body_markdown: (*body).to_owned(),
-            body_html: hao_text::render_markdown(body),
-            summary: hao_text::summarize(body, 120),
+            body_html: analysis.body_html,
+            summary: analysis.summary,
             cover_url: None,
             tags: vec!["帮助".to_owned()],
             originality: Originality::Original,
             status: ArticleStatus::Published,
             published_at: HELP_PUBLISHED_AT,
             listed: false,
+            keywords: analysis.keywords,
+            fingerprint: analysis.fingerprint,
+            bands: analysis
+                .sketch
+                .as_ref()
+                .map(|s| s.band_keys())
+                .unwrap_or_default(),
+            sketch: analysis.sketch.as_ref().map(|s| s.encode()),
         });
     }
     if !drafts.is_empty() {

@@ -23,6 +23,9 @@ pub struct ServeArgs {
     /// nothing was written (lists move with views).
     #[arg(long, env = "HAO_PAGE_TTL", default_value_t = 60)]
     pub page_ttl: u64,
+    /// Behind a reverse proxy: take client addresses from X-Forwarded-For.
+    #[arg(long, env = "HAO_TRUST_FORWARDED")]
+    pub trust_forwarded: bool,
 }
 
 pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
@@ -77,6 +80,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         SiteOptions {
             base_url,
             page_ttl: Duration::from_secs(args.page_ttl.max(1)),
+            trust_forwarded: args.trust_forwarded,
         },
         index,
     );

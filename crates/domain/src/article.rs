@@ -92,6 +92,8 @@ pub struct Article {
     pub shares: i64,
     /// Shown in lists (headlines, related, hot). Help pages are not.
     pub listed: bool,
+    /// TF-IDF keywords, best first: suggested tags, related-article features.
+    pub keywords: Vec<String>,
 }
 
 /// An article in a list: enough for a title line with its source and time.
@@ -126,6 +128,14 @@ pub struct ArticleDraft {
     pub status: ArticleStatus,
     pub published_at: UnixTime,
     pub listed: bool,
+    /// TF-IDF keywords of title and body, best first.
+    pub keywords: Vec<String>,
+    /// SimHash of the body; `None` when the body is too short to fingerprint.
+    pub fingerprint: Option<u64>,
+    /// The body's MinHash sketch (stored form) and its LSH band keys: the
+    /// near-duplicate lookup's table. Empty when the body is too short.
+    pub sketch: Option<String>,
+    pub bands: Vec<i64>,
 }
 
 /// Why a value cannot become an article. Each message names the field.

@@ -1,10 +1,12 @@
 //! Hao's domain: the plain types every other crate speaks — channels, creators,
 //! articles — and the rules that make a value valid. This crate does no I/O.
 
+mod account;
 mod article;
 mod channel;
 mod creator;
 
+pub use account::{Role, User, validate_password, validate_username};
 pub use article::{
     Article, ArticleDraft, ArticleStatus, ArticleSummary, Originality, ValidationError, limits,
     originality_from, validate_author, validate_body, validate_external_id, validate_title,

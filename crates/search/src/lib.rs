@@ -103,6 +103,13 @@ pub struct Hit {
     pub score: f32,
 }
 
+/// A candidate of [`SearchIndex::similar`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Similar {
+    pub id: i64,
+    pub score: f32,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct SearchResults {
     pub total: usize,
@@ -443,6 +450,54 @@ impl SearchIndex {
             });
         }
         Ok(SearchResults { total, hits })
+    }
+
+    /// Articles about the same things as a text with these `keywords` (best
+    /// first): BM25 over the word fields, title matches counting double and
+    /// earlier keywords more than later ones. `exclude` is left out. The
+    /// candidates for 相关推荐; the caller re-ranks and filters.
+    pub fn similar(&self, keywords: &[String], exclude: i64, limit: usize) -> Result<Vec<Similar>> {
+        let f = self.fields;
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for (rank, keyword) in keywords.iter().enumerate() {
+            let weight = 1.0 / (1.0 + 0.15 * rank as f32);
+            for w in analysis::words(keyword) {
+                if !seen.insert(w.clone()) {
+                    continue;
+                }
+                for (field, boost) in [(f.title_w, 2.0 * weight), (f.body_w, weight)] {
+                    let q: Box<dyn Query> = Box::new(TermQuery::new(
+                        Term::from_field_text(field, &w),
+                        IndexRecordOption::WithFreqs,
+                    ));
+                    clauses.push((Occur::Should, boosted(q, boost)));
+                }
+            }
+        }
+        if clauses.is_empty() {
+            return Ok(vec![]);
+        }
+        let query = BooleanQuery::new(clauses);
+        let searcher = self.reader.searcher();
+        let top = searcher.search(&query, &TopDocs::with_limit(limit + 1).order_by_score())?;
+        // Ids from the fast-field columns: no stored document (with its body)
+        // is decompressed.
+        let mut out = Vec::with_capacity(top.len());
+        for (score, address) in top {
+            let segment = searcher.segment_reader(address.segment_ord);
+            let id = segment
+                .fast_fields()
+                .i64("id")?
+                .first(address.doc_id)
+                .unwrap_or(0);
+            if id == exclude {
+                continue;
+            }
+            out.push(Similar { id, score });
+        }
+        out.truncate(limit);
+        Ok(out)
     }
 
     fn build_query(&self, text: &str, units: &[analysis::Unit], mode: Mode) -> Box<dyn Query> {

@@ -50,8 +50,8 @@ impl Store {
                         "UPDATE articles SET creator_id = $1, channel = $2, title = $3, \
                          body_markdown = $4, body_html = $5, summary = $6, cover_url = $7, \
                          tags = $8, original = $9, source_name = $10, source_url = $11, \
-                         status = $12, published_at = $13, listed = $14, updated_at = $15 \
-                         WHERE id = $16",
+                         status = $12, published_at = $13, listed = $14, updated_at = $15, \
+                         keywords = $17, fingerprint = $18, sketch = $19 WHERE id = $16",
                     )
                     .bind(d.creator_id)
                     .bind(d.channel.slug())
@@ -69,6 +69,9 @@ impl Store {
                     .bind(i64::from(d.listed))
                     .bind(at)
                     .bind(id)
+                    .bind(rows::join_tags(&d.keywords))
+                    .bind(d.fingerprint.map(|f| f as i64))
+                    .bind(d.sketch.as_deref())
                     .execute(&mut *tx)
                     .await?;
                     Upserted { id, created: false }
@@ -78,8 +81,9 @@ impl Store {
                         "INSERT INTO articles (external_id, creator_id, channel, title, \
                          body_markdown, body_html, summary, cover_url, tags, original, \
                          source_name, source_url, status, published_at, listed, created_at, \
-                         updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, \
-                         $12, $13, $14, $15, $16, $16) RETURNING id",
+                         updated_at, keywords, fingerprint, sketch) VALUES ($1, $2, $3, $4, $5, \
+                         $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16, $17, $18, $19) \
+                         RETURNING id",
                     )
                     .bind(&d.external_id)
                     .bind(d.creator_id)
@@ -97,15 +101,37 @@ impl Store {
                     .bind(d.published_at)
                     .bind(i64::from(d.listed))
                     .bind(at)
+                    .bind(rows::join_tags(&d.keywords))
+                    .bind(d.fingerprint.map(|f| f as i64))
+                    .bind(d.sketch.as_deref())
                     .fetch_one(&mut *tx)
                     .await?;
                     Upserted { id, created: true }
                 }
             };
-            sqlx::query("INSERT INTO changes (kind, article_id, at) VALUES ('article', $1, $2)")
-                .bind(upserted.id)
-                .bind(at)
-                .execute(&mut *tx)
+            if !upserted.created {
+                sqlx::query("DELETE FROM article_bands WHERE article_id = $1")
+                    .bind(upserted.id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            if !d.bands.is_empty() {
+                // One statement for all bands of the article.
+                let values: Vec<String> = (0..d.bands.len())
+                    .map(|i| format!("(${}, $1)", i + 2))
+                    .collect();
+                let sql = format!(
+                    "INSERT INTO article_bands (band_key, article_id) VALUES {} \
+                     ON CONFLICT DO NOTHING",
+                    values.join(", ")
+                );
+                let mut q = sqlx::query(&sql).bind(upserted.id);
+                for b in &d.bands {
+                    q = q.bind(*b);
+                }
+                q.execute(&mut *tx).await?;
+            }
+            self.log_change(&mut tx, "article", Some(upserted.id), at)
                 .await?;
             out.push(upserted);
         }
@@ -305,14 +331,91 @@ impl Store {
                 .rows_affected()
                 == 1;
         if done {
-            sqlx::query("INSERT INTO changes (kind, article_id, at) VALUES ('share', $1, $2)")
-                .bind(id)
-                .bind(now())
-                .execute(&mut *tx)
-                .await?;
+            self.log_change(&mut tx, "share", Some(id), now()).await?;
         }
         tx.commit().await?;
         Ok(done)
+    }
+
+    /// Publishes the scheduled articles whose time has come (`now`, Unix
+    /// seconds: the caller's clock, so tests can move it) and logs one
+    /// `publish` change for each; returns their ids. Every node runs this
+    /// every second, and each article is published exactly once: the status
+    /// flips in one conditional UPDATE, and on PostgreSQL the rows are claimed
+    /// with `FOR UPDATE SKIP LOCKED`, so concurrent nodes split the due
+    /// articles between them instead of waiting on each other.
+    pub async fn publish_due(&self, now: i64, limit: i64) -> Result<Vec<i64>> {
+        let lock = match self.backend {
+            crate::Backend::Postgres => "FOR UPDATE SKIP LOCKED",
+            crate::Backend::Sqlite => "",
+        };
+        let mut tx = self.pool.begin().await?;
+        let ids: Vec<i64> = sqlx::query_scalar(&format!(
+            "UPDATE articles SET status = 'published', updated_at = $1 WHERE id IN \
+             (SELECT id FROM articles WHERE status = 'scheduled' AND published_at <= $1 \
+             ORDER BY published_at, id LIMIT $2 {lock}) AND status = 'scheduled' RETURNING id"
+        ))
+        .bind(now)
+        .bind(limit)
+        .fetch_all(&mut *tx)
+        .await?;
+        for id in &ids {
+            self.log_change(&mut tx, "publish", Some(*id), now).await?;
+        }
+        tx.commit().await?;
+        Ok(ids)
+    }
+
+    /// The kinds of the change-log rows of one article, oldest first.
+    pub async fn change_kinds(&self, article_id: i64) -> Result<Vec<String>> {
+        let kinds =
+            sqlx::query_scalar("SELECT kind FROM changes WHERE article_id = $1 ORDER BY seq")
+                .bind(article_id)
+                .fetch_all(&self.pool)
+                .await?;
+        Ok(kinds)
+    }
+
+    /// Published, listed articles among `ids`, with their keywords, in the
+    /// order of `ids`: candidates and picks of 相关推荐.
+    pub async fn summaries_with_keywords(
+        &self,
+        ids: &[i64],
+    ) -> Result<Vec<(ArticleSummary, Vec<String>)>> {
+        if ids.is_empty() {
+            return Ok(vec![]);
+        }
+        let list: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "SELECT {}, a.keywords FROM articles a JOIN creators c ON c.id = a.creator_id \
+             WHERE {VISIBLE} AND a.id IN ({})",
+            rows::SUMMARY_COLUMNS,
+            list.join(", ")
+        );
+        let mut q = sqlx::query(&sql);
+        for id in ids {
+            q = q.bind(*id);
+        }
+        let mut found = std::collections::HashMap::new();
+        for row in q.fetch_all(&self.pool).await? {
+            use sqlx::Row;
+            let summary = rows::summary(&row)?;
+            let keywords: String = row.try_get(10)?;
+            found.insert(summary.id, (summary, rows::split_tags(&keywords)));
+        }
+        Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
+    }
+
+    /// Ids of published articles above `after`, in id order.
+    pub async fn published_ids_after(&self, after: i64, limit: i64) -> Result<Vec<i64>> {
+        let ids = sqlx::query_scalar(
+            "SELECT id FROM articles WHERE status = 'published' AND id > $1 ORDER BY id LIMIT $2",
+        )
+        .bind(after)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(ids)
     }
 
     /// Number of published, listed articles.

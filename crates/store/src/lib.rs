@@ -6,8 +6,10 @@
 //! `RETURNING`, times as Unix seconds, booleans as 0/1); each backend has its
 //! own migrations folder, run at start-up.
 
+mod accounts;
 mod articles;
 mod creators;
+mod originality;
 mod rows;
 
 use std::path::Path;
@@ -18,8 +20,10 @@ use std::time::Duration;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 
+pub use accounts::{ModerationEntry, TokenInfo};
 pub use articles::{IndexRow, ListPage, Upserted};
 pub use creators::NewCreator;
+pub use originality::{NearDuplicate, OriginalityReview, SketchRow, Verdict};
 
 /// A storage failure. `NotFound`-style outcomes are `Option`s, not errors.
 #[derive(Debug, thiserror::Error)]
@@ -140,6 +144,36 @@ impl Store {
             .fetch_one(&self.pool)
             .await?;
         Ok(seq.unwrap_or(0))
+    }
+}
+
+impl Store {
+    /// Appends one row to the change log inside the caller's transaction.
+    ///
+    /// On PostgreSQL the row's sequence number is taken under a
+    /// transaction-scoped advisory lock, so change-log rows become visible in
+    /// sequence order: a follower that has read up to `seq` can never later
+    /// find a smaller `seq` committed behind it (the classic outbox gap).
+    /// SQLite has one writer at a time, which gives the same for free.
+    pub(crate) async fn log_change(
+        &self,
+        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+        kind: &str,
+        article_id: Option<i64>,
+        at: i64,
+    ) -> Result<()> {
+        if self.backend == Backend::Postgres {
+            sqlx::query("SELECT pg_advisory_xact_lock(4242001)")
+                .execute(&mut **tx)
+                .await?;
+        }
+        sqlx::query("INSERT INTO changes (kind, article_id, at) VALUES ($1, $2, $3)")
+            .bind(kind)
+            .bind(article_id)
+            .bind(at)
+            .execute(&mut **tx)
+            .await?;
+        Ok(())
     }
 }
 

@@ -29,7 +29,7 @@ pub(crate) fn summary(row: &AnyRow) -> Result<ArticleSummary> {
 
 pub(crate) const ARTICLE_COLUMNS: &str = "id, external_id, creator_id, channel, title, \
      body_markdown, body_html, summary, cover_url, tags, original, source_name, source_url, \
-     status, published_at, updated_at, views, shares, listed";
+     status, published_at, updated_at, views, shares, listed, keywords";
 
 pub(crate) fn article(row: &AnyRow) -> Result<Article> {
     let tags: String = row.try_get(9)?;
@@ -64,6 +64,7 @@ pub(crate) fn article(row: &AnyRow) -> Result<Article> {
         views: row.try_get(16)?,
         shares: row.try_get(17)?,
         listed: row.try_get::<i64, _>(18)? != 0,
+        keywords: split_tags(&row.try_get::<String, _>(19)?),
     })
 }
 

@@ -88,6 +88,10 @@ fn draft(
         status: ArticleStatus::Published,
         published_at: at,
         listed: true,
+        keywords: vec!["关键词".into()],
+        fingerprint: None,
+        sketch: None,
+        bands: vec![],
     }
 }
 
@@ -254,4 +258,206 @@ async fn unsupported_urls_are_refused_clearly() {
             .contains("expected sqlite://… or postgres://…"),
         "{e}"
     );
+}
+
+#[tokio::test]
+async fn users_sessions_tokens_and_throttling() {
+    use hao_domain::Role;
+    for db in backends().await {
+        let s = &db.store;
+        let id = s
+            .create_user("alice", "$argon2id$hash", Role::Reader, None)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            s.create_user("alice", "x", Role::Admin, None)
+                .await
+                .unwrap(),
+            None,
+            "a taken username"
+        );
+        let (u, hash) = s.user_for_signin("alice").await.unwrap().unwrap();
+        assert_eq!(
+            (u.id, u.role, hash.as_str()),
+            (id, Role::Reader, "$argon2id$hash")
+        );
+        let c = creator(s, "爱丽丝").await;
+        assert!(s.set_user_role(id, Role::Creator, Some(c)).await.unwrap());
+        assert_eq!(s.user(id).await.unwrap().unwrap().creator_id, Some(c));
+
+        let now = hao_store::now();
+        s.create_session("live", id, "csrf1", now + 60)
+            .await
+            .unwrap();
+        s.create_session("old", id, "csrf2", now - 1).await.unwrap();
+        let (su, csrf) = s.session("live").await.unwrap().unwrap();
+        assert_eq!((su.id, csrf.as_str()), (id, "csrf1"));
+        assert!(s.session("old").await.unwrap().is_none(), "expired");
+        s.delete_session("live").await.unwrap();
+        assert!(s.session("live").await.unwrap().is_none());
+
+        let t = s.create_token(id, "ci", "tokenhash").await.unwrap();
+        assert_eq!(s.token_user("tokenhash").await.unwrap().unwrap().id, id);
+        assert!(s.tokens(id).await.unwrap()[0].last_used_at.is_some());
+        assert!(s.revoke_token(id, t).await.unwrap());
+        assert!(!s.revoke_token(id, t).await.unwrap(), "already revoked");
+        assert!(s.token_user("tokenhash").await.unwrap().is_none());
+
+        let since = now - 900;
+        for _ in 0..3 {
+            s.record_signin_failure("user:alice", since).await.unwrap();
+        }
+        assert_eq!(s.signin_failures("user:alice", since).await.unwrap(), 3);
+        // A window that started before `since` has expired: counting starts over.
+        assert_eq!(s.signin_failures("user:alice", now + 10).await.unwrap(), 0);
+        s.record_signin_failure("user:alice", now + 10)
+            .await
+            .unwrap();
+        assert_eq!(s.signin_failures("user:alice", since).await.unwrap(), 1);
+        s.clear_signin_failures("user:alice").await.unwrap();
+        assert_eq!(s.signin_failures("user:alice", since).await.unwrap(), 0);
+
+        s.log_moderation("ed", "take-down", "article 1", "谣言")
+            .await
+            .unwrap();
+        let log = s.moderation_log(10).await.unwrap();
+        assert_eq!(
+            (log[0].actor.as_str(), log[0].reason.as_str()),
+            ("ed", "谣言")
+        );
+        db.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn near_duplicates_candidates_reviews_and_verdicts() {
+    use hao_store::{NearDuplicate, Verdict};
+    for db in backends().await {
+        let s = &db.store;
+        let (c1, c2) = (creator(s, "原作者").await, creator(s, "搬运者").await);
+        let mut a = draft("a", c1, Channel::Tech, "原文", 100);
+        a.sketch = Some("s-a".into());
+        a.bands = vec![1, 2, 3];
+        let mut b = draft("b", c2, Channel::Tech, "抄袭", 200);
+        b.sketch = Some("s-b".into());
+        b.bands = vec![3, 4];
+        let mut other = draft("o", c2, Channel::Tech, "无关", 300);
+        other.sketch = Some("s-o".into());
+        other.bands = vec![9];
+        let ids: Vec<i64> = s
+            .upsert_articles(&[a.clone(), b, other])
+            .await
+            .unwrap()
+            .iter()
+            .map(|u| u.id)
+            .collect();
+        let found = s.near_candidates(&[3, 4], ids[1]).await.unwrap();
+        assert_eq!(found.len(), 1);
+        assert_eq!((found[0].id, found[0].sketch.as_str()), (ids[0], "s-a"));
+        assert!(s.near_candidates(&[], ids[1]).await.unwrap().is_empty());
+        // An update replaces the article's bands.
+        a.bands = vec![7];
+        s.upsert_articles(&[a]).await.unwrap();
+        assert!(s.near_candidates(&[3], ids[1]).await.unwrap().is_empty());
+        assert_eq!(s.near_candidates(&[7], 0).await.unwrap()[0].id, ids[0]);
+
+        let seq = s.last_change().await.unwrap();
+        let pair = NearDuplicate {
+            article_id: ids[1],
+            duplicate_of: ids[0],
+            similarity: 87,
+        };
+        assert_eq!(s.record_near_duplicates(&[pair, pair]).await.unwrap(), 1);
+        assert!(
+            s.last_change().await.unwrap() > seq,
+            "the copy's JSON is refreshed"
+        );
+        assert_eq!(s.near_duplicate_of(ids[1]).await.unwrap(), vec![ids[0]]);
+        assert!(s.near_duplicate_of(ids[0]).await.unwrap().is_empty());
+
+        let pending = s.originality_reviews("pending", 10).await.unwrap();
+        assert_eq!(pending.len(), 1, "the copy claims 原创: queued");
+        let r = pending[0].id;
+        assert!(
+            s.decide_originality(r, Verdict::Copy, "ed", "抄袭")
+                .await
+                .unwrap()
+        );
+        assert!(
+            !s.decide_originality(r, Verdict::Original, "ed", "x")
+                .await
+                .unwrap(),
+            "decided once"
+        );
+        let copy = s.article(ids[1]).await.unwrap().unwrap();
+        assert_eq!(
+            copy.originality,
+            Originality::Reprint {
+                source_name: "原作者".into(),
+                source_url: None
+            }
+        );
+        let done = s.originality_review(r).await.unwrap().unwrap();
+        assert_eq!(
+            (done.status.as_str(), done.decided_by.as_deref()),
+            ("confirmed", Some("ed"))
+        );
+        db.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn scheduled_articles_publish_once_at_their_time() {
+    for db in backends().await {
+        let s = &db.store;
+        let c = creator(s, "定时").await;
+        let mut drafts = Vec::new();
+        for i in 0..40 {
+            let mut d = draft(&format!("s{i}"), c, Channel::Tech, "定时稿", 1000 + i);
+            d.status = ArticleStatus::Scheduled;
+            drafts.push(d);
+        }
+        let ids: Vec<i64> = s
+            .upsert_articles(&drafts)
+            .await
+            .unwrap()
+            .iter()
+            .map(|u| u.id)
+            .collect();
+        assert!(s.publish_due(999, 100).await.unwrap().is_empty(), "not yet");
+        assert_eq!(s.publish_due(1000, 100).await.unwrap(), vec![ids[0]]);
+        assert!(
+            s.publish_due(1000, 100).await.unwrap().is_empty(),
+            "only once"
+        );
+        // Four "nodes" at once: every due article is published by exactly one.
+        let mut tasks = Vec::new();
+        for _ in 0..4 {
+            let s = s.clone();
+            tasks.push(tokio::spawn(async move {
+                let mut mine = Vec::new();
+                loop {
+                    let got = s.publish_due(5000, 3).await.unwrap();
+                    if got.is_empty() {
+                        return mine;
+                    }
+                    mine.extend(got);
+                }
+            }));
+        }
+        let mut all = Vec::new();
+        for t in tasks {
+            all.extend(t.await.unwrap());
+        }
+        all.sort_unstable();
+        assert_eq!(all, ids[1..].to_vec());
+        for id in &ids {
+            let kinds = s.change_kinds(*id).await.unwrap();
+            assert_eq!(kinds.iter().filter(|k| *k == "publish").count(), 1);
+            let a = s.article(*id).await.unwrap().unwrap();
+            assert_eq!(a.status, ArticleStatus::Published);
+        }
+        db.cleanup().await;
+    }
 }

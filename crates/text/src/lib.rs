@@ -4,6 +4,7 @@
 //! as readers.
 
 mod classify;
+pub mod fingerprint;
 mod keywords;
 mod markdown;
 mod segment;
@@ -12,3 +13,30 @@ pub use classify::classify_channel;
 pub use keywords::keywords;
 pub use markdown::{plain_text, render_markdown, summarize};
 pub use segment::{DictionaryError, SpanScore, cut, jieba, load_user_dictionary};
+
+/// Keywords kept per article.
+pub const KEYWORDS_PER_ARTICLE: usize = 8;
+
+/// Everything the text engine derives from an article when it is saved.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Analysis {
+    pub body_html: String,
+    pub summary: String,
+    pub keywords: Vec<String>,
+    pub fingerprint: Option<u64>,
+    /// MinHash sketch of the body, for near-duplicate lookups.
+    pub sketch: Option<fingerprint::Sketch>,
+}
+
+/// Renders, summarises, extracts keywords (title counted twice: it is what
+/// the article is about) and fingerprints one article.
+pub fn analyze(title: &str, body_markdown: &str) -> Analysis {
+    let plain = plain_text(body_markdown);
+    Analysis {
+        body_html: render_markdown(body_markdown),
+        summary: summarize(body_markdown, 120),
+        keywords: keywords(&format!("{title}\n{title}\n{plain}"), KEYWORDS_PER_ARTICLE),
+        fingerprint: fingerprint::simhash(&plain),
+        sketch: fingerprint::sketch(&plain),
+    }
+}

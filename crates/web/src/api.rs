@@ -17,6 +17,7 @@ use crate::templates::rfc3339;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/v1/articles/{id}", get(by_id))
+        .route("/api/v1/articles/{id}/related", get(related))
         .route(
             "/api/v1/articles/by-external-id/{external_id}",
             get(by_external_id),
@@ -41,6 +42,8 @@ struct ArticleJson {
     body_markdown: String,
     body_html: String,
     tags: Vec<String>,
+    /// TF-IDF keywords, best first (suggested tags).
+    keywords: Vec<String>,
     original: bool,
     source: Option<String>,
     source_url: Option<String>,
@@ -49,10 +52,12 @@ struct ArticleJson {
     updated_at: String,
     views: i64,
     shares: i64,
+    /// Ids of earlier articles by other creators that this one near-duplicates.
+    near_duplicate_of: Vec<i64>,
 }
 
 impl ArticleJson {
-    fn new(a: Article, c: &Creator) -> ArticleJson {
+    fn new(a: Article, c: &Creator, near_duplicate_of: Vec<i64>) -> ArticleJson {
         let (original, source, source_url) = match a.originality {
             Originality::Original => (true, None, None),
             Originality::Reprint {
@@ -73,6 +78,7 @@ impl ArticleJson {
             body_markdown: a.body_markdown,
             body_html: a.body_html,
             tags: a.tags,
+            keywords: a.keywords,
             original,
             source,
             source_url,
@@ -81,6 +87,7 @@ impl ArticleJson {
             updated_at: rfc3339(a.updated_at),
             views: a.views,
             shares: a.shares,
+            near_duplicate_of,
         }
     }
 }
@@ -102,7 +109,8 @@ async fn article_json(
         .ok_or_else(|| {
             ApiError::not_found(format!("the author of article {} is missing", article.id))
         })?;
-    Ok(serde_json::to_string(&ArticleJson::new(article, &creator)).expect("serialisable"))
+    let near = state.store().near_duplicate_of(article.id).await?;
+    Ok(serde_json::to_string(&ArticleJson::new(article, &creator, near)).expect("serialisable"))
 }
 
 /// Article JSON goes through the page cache like pages: rendered once per
@@ -155,4 +163,69 @@ async fn by_external_id(
         )
         .await?;
     Ok(page.respond(&method, &headers))
+}
+
+#[derive(serde::Deserialize)]
+struct LimitQuery {
+    limit: Option<String>,
+}
+
+/// `GET /api/v1/articles/{id}/related?limit=N` →
+/// `{"items": [{"id", "external_id", "title", "url", "reason"}]}`.
+async fn related(
+    State(state): State<AppState>,
+    Path(raw): Path<String>,
+    axum::extract::Query(q): axum::extract::Query<LimitQuery>,
+) -> Result<Response, ApiError> {
+    use axum::response::IntoResponse;
+    let id: i64 = raw.parse().ok().filter(|id| *id > 0).ok_or_else(|| {
+        ApiError::bad_request(format!("article id '{raw}' is not a positive integer"))
+    })?;
+    let limit = match q.limit.as_deref() {
+        None | Some("") => crate::related::KEEP,
+        Some(l) => l
+            .parse::<usize>()
+            .ok()
+            .filter(|n| (1..=crate::related::KEEP).contains(n))
+            .ok_or_else(|| {
+                ApiError::bad_request(format!(
+                    "limit '{l}' must be an integer from 1 to {}",
+                    crate::related::KEEP
+                ))
+            })?,
+    };
+    let list = match state.related().get(id) {
+        Some(list) => list,
+        None => {
+            let index = state
+                .search()
+                .ok_or_else(|| ApiError::not_found("related articles are not available"))?;
+            let computed = crate::related::compute(state.store(), index, id, hao_store::now())
+                .await
+                .map_err(|e| {
+                    tracing::error!(error = %e, "computing related articles");
+                    ApiError::bad_request("related articles could not be computed")
+                })?
+                .ok_or_else(|| ApiError::not_found(format!("no published article with id {id}")))?;
+            state.related().put(id, Some(computed));
+            state.related().get(id).unwrap_or_default()
+        }
+    };
+    let ids: Vec<i64> = list.iter().map(|r| r.id).collect();
+    let found = state.store().summaries_with_keywords(&ids).await?;
+    let items: Vec<serde_json::Value> = found
+        .into_iter()
+        .filter_map(|(a, _)| {
+            let reason = &list.iter().find(|r| r.id == a.id)?.reason;
+            Some(serde_json::json!({
+                "id": a.id,
+                "external_id": a.external_id,
+                "title": a.title,
+                "url": format!("/article/{}", a.id),
+                "reason": reason,
+            }))
+        })
+        .take(limit)
+        .collect();
+    Ok(axum::Json(serde_json::json!({ "items": items })).into_response())
 }

@@ -42,13 +42,28 @@ pub enum PageKey {
     ApiArticleByExternalId {
         external_id: String,
     },
+    /// `/search`: a results page (valid queries only).
+    Search {
+        q: String,
+        channel: Option<Channel>,
+        newest: bool,
+        page: usize,
+        care: bool,
+    },
+    /// `/api/v1/search`: JSON results.
+    ApiSearch {
+        q: String,
+        limit: usize,
+    },
 }
 
 impl PageKey {
     fn is_json(&self) -> bool {
         matches!(
             self,
-            PageKey::ApiArticle { .. } | PageKey::ApiArticleByExternalId { .. }
+            PageKey::ApiArticle { .. }
+                | PageKey::ApiArticleByExternalId { .. }
+                | PageKey::ApiSearch { .. }
         )
     }
 }

@@ -33,6 +33,14 @@ impl PageError {
         }
     }
 
+    pub fn forbidden(message: impl Into<String>) -> PageError {
+        PageError {
+            status: StatusCode::FORBIDDEN,
+            message: message.into(),
+            care: false,
+        }
+    }
+
     pub fn with_care(mut self, care: bool) -> PageError {
         self.care = care;
         self
@@ -79,6 +87,30 @@ impl ApiError {
             status: StatusCode::BAD_REQUEST,
             code: "bad_request",
             message: message.into(),
+        }
+    }
+
+    pub fn unauthorized(message: impl Into<String>) -> ApiError {
+        ApiError {
+            status: StatusCode::UNAUTHORIZED,
+            code: "unauthorized",
+            message: message.into(),
+        }
+    }
+
+    pub fn forbidden(message: impl Into<String>) -> ApiError {
+        ApiError {
+            status: StatusCode::FORBIDDEN,
+            code: "forbidden",
+            message: message.into(),
+        }
+    }
+
+    pub fn invalid(e: &hao_domain::ValidationError) -> ApiError {
+        ApiError {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            code: "invalid",
+            message: e.to_string(),
         }
     }
 }

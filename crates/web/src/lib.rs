@@ -5,12 +5,19 @@
 //! Rendered pages go through [`cache::PageCache`]: the hot path of a cached
 //! page is a map lookup and a reference-counted copy of pre-compressed bytes.
 
+mod accounts;
 mod api;
+mod api_write;
 mod assets;
+pub mod auth;
 mod cache;
+pub mod drafts;
+mod editor;
 mod error;
 mod lists;
+pub mod originality;
 mod pages;
+pub mod related;
 mod search;
 pub mod search_sync;
 mod templates;
@@ -35,6 +42,9 @@ pub struct SiteOptions {
     /// How long a rendered page may be served before it is rendered again
     /// even if nothing was written (lists such as 热点 move with views).
     pub page_ttl: Duration,
+    /// The node sits behind a reverse proxy: take the client's address from
+    /// `X-Forwarded-For` (sign-in throttling per address).
+    pub trust_forwarded: bool,
 }
 
 /// Shared state of one node: cheap to clone.
@@ -55,6 +65,8 @@ struct Inner {
     /// or a new row in the database's change log). Cached pages rendered
     /// under an older generation are rendered again.
     generation: AtomicU64,
+    /// 相关推荐 of this node (see `related`).
+    related: related::RelatedCache,
 }
 
 impl AppState {
@@ -77,12 +89,17 @@ impl AppState {
                 views: ViewCounter::default(),
                 search,
                 generation: AtomicU64::new(1),
+                related: related::RelatedCache::default(),
             }),
         }
     }
 
     pub fn store(&self) -> &Store {
         &self.inner.store
+    }
+
+    pub fn related(&self) -> &related::RelatedCache {
+        &self.inner.related
     }
 
     pub fn views(&self) -> &ViewCounter {
@@ -117,7 +134,10 @@ impl AppState {
 pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(pages::router())
+        .merge(accounts::router())
+        .merge(editor::router())
         .merge(api::router())
+        .merge(api_write::router())
         .merge(search::router())
         .merge(assets::router())
         .fallback(pages::not_found)
@@ -128,6 +148,27 @@ pub fn router(state: AppState) -> Router {
 /// database's change log (caches, search index). `from_seq` is the change-log
 /// position the search index is known to reflect. Runs until aborted.
 pub fn spawn_background(state: AppState, from_seq: i64) -> tokio::task::JoinHandle<()> {
+    if let Some(index) = state.search().cloned() {
+        // 相关推荐 for every article, once the index is complete.
+        let s = state.clone();
+        tokio::spawn(async move {
+            while index.applied_seq().is_none() {
+                tokio::time::sleep(Duration::from_millis(500)).await;
+            }
+            let started = std::time::Instant::now();
+            match related::fill_all(s.store(), &index, s.related()).await {
+                Ok(n) => {
+                    tracing::info!(
+                        articles = n,
+                        seconds = started.elapsed().as_secs_f64(),
+                        "related articles computed"
+                    );
+                    s.invalidate();
+                }
+                Err(e) => tracing::warn!(error = %e, "computing related articles failed"),
+            }
+        });
+    }
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_millis(250));
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -139,8 +180,17 @@ pub fn spawn_background(state: AppState, from_seq: i64) -> tokio::task::JoinHand
             match state.store().last_change().await {
                 Ok(seq) if seq != last_seen => {
                     if let Some(index) = state.search() {
-                        match search_sync::apply_changes(state.store(), index, last_seen).await {
-                            Ok(applied) => last_seen = applied,
+                        match search_sync::apply_changes_ids(state.store(), index, last_seen).await
+                        {
+                            Ok((applied, ids)) => {
+                                last_seen = applied;
+                                if let Err(e) =
+                                    related::refresh(state.store(), index, state.related(), &ids)
+                                        .await
+                                {
+                                    tracing::warn!(error = %e, "computing related articles failed");
+                                }
+                            }
                             Err(e) => {
                                 tracing::warn!(error = %e, "updating the search index failed; will retry")
                             }
@@ -152,6 +202,17 @@ pub fn spawn_background(state: AppState, from_seq: i64) -> tokio::task::JoinHand
                 }
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "reading the change log failed"),
+            }
+            // Scheduled articles every second, on every node: each is
+            // published once (see `Store::publish_due`).
+            if ticks.is_multiple_of(4) {
+                match state.store().publish_due(hao_store::now(), 100).await {
+                    Ok(ids) if !ids.is_empty() => {
+                        tracing::info!(articles = ?ids, "scheduled articles published")
+                    }
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!(error = %e, "publishing scheduled articles failed"),
+                }
             }
             // Views every 2 s: one transaction for all articles viewed since.
             if ticks.is_multiple_of(8)

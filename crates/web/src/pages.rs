@@ -84,7 +84,7 @@ pub fn parse_page_number(raw: Option<&str>, max: u32) -> Result<u32, PageError> 
 }
 
 /// Serves a page from the cache, rendering (and compressing) it on a miss.
-async fn cached<F, Fut>(
+pub(crate) async fn cached<F, Fut>(
     state: &AppState,
     key: PageKey,
     method: &Method,
@@ -221,10 +221,27 @@ async fn render_article(state: &AppState, id: i64, care: bool) -> Result<String,
         .lists
         .get(store, state.generation(), state.options().page_ttl)
         .await?;
-    let candidates = store
-        .recent_in_channel(article.channel, article.id, 30)
-        .await?;
-    let related = merge(&[(&candidates, "同频道最新")], Some(article.id), 2, 6);
+    let related = match state.related().get(article.id) {
+        // Computed at publish time: read the picks, in order, still published.
+        Some(list) => {
+            let ids: Vec<i64> = list.iter().map(|r| r.id).collect();
+            let found = store.summaries_with_keywords(&ids).await?;
+            found
+                .into_iter()
+                .filter_map(|(a, _)| {
+                    let reason = list.iter().find(|r| r.id == a.id)?.reason.clone();
+                    Some(hao_recommend::Pick { article: a, reason })
+                })
+                .collect()
+        }
+        // Not computed yet (a node just started): the newest of the channel.
+        None => {
+            let candidates = store
+                .recent_in_channel(article.channel, article.id, 30)
+                .await?;
+            merge(&[(&candidates, "同频道最新")], Some(article.id), 2, 6)
+        }
+    };
     let past = store.creator_articles(creator.id, 6, 0).await?.items;
     let path = format!("/article/{id}");
     let share_url = format!("{}{path}", state.options().base_url);

@@ -10,8 +10,9 @@ use hao_search::{SearchError, SearchQuery, Sort};
 use serde::{Deserialize, Serialize};
 
 use crate::AppState;
+use crate::cache::PageKey;
 use crate::error::{ApiError, PageError};
-use crate::pages::{is_care, parse_page_number};
+use crate::pages::{cached, is_care, parse_page_number};
 use crate::templates::{self, Frame};
 
 pub const PER_PAGE: usize = 10;
@@ -47,9 +48,16 @@ fn unavailable() -> PageError {
     }
 }
 
+/// Whether the search would refuse `q` (empty or too long): such answers
+/// carry a message and are not cached.
+fn refused(q: &str) -> bool {
+    q.chars().count() > hao_search::MAX_QUERY_CHARS || hao_search::units(q).is_empty()
+}
+
 async fn page(
     State(state): State<AppState>,
     Query(p): Query<PageParams>,
+    method: axum::http::Method,
     headers: HeaderMap,
 ) -> Result<Response, PageError> {
     let care = is_care(&headers);
@@ -85,6 +93,53 @@ async fn page(
         let html = templates::search_page(&frame, &form, None, Some("请输入要搜索的内容。"));
         return Ok(Html(html.into_string()).into_response());
     }
+    if !refused(&form.q) {
+        // Results are cached like pages: popular queries are asked again and
+        // again, and any write (a new change-log row) renders them afresh.
+        let key = PageKey::Search {
+            q: form.q.clone(),
+            channel: form.channel,
+            newest: form.newest,
+            page: form.page,
+            care,
+        };
+        return cached(&state, key, &method, &headers, || async {
+            let results = run(&state, &form)
+                .await
+                .map_err(|e| e.with_care(care))?
+                .map_err(|_| unavailable().with_care(care))?;
+            Ok(templates::search_page(&frame, &form, Some(&results), None).into_string())
+        })
+        .await;
+    }
+    let result = run(&state, &form).await.map_err(|e| e.with_care(care))?;
+    match result {
+        Ok(results) => Ok(Html(
+            templates::search_page(&frame, &form, Some(&results), None).into_string(),
+        )
+        .into_response()),
+        Err(e @ (SearchError::EmptyQuery | SearchError::QueryTooLong(_))) => {
+            let status = if matches!(e, SearchError::EmptyQuery) {
+                StatusCode::OK
+            } else {
+                StatusCode::BAD_REQUEST
+            };
+            let html = templates::search_page(&frame, &form, None, Some(&e.to_string()));
+            Ok((status, Html(html.into_string())).into_response())
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "search failed");
+            Err(unavailable().with_care(care))
+        }
+    }
+}
+
+/// Runs the form's query on this node's index, off the async threads.
+async fn run(
+    state: &AppState,
+    form: &Form,
+) -> Result<Result<hao_search::SearchResults, SearchError>, PageError> {
+    let care = false;
     let index = state
         .search()
         .ok_or_else(|| unavailable().with_care(care))?
@@ -110,25 +165,12 @@ async fn page(
     })
     .await
     .map_err(|_| unavailable().with_care(care))?;
-    match result {
-        Ok(results) => Ok(Html(
-            templates::search_page(&frame, &form, Some(&results), None).into_string(),
-        )
-        .into_response()),
-        Err(e @ (SearchError::EmptyQuery | SearchError::QueryTooLong(_))) => {
-            let status = if matches!(e, SearchError::EmptyQuery) {
-                StatusCode::OK
-            } else {
-                StatusCode::BAD_REQUEST
-            };
-            let html = templates::search_page(&frame, &form, None, Some(&e.to_string()));
-            Ok((status, Html(html.into_string())).into_response())
-        }
-        Err(e) => {
-            tracing::error!(error = %e, "search failed");
-            Err(unavailable().with_care(care))
-        }
+    if let Err(e) = &result
+        && !matches!(e, SearchError::EmptyQuery | SearchError::QueryTooLong(_))
+    {
+        tracing::error!(error = %e, "search failed");
     }
+    Ok(result)
 }
 
 #[derive(Deserialize)]
@@ -156,7 +198,9 @@ struct ApiResults {
 async fn api(
     State(state): State<AppState>,
     Query(p): Query<ApiParams>,
-) -> Result<Json<ApiResults>, ApiError> {
+    method: axum::http::Method,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
     let q = p.q.unwrap_or_default();
     let limit = match p.limit.as_deref() {
         None => 10,
@@ -168,6 +212,30 @@ async fn api(
                 ApiError::bad_request(format!("limit '{raw}' must be an integer from 1 to 100"))
             })?,
     };
+    if !refused(&q) {
+        let key = PageKey::ApiSearch {
+            q: q.clone(),
+            limit,
+        };
+        let page = state
+            .inner
+            .cache
+            .get_or_render(
+                key,
+                state.generation(),
+                state.options().page_ttl,
+                || async {
+                    let results = api_search(&state, q, limit).await?;
+                    Ok::<_, ApiError>(serde_json::to_string(&results).expect("serialisable"))
+                },
+            )
+            .await?;
+        return Ok(page.respond(&method, &headers));
+    }
+    Ok(Json(api_search(&state, q, limit).await?).into_response())
+}
+
+async fn api_search(state: &AppState, q: String, limit: usize) -> Result<ApiResults, ApiError> {
     let index = state.search().cloned().ok_or_else(|| ApiError {
         status: StatusCode::SERVICE_UNAVAILABLE,
         code: "search_unavailable",
@@ -191,7 +259,7 @@ async fn api(
         }
     })?;
     match result {
-        Ok(r) => Ok(Json(ApiResults {
+        Ok(r) => Ok(ApiResults {
             total: r.total,
             hits: r
                 .hits
@@ -204,7 +272,7 @@ async fn api(
                     snippet: h.snippet,
                 })
                 .collect(),
-        })),
+        }),
         Err(SearchError::EmptyQuery) => Err(ApiError {
             status: StatusCode::BAD_REQUEST,
             code: "empty_query",

@@ -72,16 +72,29 @@ pub async fn reindex_all(
 pub async fn apply_changes(
     store: &Store,
     index: &Arc<SearchIndex>,
-    mut seq: i64,
+    seq: i64,
 ) -> Result<i64, SyncError> {
+    Ok(apply_changes_ids(store, index, seq).await?.0)
+}
+
+/// [`apply_changes`], also returning the ids of the articles that changed.
+pub async fn apply_changes_ids(
+    store: &Store,
+    index: &Arc<SearchIndex>,
+    mut seq: i64,
+) -> Result<(i64, Vec<i64>), SyncError> {
+    let mut all = Vec::new();
     loop {
         let changes = store.changes_since(seq, 500).await?;
         let Some(&(last, _)) = changes.last() else {
-            return Ok(seq);
+            all.sort_unstable();
+            all.dedup();
+            return Ok((seq, all));
         };
         let mut ids: Vec<i64> = changes.iter().filter_map(|(_, id)| *id).collect();
         ids.sort_unstable();
         ids.dedup();
+        all.extend(&ids);
         let mut docs = Vec::new();
         let mut deleted = Vec::new();
         for id in ids {

@@ -4,10 +4,14 @@
 
 mod support;
 
+mod accounts;
 mod api;
 mod article_page;
 mod import;
 mod lists;
+mod nodes;
 mod process;
+mod related;
 mod search;
 mod serving;
+mod write_api;

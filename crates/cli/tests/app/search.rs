@@ -136,3 +136,22 @@ async fn the_index_follows_edits() {
         "fx-012"
     ); // 出行人数
 }
+
+#[tokio::test]
+async fn cached_results_are_refreshed_by_a_write() {
+    let app = TestApp::with_articles().await;
+    let q = "/api/v1/search?q=%E7%A7%8B%E7%B2%AE%E6%94%B6%E8%B4%AD"; // 秋粮收购
+    let before = app.get(q).await;
+    assert_eq!(before.json()["total"], 0);
+    // Asked again: the same cached answer (same ETag).
+    let again = app.get(q).await;
+    assert_eq!(before.header("etag"), again.header("etag"));
+    let line = serde_json::json!({"external_id": "new-1", "title": "秋粮收购全面展开", "body": "各地秋粮收购工作有序进行。"});
+    app.import(format!("{line}\n").as_bytes()).await;
+    let after = app.get(q).await.json();
+    assert_eq!(after["total"], 1, "{after}");
+    let page = app
+        .get("/search?q=%E7%A7%8B%E7%B2%AE%E6%94%B6%E8%B4%AD")
+        .await;
+    assert!(text(&page.html(), "main").contains("秋粮收购全面展开"));
+}

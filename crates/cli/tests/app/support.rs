@@ -25,6 +25,7 @@ pub struct TestApp {
     _dir: tempfile::TempDir,
 }
 
+#[derive(Debug)]
 pub struct TestResponse {
     pub status: StatusCode,
     pub headers: HeaderMap,
@@ -65,6 +66,7 @@ impl TestApp {
             SiteOptions {
                 base_url: BASE_URL.to_owned(),
                 page_ttl: Duration::from_secs(60),
+                trust_forwarded: false,
             },
             Some(search),
         );
@@ -200,4 +202,131 @@ pub fn attrs(html: &Html, selector: &str, attr: &str) -> Vec<String> {
     html.select(&sel(selector))
         .filter_map(|e| e.value().attr(attr).map(str::to_owned))
         .collect()
+}
+
+/// The `name=value` of a `Set-Cookie` header named `name`, if the response set it.
+pub fn set_cookie(r: &TestResponse, name: &str) -> Option<String> {
+    r.headers
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with(&format!("{name}=")))
+        .map(|v| v.split(';').next().unwrap().to_owned())
+}
+
+/// A form field's value in a page.
+pub fn form_value(html: &Html, name: &str) -> String {
+    attrs(html, &format!("input[name={name}]"), "value")
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| panic!("no input named {name}"))
+}
+
+impl TestApp {
+    pub async fn post_form_with(&self, path: &str, cookie: &str, form: &str) -> TestResponse {
+        self.request(
+            Request::post(path)
+                .header("content-type", "application/x-www-form-urlencoded")
+                .header("cookie", cookie)
+                .body(Body::from(form.to_owned()))
+                .unwrap(),
+        )
+        .await
+    }
+
+    pub async fn send_json(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: &serde_json::Value,
+    ) -> TestResponse {
+        let mut req = Request::builder()
+            .method(method)
+            .uri(path)
+            .header("content-type", "application/json");
+        if let Some(t) = token {
+            req = req.header("authorization", format!("Bearer {t}"));
+        }
+        self.request(req.body(Body::from(body.to_string())).unwrap())
+            .await
+    }
+
+    /// A user made directly in the store (as `hao user create` does).
+    pub async fn user(&self, username: &str, role: hao_domain::Role, creator: Option<&str>) -> i64 {
+        let creator_id = match creator {
+            Some(name) => Some(
+                self.store()
+                    .ensure_creator(&hao_store::NewCreator {
+                        display_name: name,
+                        account_type: hao_domain::AccountType::Personal,
+                        bio: "",
+                        is_demo: false,
+                        is_official: false,
+                    })
+                    .await
+                    .unwrap(),
+            ),
+            None => None,
+        };
+        self.store()
+            .create_user(
+                username,
+                &hao_web::auth::hash_password(PASSWORD),
+                role,
+                creator_id,
+            )
+            .await
+            .unwrap()
+            .expect("username free")
+    }
+
+    /// Signs in through the form; returns the session cookie (`name=value`).
+    pub async fn sign_in(&self, username: &str, password: &str) -> Result<String, TestResponse> {
+        let form = self.get("/signin").await;
+        let pre = set_cookie(&form, "hao_csrf").expect("the form sets its CSRF cookie");
+        let csrf = form_value(&form.html(), "csrf");
+        let r = self
+            .post_form_with(
+                "/signin",
+                &pre,
+                &format!(
+                    "csrf={csrf}&username={}&password={}",
+                    enc(username),
+                    enc(password)
+                ),
+            )
+            .await;
+        match set_cookie(&r, "hao_session") {
+            Some(c) if r.status == StatusCode::SEE_OTHER => Ok(c),
+            _ => Err(r),
+        }
+    }
+
+    /// The CSRF token of a signed-in session (from `/me`).
+    pub async fn csrf_of(&self, session: &str) -> String {
+        let me = self.get_with("/me", &[("cookie", session)]).await;
+        assert_eq!(me.status, StatusCode::OK, "{}", me.text());
+        form_value(&me.html(), "csrf")
+    }
+
+    /// A new API token of a signed-in session, created on `/me`.
+    pub async fn token_of(&self, session: &str) -> String {
+        let csrf = self.csrf_of(session).await;
+        let r = self
+            .post_form_with("/me/tokens", session, &format!("csrf={csrf}&name=test"))
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        let html = r.html();
+        texts(&html, ".form-notice code")
+            .into_iter()
+            .next()
+            .expect("the new token is shown")
+    }
+}
+
+pub const PASSWORD: &str = "correct-horse-电池";
+
+pub fn enc(s: &str) -> String {
+    percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
 }

@@ -1,0 +1,356 @@
+//! Several stateless `hao serve` nodes on one PostgreSQL database: two real
+//! processes on two ports. Runs when `HAO_TEST_POSTGRES` names a server (CI
+//! sets it); the test gets a fresh database, dropped afterwards.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use hao_store::Store;
+
+const HAO: &str = env!("CARGO_BIN_EXE_hao");
+
+/// A fresh PostgreSQL database for one test.
+struct PgDb {
+    admin: String,
+    name: String,
+    url: String,
+}
+
+impl PgDb {
+    async fn create(admin: &str) -> PgDb {
+        use sqlx::Executor;
+        sqlx::any::install_default_drivers();
+        let name = format!(
+            "hao_nodes_{}_{}",
+            std::process::id(),
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_nanos()
+        );
+        let pool = sqlx::AnyPool::connect(admin).await.unwrap();
+        pool.execute(format!("CREATE DATABASE {name}").as_str())
+            .await
+            .unwrap();
+        pool.close().await;
+        let base = admin.rsplit_once('/').unwrap().0;
+        PgDb {
+            admin: admin.to_owned(),
+            url: format!("{base}/{name}"),
+            name,
+        }
+    }
+
+    async fn drop(self) {
+        use sqlx::Executor;
+        let pool = sqlx::AnyPool::connect(&self.admin).await.unwrap();
+        pool.execute(format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name).as_str())
+            .await
+            .unwrap();
+        pool.close().await;
+    }
+}
+
+/// One HTTP/1.1 exchange; returns (status, body). `None` when the node is
+/// unreachable or the connection broke (a killed node).
+fn http(
+    addr: &str,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> Option<(u16, String)> {
+    let mut s = TcpStream::connect(addr).ok()?;
+    s.set_read_timeout(Some(Duration::from_secs(10))).ok()?;
+    let mut req = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    for (k, v) in headers {
+        req.push_str(&format!("{k}: {v}\r\n"));
+    }
+    req.push_str("\r\n");
+    req.push_str(body);
+    s.write_all(req.as_bytes()).ok()?;
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).ok()?;
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let status = text.get(9..12)?.parse().ok()?;
+    let (head, rest) = text.split_once("\r\n\r\n")?;
+    let body = if head
+        .to_ascii_lowercase()
+        .contains("transfer-encoding: chunked")
+    {
+        dechunk(rest)
+    } else {
+        rest.to_owned()
+    };
+    Some((status, body))
+}
+
+fn dechunk(mut s: &str) -> String {
+    let mut out = String::new();
+    while let Some((size, rest)) = s.split_once("\r\n") {
+        let n = usize::from_str_radix(size.trim(), 16).unwrap_or(0);
+        if n == 0 || rest.len() < n {
+            break;
+        }
+        out.push_str(&rest[..n]);
+        s = rest[n..].trim_start_matches("\r\n");
+    }
+    out
+}
+
+fn get(addr: &str, path: &str) -> (u16, String) {
+    http(addr, "GET", path, &[], "").unwrap_or((0, String::new()))
+}
+
+fn hao(url: &str, data: &std::path::Path, args: &[&str], env: &[(&str, &str)]) -> String {
+    let mut cmd = Command::new(HAO);
+    cmd.args(args)
+        .arg("--data-dir")
+        .arg(data)
+        .env("HAO_DATABASE_URL", url);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "hao {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn start_node(url: &str, data: &std::path::Path) -> (Child, String) {
+    let mut child = Command::new(HAO)
+        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
+        .arg(data)
+        .env("HAO_DATABASE_URL", url)
+        .env("HAO_LOG", "warn")
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    let addr = first
+        .split("http://")
+        .nth(1)
+        .and_then(|s| s.split('/').next())
+        .unwrap_or_else(|| panic!("no address in {first:?}"))
+        .to_owned();
+    (child, addr)
+}
+
+fn publish(addr: &str, token: &str, n: usize) -> Option<(u16, String)> {
+    let body = serde_json::json!({
+        "title": format!("双节点测试稿件第{n}篇：量子计算芯片"),
+        "body": format!("第{n}篇。国内科研团队发布新一代量子计算芯片，比特数与保真度均有提升。\n团队表示将继续推进纠错研究。"),
+        "channel": "tech",
+        "author": "双节点测试",
+    });
+    http(
+        addr,
+        "POST",
+        "/api/v1/articles",
+        &[
+            ("Authorization", &format!("Bearer {token}")),
+            ("Content-Type", "application/json"),
+        ],
+        &body.to_string(),
+    )
+}
+
+fn id_of(json: &str) -> i64 {
+    serde_json::from_str::<serde_json::Value>(json).unwrap()["id"]
+        .as_i64()
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn two_nodes_share_one_postgres_database() {
+    let Ok(admin) = std::env::var("HAO_TEST_POSTGRES") else {
+        eprintln!("HAO_TEST_POSTGRES not set: the two-node test needs PostgreSQL; skipped");
+        return;
+    };
+    let db = PgDb::create(&admin).await;
+    let dir = tempfile::tempdir().unwrap();
+    let (data_a, data_b) = (dir.path().join("a"), dir.path().join("b"));
+    hao(
+        &db.url,
+        &data_a,
+        &["user", "create", "--username", "admin", "--role", "admin"],
+        &[("HAO_PASSWORD", "admin-password-1")],
+    );
+    let token = hao(
+        &db.url,
+        &data_a,
+        &["token", "create", "--username", "admin"],
+        &[],
+    )
+    .trim()
+    .to_owned();
+
+    let (mut a, addr_a) = start_node(&db.url, &data_a);
+    let (mut b, addr_b) = start_node(&db.url, &data_b);
+
+    // Published through A: on B's article page, channel page and search within 2 s.
+    let (status, body) = publish(&addr_a, &token, 0).unwrap();
+    assert_eq!(status, 201, "{body}");
+    let id = id_of(&body);
+    let published = Instant::now();
+    let page_views_on_b = std::cell::Cell::new(0i64);
+    let on_b = |id: i64| {
+        page_views_on_b.set(page_views_on_b.get() + 1);
+        get(&addr_b, &format!("/article/{id}")).0 == 200
+            && get(&addr_b, "/channel/tech")
+                .1
+                .contains(&format!("/article/{id}\""))
+            && get(
+                &addr_b,
+                "/api/v1/search?q=%E9%87%8F%E5%AD%90%E8%AE%A1%E7%AE%97%E8%8A%AF%E7%89%87",
+            )
+            .1
+            .contains(&format!("\"id\":{id}"))
+    };
+    while !on_b(id) {
+        assert!(
+            published.elapsed() < Duration::from_secs(2),
+            "not on node B 2 s after publishing on node A"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    eprintln!("seen on node B after {:?}", published.elapsed());
+
+    // Views sent to both nodes add up exactly (each node flushes its batch).
+    for _ in 0..7 {
+        assert_eq!(get(&addr_a, &format!("/article/{id}")).0, 200);
+    }
+    for _ in 0..5 {
+        assert_eq!(get(&addr_b, &format!("/article/{id}")).0, 200);
+    }
+    let store = Store::connect(&db.url).await.unwrap();
+    let counted = Instant::now();
+    // The readiness loop above viewed the page on B too.
+    let expected = 7 + 5 + page_views_on_b.get();
+    loop {
+        let views = store.article(id).await.unwrap().unwrap().views;
+        if views == expected {
+            break;
+        }
+        assert!(
+            counted.elapsed() < Duration::from_secs(10),
+            "views: {views}, expected {expected}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    // Another flush period: nothing counted twice.
+    std::thread::sleep(Duration::from_millis(2500));
+    assert_eq!(store.article(id).await.unwrap().unwrap().views, expected);
+
+    // Scheduled through A, published at its time by one of the two nodes,
+    // exactly once.
+    let at = chrono::Utc::now() + chrono::Duration::seconds(2);
+    let mut scheduled = Vec::new();
+    for n in 0..3 {
+        let body = serde_json::json!({
+            "title": format!("定时发布的稿件{n}"),
+            "body": "定时发布测试。",
+            "author": "双节点测试",
+            "publish_at": at.to_rfc3339(),
+        });
+        let (status, json) = http(
+            &addr_a,
+            "POST",
+            "/api/v1/articles",
+            &[
+                ("Authorization", &format!("Bearer {token}")),
+                ("Content-Type", "application/json"),
+            ],
+            &body.to_string(),
+        )
+        .unwrap();
+        assert_eq!(status, 201, "{json}");
+        assert!(json.contains("\"status\":\"scheduled\""), "{json}");
+        scheduled.push(id_of(&json));
+    }
+    assert_eq!(get(&addr_b, &format!("/article/{}", scheduled[0])).0, 404);
+    let waited = Instant::now();
+    while scheduled
+        .iter()
+        .any(|id| get(&addr_b, &format!("/article/{id}")).0 != 200)
+    {
+        assert!(
+            waited.elapsed() < Duration::from_secs(6),
+            "scheduled articles not live"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    for id in &scheduled {
+        let kinds = store.change_kinds(*id).await.unwrap();
+        assert_eq!(
+            kinds.iter().filter(|k| *k == "publish").count(),
+            1,
+            "{kinds:?}"
+        );
+    }
+
+    // Node A killed (SIGKILL) while writing: no acknowledged write is lost,
+    // and B keeps serving.
+    let acked: Arc<Mutex<Vec<i64>>> = Arc::default();
+    let writer = {
+        let (acked, addr, token) = (acked.clone(), addr_a.clone(), token.clone());
+        std::thread::spawn(move || {
+            for n in 1..10_000 {
+                match publish(&addr, &token, n) {
+                    Some((201, body)) => acked.lock().unwrap().push(id_of(&body)),
+                    Some((status, body)) => panic!("write refused: {status} {body}"),
+                    None => break,
+                }
+            }
+        })
+    };
+    std::thread::sleep(Duration::from_millis(600));
+    a.kill().unwrap(); // SIGKILL
+    a.wait().unwrap();
+    writer.join().unwrap();
+    let acked = acked.lock().unwrap().clone();
+    assert!(
+        acked.len() >= 3,
+        "only {} writes before the kill",
+        acked.len()
+    );
+    eprintln!("{} writes acknowledged before SIGKILL", acked.len());
+    for id in &acked {
+        let article = store.article(*id).await.unwrap();
+        assert!(article.is_some(), "acknowledged article {id} lost");
+    }
+    let last = *acked.last().unwrap();
+    let killed = Instant::now();
+    while get(&addr_b, &format!("/article/{last}")).0 != 200 {
+        assert!(
+            killed.elapsed() < Duration::from_secs(2),
+            "B does not serve {last}"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(get(&addr_b, "/healthz").0, 200);
+
+    sigterm(&b);
+    b.wait().unwrap();
+    store.close().await;
+    db.drop().await;
+}
+
+/// Stops a node gracefully (SIGTERM), as an orchestrator does.
+fn sigterm(child: &Child) {
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+}

@@ -1,0 +1,76 @@
+//! 相关推荐: computed when the change log moves, explained, never the article
+//! itself or its near-duplicates; served by the page and the API.
+
+use axum::http::StatusCode;
+
+use crate::support::*;
+
+#[tokio::test]
+async fn related_articles_share_keywords_and_say_so() {
+    let app = TestApp::with_articles().await;
+    // What the change-log follower does after applying changes.
+    let index = app.state.search().unwrap().clone();
+    hao_web::related::fill_all(app.store(), &index, app.state.related())
+        .await
+        .unwrap();
+    app.state.invalidate();
+
+    // fx-001 (申花 vs 海港) and fx-002 (中超赛程) are both Chinese Super League news.
+    let id = app.id_of("fx-001").await;
+    let r = app
+        .get(&format!("/api/v1/articles/{id}/related?limit=3"))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let items = r.json()["items"].as_array().unwrap().clone();
+    assert!(!items.is_empty() && items.len() <= 3, "{items:?}");
+    assert!(items.iter().all(|i| i["id"] != id), "never itself");
+    for i in &items {
+        for k in ["id", "external_id", "title", "url", "reason"] {
+            assert!(!i[k].is_null(), "{k} missing in {i}");
+        }
+        assert!(!i["reason"].as_str().unwrap().is_empty());
+    }
+    // The page shows the same picks with their reasons.
+    let page = app.get(&format!("/article/{id}")).await.html();
+    let first = items[0]["url"].as_str().unwrap();
+    assert!(
+        attrs(&page, "a", "href").iter().any(|h| h == first),
+        "the page links the first related article"
+    );
+    assert!(text(&page, "body").contains(items[0]["reason"].as_str().unwrap()));
+
+    // Bad requests are JSON errors.
+    let r = app
+        .get(&format!("/api/v1/articles/{id}/related?limit=0"))
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert_eq!(r.json()["code"], "bad_request");
+    let r = app.get("/api/v1/articles/987654/related").await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn the_second_half_is_the_first_halfs_first_related_article() {
+    let app = TestApp::empty().await;
+    let body = "国产大型客机完成高原试飞任务，验证了发动机在高海拔机场的起降性能和系统可靠性。\
+        试飞团队在昆明、拉萨等机场进行了多轮测试，飞机在低气压、低温环境下表现稳定。\
+        项目负责人表示，高原试飞是适航取证的重要环节，下一步将开展自然结冰试飞。\
+        按照计划，该机型将于明年交付更多航空公司，逐步扩大国内航线的运营规模。";
+    let chars: Vec<char> = body.chars().collect();
+    let (a, b) = chars.split_at(chars.len() / 2);
+    let lines = [
+        serde_json::json!({"external_id": "half-a", "title": "国产客机高原试飞（上）", "body": a.iter().collect::<String>(), "author": "前半", "channel": "tech"}),
+        serde_json::json!({"external_id": "half-b", "title": "国产客机高原试飞（下）", "body": b.iter().collect::<String>(), "author": "后半", "channel": "tech"}),
+    ];
+    let data: String = lines.iter().map(|l| format!("{l}\n")).collect();
+    app.import(ARTICLES).await;
+    app.import(data.as_bytes()).await;
+    let index = app.state.search().unwrap().clone();
+    let (ha, hb) = (app.id_of("half-a").await, app.id_of("half-b").await);
+    let list = hao_web::related::compute(app.store(), &index, ha, hao_store::now())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(list[0].id, hb, "{list:?}");
+    assert!(list[0].reason.starts_with('「'), "{}", list[0].reason);
+}

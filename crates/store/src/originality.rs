@@ -1,0 +1,257 @@
+//! Originality protection: stored fingerprints, near-duplicate pairs and the
+//! editors' review queue for 原创 claims that near-duplicate earlier articles.
+
+use crate::{Result, Store, now};
+
+/// A near-duplicate candidate: an article sharing an LSH band with the
+/// one looked up, with what it takes to check and orient the pair.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SketchRow {
+    pub id: i64,
+    pub creator_id: i64,
+    pub published_at: i64,
+    pub sketch: String,
+}
+
+/// `article_id` near-duplicates the earlier `duplicate_of`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NearDuplicate {
+    pub article_id: i64,
+    pub duplicate_of: i64,
+    pub similarity: u32,
+}
+
+/// One entry of the editors' originality queue.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OriginalityReview {
+    pub id: i64,
+    pub article_id: i64,
+    pub duplicate_of: i64,
+    pub similarity: i64,
+    pub status: String,
+    pub reason: String,
+    pub decided_by: Option<String>,
+    pub created_at: i64,
+    pub decided_at: Option<i64>,
+}
+
+const REVIEW_COLUMNS: &str = "id, article_id, duplicate_of, similarity, status, reason, \
+     decided_by, created_at, decided_at";
+
+type ReviewTuple = (
+    i64,
+    i64,
+    i64,
+    i64,
+    String,
+    String,
+    Option<String>,
+    i64,
+    Option<i64>,
+);
+
+fn review(t: ReviewTuple) -> OriginalityReview {
+    OriginalityReview {
+        id: t.0,
+        article_id: t.1,
+        duplicate_of: t.2,
+        similarity: t.3,
+        status: t.4,
+        reason: t.5,
+        decided_by: t.6,
+        created_at: t.7,
+        decided_at: t.8,
+    }
+}
+
+/// An editor's decision on a review.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// A copy: the article loses its 原创 label.
+    Copy,
+    /// Original after all: the label stays.
+    Original,
+}
+
+impl Store {
+    /// Articles other than `exclude` that share at least one LSH band key
+    /// with `bands`: the candidates a near-duplicate check verifies.
+    pub async fn near_candidates(&self, bands: &[i64], exclude: i64) -> Result<Vec<SketchRow>> {
+        if bands.is_empty() {
+            return Ok(vec![]);
+        }
+        let list: Vec<String> = (0..bands.len()).map(|i| format!("${}", i + 2)).collect();
+        let sql = format!(
+            "SELECT a.id, a.creator_id, a.published_at, a.sketch FROM articles a \
+             WHERE a.id <> $1 AND a.sketch IS NOT NULL AND a.id IN \
+             (SELECT article_id FROM article_bands WHERE band_key IN ({}))",
+            list.join(", ")
+        );
+        let mut q = sqlx::query_as::<_, (i64, i64, i64, String)>(&sql).bind(exclude);
+        for b in bands {
+            q = q.bind(*b);
+        }
+        Ok(q.fetch_all(&self.pool)
+            .await?
+            .into_iter()
+            .map(|(id, creator_id, published_at, sketch)| SketchRow {
+                id,
+                creator_id,
+                published_at,
+                sketch,
+            })
+            .collect())
+    }
+
+    /// Records near-duplicate pairs (already recorded pairs are left as they
+    /// are). A pair whose later article is declared 原创 also enters the
+    /// editors' review queue. Each article that gained a pair gets a change-log
+    /// row, so every node refreshes its copy of the article's JSON.
+    pub async fn record_near_duplicates(&self, pairs: &[NearDuplicate]) -> Result<usize> {
+        if pairs.is_empty() {
+            return Ok(0);
+        }
+        let at = now();
+        let mut tx = self.pool.begin().await?;
+        let mut added = 0;
+        let mut touched = Vec::new();
+        for p in pairs {
+            let n = sqlx::query(
+                "INSERT INTO near_duplicates (article_id, duplicate_of, similarity, found_at) \
+                 VALUES ($1, $2, $3, $4) ON CONFLICT (article_id, duplicate_of) DO NOTHING",
+            )
+            .bind(p.article_id)
+            .bind(p.duplicate_of)
+            .bind(i64::from(p.similarity))
+            .bind(at)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if n == 0 {
+                continue;
+            }
+            added += 1;
+            sqlx::query(
+                "INSERT INTO originality_reviews (article_id, duplicate_of, similarity, created_at) \
+                 SELECT $1, $2, $3, $4 FROM articles WHERE id = $1 AND original = 1 \
+                 ON CONFLICT (article_id, duplicate_of) DO NOTHING",
+            )
+            .bind(p.article_id)
+            .bind(p.duplicate_of)
+            .bind(i64::from(p.similarity))
+            .bind(at)
+            .execute(&mut *tx)
+            .await?;
+            if !touched.contains(&p.article_id) {
+                touched.push(p.article_id);
+            }
+        }
+        for id in touched {
+            self.log_change(&mut tx, "near-duplicate", Some(id), at)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(added)
+    }
+
+    /// Ids of the earlier articles `id` near-duplicates, most similar first.
+    pub async fn near_duplicate_of(&self, id: i64) -> Result<Vec<i64>> {
+        let ids = sqlx::query_scalar(
+            "SELECT duplicate_of FROM near_duplicates WHERE article_id = $1 \
+             ORDER BY similarity DESC, duplicate_of",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(ids)
+    }
+
+    /// Every article paired with `id` as a near-duplicate, either way.
+    pub async fn near_duplicate_ids(&self, id: i64) -> Result<Vec<i64>> {
+        let ids = sqlx::query_scalar(
+            "SELECT duplicate_of FROM near_duplicates WHERE article_id = $1 \
+             UNION SELECT article_id FROM near_duplicates WHERE duplicate_of = $1",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(ids)
+    }
+
+    /// Reviews in one status, oldest first.
+    pub async fn originality_reviews(
+        &self,
+        status: &str,
+        limit: i64,
+    ) -> Result<Vec<OriginalityReview>> {
+        let rows: Vec<ReviewTuple> = sqlx::query_as(&format!(
+            "SELECT {REVIEW_COLUMNS} FROM originality_reviews WHERE status = $1 \
+             ORDER BY created_at, id LIMIT $2"
+        ))
+        .bind(status)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.into_iter().map(review).collect())
+    }
+
+    pub async fn originality_review(&self, id: i64) -> Result<Option<OriginalityReview>> {
+        let row: Option<ReviewTuple> = sqlx::query_as(&format!(
+            "SELECT {REVIEW_COLUMNS} FROM originality_reviews WHERE id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(review))
+    }
+
+    /// Decides a pending review. A confirmed copy loses its 原创 label (it
+    /// becomes a 转载 of the earlier article's creator). Returns false when the
+    /// review does not exist or was already decided.
+    pub async fn decide_originality(
+        &self,
+        review_id: i64,
+        verdict: Verdict,
+        editor: &str,
+        reason: &str,
+    ) -> Result<bool> {
+        let at = now();
+        let mut tx = self.pool.begin().await?;
+        let status = match verdict {
+            Verdict::Copy => "confirmed",
+            Verdict::Original => "dismissed",
+        };
+        let article: Option<(i64, i64)> = sqlx::query_as(
+            "UPDATE originality_reviews SET status = $1, reason = $2, decided_by = $3, \
+             decided_at = $4 WHERE id = $5 AND status = 'pending' \
+             RETURNING article_id, duplicate_of",
+        )
+        .bind(status)
+        .bind(reason)
+        .bind(editor)
+        .bind(at)
+        .bind(review_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some((article_id, duplicate_of)) = article else {
+            return Ok(false);
+        };
+        if verdict == Verdict::Copy {
+            sqlx::query(
+                "UPDATE articles SET original = 0, \
+                 source_name = (SELECT c.display_name FROM articles o \
+                     JOIN creators c ON c.id = o.creator_id WHERE o.id = $2), \
+                 source_url = NULL, updated_at = $3 WHERE id = $1",
+            )
+            .bind(article_id)
+            .bind(duplicate_of)
+            .bind(at)
+            .execute(&mut *tx)
+            .await?;
+            self.log_change(&mut tx, "article", Some(article_id), at)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(true)
+    }
+}

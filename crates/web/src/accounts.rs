@@ -1,0 +1,503 @@
+//! Account pages: sign up, sign in, sign out, and `/me` (role, API tokens).
+//! Every form works without JavaScript; a rejected form comes back with the
+//! message next to the field and everything typed kept (except passwords).
+
+use axum::Router;
+use axum::extract::{Form, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use hao_domain::{Role, validate_password, validate_username};
+use maud::{Markup, html};
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::auth::{
+    self, ClientAddr, MAX_FAILURES_PER_ACCOUNT, MAX_FAILURES_PER_ADDRESS, MaybeSession,
+    PRE_CSRF_COOKIE, SESSION_COOKIE, SESSION_SECONDS, SignedIn, THROTTLE_WINDOW,
+};
+use crate::error::PageError;
+use crate::pages::is_care;
+use crate::templates::{Frame, format_time, layout};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/signup", get(signup_form).post(signup))
+        .route("/signin", get(signin_form).post(signin))
+        .route("/signout", post(signout))
+        .route("/me", get(me))
+        .route("/me/tokens", post(create_token))
+        .route("/me/tokens/revoke", post(revoke_token))
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct Next {
+    #[serde(default)]
+    next: String,
+}
+
+/// Only site-relative paths: never an open redirect.
+fn safe_next(next: &str) -> String {
+    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
+        next.to_owned()
+    } else {
+        "/me".to_owned()
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct AccountForm {
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    password2: String,
+    #[serde(default)]
+    next: String,
+    #[serde(default)]
+    csrf: String,
+}
+
+/// Field errors of a form: (field, message).
+type FieldErrors = Vec<(&'static str, String)>;
+
+fn field_error(errors: &FieldErrors, field: &str) -> Option<Markup> {
+    errors
+        .iter()
+        .find(|(f, _)| *f == field)
+        .map(|(f, m)| html! { p class="field-error" id={ (f) "-error" } role="alert" { (m) } })
+}
+
+fn described_by(errors: &FieldErrors, field: &str) -> Option<String> {
+    errors
+        .iter()
+        .any(|(f, _)| *f == field)
+        .then(|| format!("{field}-error"))
+}
+
+struct AccountPage<'a> {
+    signup: bool,
+    form: &'a AccountForm,
+    errors: &'a FieldErrors,
+    /// A message about the whole form (throttling, wrong password).
+    notice: Option<&'a str>,
+    csrf: &'a str,
+    care: bool,
+}
+
+fn account_page(p: &AccountPage<'_>) -> Markup {
+    let (title, action, button) = if p.signup {
+        ("注册", "/signup", "注册并登录")
+    } else {
+        ("登录", "/signin", "登录")
+    };
+    let frame = Frame {
+        title,
+        description: "登录号平台，关注创作者、申请入驻、管理文章。",
+        path: action,
+        care: p.care,
+        active: None,
+    };
+    layout(
+        &frame,
+        html! {
+            section class="account-form" {
+                h1 { (title) }
+                @if let Some(n) = p.notice {
+                    p class="form-notice" role="alert" { (n) }
+                }
+                form method="post" action=(action) novalidate {
+                    input type="hidden" name="csrf" value=(p.csrf);
+                    input type="hidden" name="next" value=(p.form.next);
+                    p {
+                        label for="username" { "用户名" }
+                        input id="username" name="username" type="text" autocomplete="username"
+                            required value=(p.form.username)
+                            aria-invalid=[described_by(p.errors, "username").map(|_| "true")]
+                            aria-describedby=[described_by(p.errors, "username")];
+                        @if let Some(e) = field_error(p.errors, "username") { (e) }
+                    }
+                    p {
+                        label for="password" { "密码" }
+                        input id="password" name="password" type="password" required
+                            autocomplete=(if p.signup { "new-password" } else { "current-password" })
+                            aria-invalid=[described_by(p.errors, "password").map(|_| "true")]
+                            aria-describedby=[described_by(p.errors, "password")];
+                        @if let Some(e) = field_error(p.errors, "password") { (e) }
+                    }
+                    @if p.signup {
+                        p {
+                            label for="password2" { "再输入一次密码" }
+                            input id="password2" name="password2" type="password" required
+                                autocomplete="new-password"
+                                aria-invalid=[described_by(p.errors, "password2").map(|_| "true")]
+                                aria-describedby=[described_by(p.errors, "password2")];
+                            @if let Some(e) = field_error(p.errors, "password2") { (e) }
+                        }
+                    }
+                    p { button type="submit" { (button) } }
+                }
+                @if p.signup {
+                    p { "已有账号？" a href="/signin" { "登录" } }
+                } @else {
+                    p { "还没有账号？" a href="/signup" { "注册" } }
+                }
+            }
+        },
+    )
+}
+
+/// The double-submit token of a form shown before sign-in: the cookie's, or
+/// a new one set with the page.
+fn pre_csrf(headers: &HeaderMap) -> (String, bool) {
+    match auth::cookie(headers, PRE_CSRF_COOKIE).filter(|c| c.len() == 64) {
+        Some(c) => (c, false),
+        None => (auth::random_secret(), true),
+    }
+}
+
+fn form_response(
+    state: &AppState,
+    status: StatusCode,
+    page: &AccountPage<'_>,
+    new_cookie: bool,
+) -> Response {
+    let mut response = (status, Html(account_page(page).into_string())).into_response();
+    if new_cookie {
+        response.headers_mut().append(
+            header::SET_COOKIE,
+            auth::set_cookie(state, PRE_CSRF_COOKIE, page.csrf, 3600),
+        );
+    }
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, "no-store".parse().expect("valid"));
+    response
+}
+
+async fn signup_form(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(next): Query<Next>,
+) -> Response {
+    show_form(&state, &headers, true, next.next)
+}
+
+async fn signin_form(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    MaybeSession(session): MaybeSession,
+    Query(next): Query<Next>,
+) -> Response {
+    if session.is_some() {
+        return Redirect::to(&safe_next(&next.next)).into_response();
+    }
+    show_form(&state, &headers, false, next.next)
+}
+
+fn show_form(state: &AppState, headers: &HeaderMap, signup: bool, next: String) -> Response {
+    let (csrf, new_cookie) = pre_csrf(headers);
+    let form = AccountForm {
+        next,
+        ..AccountForm::default()
+    };
+    form_response(
+        state,
+        StatusCode::OK,
+        &AccountPage {
+            signup,
+            form: &form,
+            errors: &vec![],
+            notice: None,
+            csrf: &csrf,
+            care: is_care(headers),
+        },
+        new_cookie,
+    )
+}
+
+/// Refuses a pre-sign-in form whose token does not match its cookie.
+fn check_pre_csrf(headers: &HeaderMap, form: &AccountForm) -> Result<(), PageError> {
+    match auth::cookie(headers, PRE_CSRF_COOKIE) {
+        Some(c) if auth::same_secret(&c, &form.csrf) => Ok(()),
+        _ => Err(auth::csrf_refused()),
+    }
+}
+
+/// Starts a new session for `user_id` (a new id every time) and redirects.
+async fn start_session(
+    state: &AppState,
+    old: Option<&auth::Session>,
+    user_id: i64,
+    next: &str,
+) -> Result<Response, PageError> {
+    if let Some(old) = old {
+        state.store().delete_session(&old.id_hash).await?;
+    }
+    let id = auth::random_secret();
+    state
+        .store()
+        .create_session(
+            &auth::sha256_hex(&id),
+            user_id,
+            &auth::random_secret(),
+            hao_store::now() + SESSION_SECONDS,
+        )
+        .await?;
+    let mut response = Redirect::to(&safe_next(next)).into_response();
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        auth::set_cookie(state, SESSION_COOKIE, &id, SESSION_SECONDS),
+    );
+    Ok(response)
+}
+
+async fn signup(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    MaybeSession(session): MaybeSession,
+    Form(form): Form<AccountForm>,
+) -> Result<Response, PageError> {
+    check_pre_csrf(&headers, &form)?;
+    let mut errors: FieldErrors = Vec::new();
+    let username = match validate_username(&form.username) {
+        Ok(u) => u,
+        Err(e) => {
+            errors.push(("username", reason(&e)));
+            String::new()
+        }
+    };
+    if let Err(e) = validate_password(&form.password) {
+        errors.push(("password", reason(&e)));
+    } else if form.password != form.password2 {
+        errors.push(("password2", "两次输入的密码不一致".into()));
+    }
+    if errors.is_empty() {
+        let hash = auth::hash_password(&form.password);
+        match state
+            .store()
+            .create_user(&username, &hash, Role::Reader, None)
+            .await?
+        {
+            Some(id) => return start_session(&state, session.as_ref(), id, &form.next).await,
+            None => errors.push(("username", "该用户名已被使用".into())),
+        }
+    }
+    Ok(form_response(
+        &state,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        &AccountPage {
+            signup: true,
+            form: &form,
+            errors: &errors,
+            notice: None,
+            csrf: &form.csrf,
+            care: is_care(&headers),
+        },
+        false,
+    ))
+}
+
+fn reason(e: &hao_domain::ValidationError) -> String {
+    match e {
+        hao_domain::ValidationError::Invalid { reason, .. } => reason.clone(),
+        other => other.to_string(),
+    }
+}
+
+async fn signin(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ClientAddr(addr): ClientAddr,
+    MaybeSession(session): MaybeSession,
+    Form(form): Form<AccountForm>,
+) -> Result<Response, PageError> {
+    check_pre_csrf(&headers, &form)?;
+    let store = state.store();
+    let since = hao_store::now() - THROTTLE_WINDOW;
+    let username = form.username.trim().to_owned();
+    let user_key = format!("user:{username}");
+    let addr_key = format!("addr:{addr}");
+    let throttled = store.signin_failures(&user_key, since).await? >= MAX_FAILURES_PER_ACCOUNT
+        || store.signin_failures(&addr_key, since).await? >= MAX_FAILURES_PER_ADDRESS;
+    let notice = if throttled {
+        "登录失败次数过多，请 15 分钟后再试。".to_owned()
+    } else {
+        match store.user_for_signin(&username).await? {
+            Some((user, hash)) if auth::verify_password(&form.password, &hash) => {
+                store.clear_signin_failures(&user_key).await?;
+                return start_session(&state, session.as_ref(), user.id, &form.next).await;
+            }
+            _ => {
+                store.record_signin_failure(&user_key, since).await?;
+                store.record_signin_failure(&addr_key, since).await?;
+                "用户名或密码不正确。".to_owned()
+            }
+        }
+    };
+    let status = if throttled {
+        StatusCode::TOO_MANY_REQUESTS
+    } else {
+        StatusCode::UNAUTHORIZED
+    };
+    Ok(form_response(
+        &state,
+        status,
+        &AccountPage {
+            signup: false,
+            form: &form,
+            errors: &vec![],
+            notice: Some(&notice),
+            csrf: &form.csrf,
+            care: is_care(&headers),
+        },
+        false,
+    ))
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct CsrfForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    id: String,
+}
+
+async fn signout(
+    State(state): State<AppState>,
+    SignedIn(session): SignedIn,
+    Form(form): Form<CsrfForm>,
+) -> Result<Response, PageError> {
+    session.check_csrf(&form.csrf)?;
+    state.store().delete_session(&session.id_hash).await?;
+    let mut response = Redirect::to("/").into_response();
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        auth::set_cookie(&state, SESSION_COOKIE, "", 0),
+    );
+    Ok(response)
+}
+
+async fn me(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    SignedIn(session): SignedIn,
+) -> Result<Response, PageError> {
+    me_page(&state, &headers, &session, None).await
+}
+
+/// `/me`; `new_token` (just created) is shown once, in the POST's answer,
+/// never in a URL.
+async fn me_page(
+    state: &AppState,
+    headers: &HeaderMap,
+    session: &auth::Session,
+    new_token: Option<&str>,
+) -> Result<Response, PageError> {
+    let tokens = state.store().tokens(session.user.id).await?;
+    let user = &session.user;
+    let frame = Frame {
+        title: "我的账号",
+        description: "账号、角色与 API 令牌",
+        path: "/me",
+        care: is_care(headers),
+        active: None,
+    };
+    let page = layout(
+        &frame,
+        html! {
+            section class="account" {
+                h1 { "我的账号" }
+                p { "用户名：" strong { (user.username) } "　角色：" (user.role.label()) }
+                @if user.role.is_editor() {
+                    p { a href="/editor/originality" { "原创审核队列" } "　" a href="/editor/log" { "操作日志" } }
+                }
+                form method="post" action="/signout" {
+                    input type="hidden" name="csrf" value=(session.csrf);
+                    button type="submit" { "退出登录" }
+                }
+                h2 { "API 令牌" }
+                p { "外部工具用令牌调用创作接口（" code { "Authorization: Bearer 令牌" } "）。令牌只显示一次，可随时吊销。" }
+                @if let Some(token) = new_token {
+                    p class="form-notice" role="status" { "新令牌（只显示这一次，请立即复制保存）：" code { (token) } }
+                }
+                @if tokens.is_empty() {
+                    p { "还没有令牌。" }
+                } @else {
+                    table {
+                        thead { tr { th scope="col" { "名称" } th scope="col" { "创建" } th scope="col" { "最近使用" } th scope="col" { "状态" } } }
+                        tbody {
+                            @for t in &tokens {
+                                tr {
+                                    td { (t.name) }
+                                    td { (format_time(t.created_at)) }
+                                    td { (t.last_used_at.map(format_time).unwrap_or_else(|| "—".into())) }
+                                    td {
+                                        @if t.revoked { "已吊销" } @else {
+                                            form method="post" action="/me/tokens/revoke" {
+                                                input type="hidden" name="csrf" value=(session.csrf);
+                                                input type="hidden" name="id" value=(t.id);
+                                                button type="submit" aria-label={ "吊销令牌 " (t.name) } { "吊销" }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                form method="post" action="/me/tokens" {
+                    input type="hidden" name="csrf" value=(session.csrf);
+                    p {
+                        label for="token-name" { "新令牌名称" }
+                        input id="token-name" name="name" type="text" maxlength="40" required;
+                        button type="submit" { "创建令牌" }
+                    }
+                }
+            }
+        },
+    );
+    let mut response = Html(page.into_string()).into_response();
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, "no-store".parse().expect("valid"));
+    Ok(response)
+}
+
+async fn create_token(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    SignedIn(session): SignedIn,
+    Form(form): Form<CsrfForm>,
+) -> Result<Response, PageError> {
+    session.check_csrf(&form.csrf)?;
+    let name = form.name.trim();
+    if name.is_empty() || name.chars().count() > 40 {
+        return Err(PageError::bad_request("令牌名称须为 1–40 个字符。"));
+    }
+    let token = format!("hao_{}", auth::random_secret());
+    state
+        .store()
+        .create_token(session.user.id, name, &auth::sha256_hex(&token))
+        .await?;
+    me_page(&state, &headers, &session, Some(&token)).await
+}
+
+async fn revoke_token(
+    State(state): State<AppState>,
+    SignedIn(session): SignedIn,
+    Form(form): Form<CsrfForm>,
+) -> Result<Response, PageError> {
+    session.check_csrf(&form.csrf)?;
+    let id: i64 = form
+        .id
+        .parse()
+        .map_err(|_| PageError::bad_request("令牌编号无效。"))?;
+    if !state.store().revoke_token(session.user.id, id).await? {
+        return Err(PageError::not_found("没有这个令牌，或它已被吊销。"));
+    }
+    Ok(Redirect::to("/me").into_response())
+}

@@ -1,0 +1,324 @@
+//! Who is asking: server-side sessions (cookie `hao_session`), CSRF tokens,
+//! API bearer tokens, password hashing and sign-in throttling.
+//!
+//! Invariants: the database never holds a secret in the clear (session ids and
+//! tokens as SHA-256, passwords as argon2id); a session id is new at every
+//! sign-in; every state-changing form carries the session's CSRF token (or,
+//! before sign-in, a double-submit cookie).
+
+use std::net::SocketAddr;
+
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use hao_domain::User;
+use sha2::{Digest, Sha256};
+
+use crate::AppState;
+use crate::error::{ApiError, PageError};
+
+pub const SESSION_COOKIE: &str = "hao_session";
+pub const PRE_CSRF_COOKIE: &str = "hao_csrf";
+/// Sessions last 30 days.
+pub const SESSION_SECONDS: i64 = 30 * 24 * 3600;
+/// Sign-in throttling window and limits.
+pub const THROTTLE_WINDOW: i64 = 15 * 60;
+pub const MAX_FAILURES_PER_ACCOUNT: i64 = 5;
+pub const MAX_FAILURES_PER_ADDRESS: i64 = 20;
+
+/// A random secret: 32 bytes as 64 hex digits.
+pub fn random_secret() -> String {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).expect("the operating system's random source works");
+    hex(&bytes)
+}
+
+fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    bytes.iter().fold(String::new(), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
+}
+
+pub fn sha256_hex(secret: &str) -> String {
+    hex(&Sha256::digest(secret.as_bytes()))
+}
+
+/// An argon2id hash in PHC format (salt and parameters included).
+pub fn hash_password(password: &str) -> String {
+    let mut salt = [0u8; 16];
+    getrandom::fill(&mut salt).expect("the operating system's random source works");
+    let salt = SaltString::encode_b64(&salt).expect("16 bytes is a valid salt");
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .expect("argon2 accepts any password")
+        .to_string()
+}
+
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash)
+        .map(|h| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &h)
+                .is_ok()
+        })
+        .unwrap_or(false)
+}
+
+/// Compares secrets without stopping at the first difference.
+pub fn same_secret(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_owned())
+}
+
+/// A `Set-Cookie` value: `HttpOnly`, `SameSite=Lax`, `Secure` when the site is
+/// served over TLS.
+pub fn set_cookie(state: &AppState, name: &str, value: &str, max_age: i64) -> HeaderValue {
+    let secure = if state.options().base_url.starts_with("https://") {
+        "; Secure"
+    } else {
+        ""
+    };
+    HeaderValue::from_str(&format!(
+        "{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"
+    ))
+    .expect("cookie values are hex")
+}
+
+/// A signed-in reader: who, their CSRF token and their session's id hash.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub user: User,
+    pub csrf: String,
+    pub id_hash: String,
+}
+
+impl Session {
+    /// Refuses a form whose CSRF token is not this session's.
+    pub fn check_csrf(&self, token: &str) -> Result<(), PageError> {
+        if same_secret(token, &self.csrf) {
+            Ok(())
+        } else {
+            Err(csrf_refused())
+        }
+    }
+}
+
+pub fn csrf_refused() -> PageError {
+    PageError {
+        status: StatusCode::FORBIDDEN,
+        message: "表单已过期或来源不明（CSRF 校验失败）。请返回上一页刷新后重新提交。".into(),
+        care: false,
+    }
+}
+
+/// The session of the request, if any.
+#[derive(Debug, Clone)]
+pub struct MaybeSession(pub Option<Session>);
+
+impl FromRequestParts<AppState> for MaybeSession {
+    type Rejection = PageError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let Some(id) = cookie(&parts.headers, SESSION_COOKIE) else {
+            return Ok(MaybeSession(None));
+        };
+        let id_hash = sha256_hex(&id);
+        Ok(MaybeSession(state.store().session(&id_hash).await?.map(
+            |(user, csrf)| Session {
+                user,
+                csrf,
+                id_hash,
+            },
+        )))
+    }
+}
+
+/// A signed-in reader; anyone else is sent to the sign-in page and back.
+#[derive(Debug, Clone)]
+pub struct SignedIn(pub Session);
+
+/// Why a page refused the request: sign in first, or not allowed.
+pub enum Refusal {
+    SignIn(String),
+    Page(PageError),
+}
+
+impl IntoResponse for Refusal {
+    fn into_response(self) -> Response {
+        match self {
+            Refusal::SignIn(next) => {
+                let next = percent_encoding::utf8_percent_encode(
+                    &next,
+                    percent_encoding::NON_ALPHANUMERIC,
+                );
+                Redirect::to(&format!("/signin?next={next}")).into_response()
+            }
+            Refusal::Page(e) => e.into_response(),
+        }
+    }
+}
+
+impl From<PageError> for Refusal {
+    fn from(e: PageError) -> Self {
+        Refusal::Page(e)
+    }
+}
+
+impl FromRequestParts<AppState> for SignedIn {
+    type Rejection = Refusal;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let MaybeSession(session) = MaybeSession::from_request_parts(parts, state).await?;
+        let next = parts
+            .uri
+            .path_and_query()
+            .map(|p| p.as_str().to_owned())
+            .unwrap_or_else(|| "/".into());
+        session.map(SignedIn).ok_or(Refusal::SignIn(next))
+    }
+}
+
+/// A signed-in editor or admin.
+#[derive(Debug, Clone)]
+pub struct EditorSession(pub Session);
+
+impl FromRequestParts<AppState> for EditorSession {
+    type Rejection = Refusal;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let SignedIn(session) = SignedIn::from_request_parts(parts, state).await?;
+        if session.user.role.is_editor() {
+            Ok(EditorSession(session))
+        } else {
+            Err(Refusal::Page(PageError::forbidden(
+                "只有编辑可以使用此页面。",
+            )))
+        }
+    }
+}
+
+/// The user of an API request (`Authorization: Bearer TOKEN`).
+#[derive(Debug, Clone)]
+pub struct ApiUser(pub User);
+
+impl FromRequestParts<AppState> for ApiUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let token = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .ok_or_else(|| {
+                ApiError::unauthorized(
+                    "this endpoint needs 'Authorization: Bearer TOKEN' (create a token on /me)",
+                )
+            })?;
+        state
+            .store()
+            .token_user(&sha256_hex(token))
+            .await?
+            .map(ApiUser)
+            .ok_or_else(|| ApiError::unauthorized("the token is unknown or revoked"))
+    }
+}
+
+/// The client's address: the connection's peer, or the first address of
+/// `X-Forwarded-For` when the node is told it sits behind a proxy.
+#[derive(Debug, Clone)]
+pub struct ClientAddr(pub String);
+
+impl FromRequestParts<AppState> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        if state.options().trust_forwarded
+            && let Some(first) = parts
+                .headers
+                .get("x-forwarded-for")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.split(',').next())
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+        {
+            return Ok(ClientAddr(first.to_owned()));
+        }
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip().to_string())
+            .unwrap_or_else(|| "local".into());
+        Ok(ClientAddr(peer))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_hash_with_argon2id_and_verify() {
+        let h = hash_password("正确的密码123");
+        assert!(h.starts_with("$argon2id$"), "{h}");
+        assert!(verify_password("正确的密码123", &h));
+        assert!(!verify_password("错误的密码123", &h));
+        assert!(!verify_password("x", "not a hash"));
+        assert_ne!(h, hash_password("正确的密码123"), "salted");
+    }
+
+    #[test]
+    fn secrets_are_random_hex_and_compared_fully() {
+        let (a, b) = (random_secret(), random_secret());
+        assert_eq!(a.len(), 64);
+        assert_ne!(a, b);
+        assert!(same_secret(&a, &a.clone()));
+        assert!(!same_secret(&a, &b));
+        assert!(!same_secret(&a, &a[..63]));
+        assert_eq!(sha256_hex("abc").len(), 64);
+    }
+
+    #[test]
+    fn cookies_are_found_among_others() {
+        let mut h = HeaderMap::new();
+        h.insert(header::COOKIE, "a=1; hao_session=xyz; b=2".parse().unwrap());
+        assert_eq!(cookie(&h, "hao_session").as_deref(), Some("xyz"));
+        assert_eq!(cookie(&h, "missing"), None);
+    }
+}

@@ -1,0 +1,141 @@
+//! Turning an article given as JSON (an import line, an API request) into a
+//! validated, analysed draft. One set of rules for every way in.
+
+use hao_domain::{
+    AccountType, ArticleDraft, ArticleStatus, Channel, ValidationError, limits, originality_from,
+    validate_author, validate_body, validate_external_id, validate_title, validate_url,
+};
+use serde::Deserialize;
+
+/// Author of articles that name none.
+pub const ANONYMOUS: &str = "号 读者投稿";
+
+/// An article as the import (one JSON line) and the API (a JSON body) give
+/// it. Unknown fields are ignored.
+#[derive(Debug, Default, Deserialize)]
+pub struct ArticleInput {
+    pub external_id: Option<String>,
+    pub title: Option<String>,
+    pub body: Option<String>,
+    pub author: Option<String>,
+    /// 个人 / 媒体 / 企业 / 政务 (or personal, media, …) for a new author.
+    pub author_type: Option<String>,
+    /// The author is a demo account (set by the demo corpus script).
+    #[serde(default)]
+    pub demo: bool,
+    pub channel: Option<String>,
+    pub published_at: Option<String>,
+    pub original: Option<bool>,
+    pub source: Option<String>,
+    pub source_url: Option<String>,
+    pub cover: Option<String>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+}
+
+/// An input that passed every check, waiting for its author's id.
+#[derive(Debug)]
+pub struct Parsed {
+    pub author: String,
+    pub author_type: AccountType,
+    pub demo: bool,
+    pub draft: ArticleDraft,
+}
+
+/// Validates and analyses one input. `now` is used when `published_at` is absent.
+pub fn parse(r: ArticleInput, now: i64) -> Result<Parsed, ValidationError> {
+    let external_id = validate_external_id(r.external_id.as_deref().unwrap_or(""))?;
+    let title = validate_title(r.title.as_deref().unwrap_or(""))?;
+    let body = r.body.unwrap_or_default();
+    validate_body(&body)?;
+    let author = match r.author.as_deref().map(str::trim).filter(|a| !a.is_empty()) {
+        Some(a) => validate_author(a)?,
+        None => ANONYMOUS.to_owned(),
+    };
+    let author_type = match r.author_type.as_deref() {
+        None => AccountType::Personal,
+        Some(t) => AccountType::parse(t).ok_or_else(|| ValidationError::Invalid {
+            field: "author_type",
+            reason: format!("'{t}' is not one of 个人, 媒体, 企业, 政务"),
+        })?,
+    };
+    let channel = match r
+        .channel
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+    {
+        Some(c) => Channel::parse(c).map_err(|e| ValidationError::Invalid {
+            field: "channel",
+            reason: e.to_string(),
+        })?,
+        None => hao_text::classify_channel(&title, &body),
+    };
+    let published_at = match r.published_at.as_deref() {
+        None => now,
+        Some(t) => chrono::DateTime::parse_from_rfc3339(t.trim())
+            .map_err(|e| ValidationError::Invalid {
+                field: "published_at",
+                reason: format!("'{t}' is not an RFC 3339 time ({e})"),
+            })?
+            .timestamp(),
+    };
+    let originality = originality_from(r.original, r.source.as_deref(), r.source_url.as_deref())?;
+    let cover_url = r
+        .cover
+        .as_deref()
+        .filter(|c| !c.trim().is_empty())
+        .map(|c| validate_url("cover", c))
+        .transpose()?;
+    let mut tags: Vec<String> = Vec::new();
+    for t in r.tags {
+        let t = t.trim().to_owned();
+        if t.is_empty() || tags.contains(&t) {
+            continue;
+        }
+        if t.chars().count() > 20 || t.chars().any(char::is_control) {
+            return Err(ValidationError::Invalid {
+                field: "tags",
+                reason: format!(
+                    "tag '{t}' is longer than 20 characters or contains control characters"
+                ),
+            });
+        }
+        tags.push(t);
+    }
+    if tags.len() > limits::TAGS {
+        return Err(ValidationError::Invalid {
+            field: "tags",
+            reason: format!("{} tags, at most {} allowed", tags.len(), limits::TAGS),
+        });
+    }
+    let analysis = hao_text::analyze(&title, &body);
+    Ok(Parsed {
+        author,
+        author_type,
+        demo: r.demo,
+        draft: ArticleDraft {
+            external_id,
+            creator_id: 0,
+            channel,
+            title,
+            body_markdown: body,
+            body_html: analysis.body_html,
+            summary: analysis.summary,
+            cover_url,
+            tags,
+            originality,
+            status: ArticleStatus::Published,
+            published_at,
+            listed: true,
+            keywords: analysis.keywords,
+            fingerprint: analysis.fingerprint,
+            bands: analysis
+                .sketch
+                .as_ref()
+                .map(|s| s.band_keys())
+                .unwrap_or_default(),
+            sketch: analysis.sketch.as_ref().map(|s| s.encode()),
+        },
+    })
+}

@@ -1,0 +1,290 @@
+//! Editors' pages: the originality review queue (both texts side by side,
+//! differences highlighted) and the moderation log. Editors and admins only.
+
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::{Form, Path, State};
+use axum::http::HeaderMap;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::get;
+use hao_store::Verdict;
+use maud::{Markup, html};
+use serde::Deserialize;
+use similar::{ChangeTag, TextDiff};
+
+use crate::AppState;
+use crate::auth::EditorSession;
+use crate::error::PageError;
+use crate::pages::is_care;
+use crate::templates::{Frame, article_url, format_time, layout};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/editor/originality", get(queue))
+        .route("/editor/originality/{id}", get(review).post(decide))
+        .route("/editor/log", get(log))
+}
+
+fn no_store(markup: Markup) -> Response {
+    let mut r = Html(markup.into_string()).into_response();
+    r.headers_mut().insert(
+        axum::http::header::CACHE_CONTROL,
+        "no-store".parse().expect("valid"),
+    );
+    r
+}
+
+async fn queue(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    EditorSession(_session): EditorSession,
+) -> Result<Response, PageError> {
+    let reviews = state.store().originality_reviews("pending", 200).await?;
+    let mut rows = Vec::with_capacity(reviews.len());
+    for r in &reviews {
+        let a = state.store().article(r.article_id).await?;
+        let b = state.store().article(r.duplicate_of).await?;
+        if let (Some(a), Some(b)) = (a, b) {
+            rows.push((r, a, b));
+        }
+    }
+    let frame = Frame {
+        title: "原创审核",
+        description: "声明原创、但与更早文章高度相似的文章",
+        path: "/editor/originality",
+        care: is_care(&headers),
+        active: None,
+    };
+    Ok(no_store(layout(
+        &frame,
+        html! {
+            section class="editor" {
+                h1 { "原创审核队列" }
+                p { "以下文章声明了原创，但与其他创作者更早发布的文章指纹相近（相似度：较短一篇的内容出现在另一篇中的比例）。" }
+                @if rows.is_empty() {
+                    p { "队列为空。" }
+                } @else {
+                    table {
+                        thead { tr { th scope="col" { "声明原创的文章" } th scope="col" { "更早的文章" } th scope="col" { "相似度" } th scope="col" { "发现时间" } } }
+                        tbody {
+                            @for (r, a, b) in &rows {
+                                tr {
+                                    td { a href={ "/editor/originality/" (r.id) } { (a.title) } }
+                                    td { a href=(article_url(b.id)) { (b.title) } }
+                                    td { (r.similarity) "%" }
+                                    td { (format_time(r.created_at)) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    )))
+}
+
+/// The two texts with what differs marked: deleted in the earlier text,
+/// inserted in the later one. Long texts are cut and the diff is time-boxed.
+fn side_by_side(earlier: &str, later: &str) -> (Markup, Markup) {
+    let cut = |s: &str| s.chars().take(20_000).collect::<String>();
+    let (earlier, later) = (cut(earlier), cut(later));
+    let diff = TextDiff::configure()
+        .timeout(Duration::from_millis(300))
+        .diff_chars(&earlier, &later);
+    let mut left: Vec<(bool, String)> = Vec::new();
+    let mut right: Vec<(bool, String)> = Vec::new();
+    let push = |side: &mut Vec<(bool, String)>, marked: bool, s: &str| match side.last_mut() {
+        Some((m, text)) if *m == marked => text.push_str(s),
+        _ => side.push((marked, s.to_owned())),
+    };
+    for change in diff.iter_all_changes() {
+        let s = change.value();
+        match change.tag() {
+            ChangeTag::Equal => {
+                push(&mut left, false, s);
+                push(&mut right, false, s);
+            }
+            ChangeTag::Delete => push(&mut left, true, s),
+            ChangeTag::Insert => push(&mut right, true, s),
+        }
+    }
+    let render = |parts: &[(bool, String)], tag: &str| {
+        html! {
+            div class="diff-text" {
+                @for (marked, text) in parts {
+                    @if *marked {
+                        @if tag == "del" { del { (text) } } @else { ins { (text) } }
+                    } @else { (text) }
+                }
+            }
+        }
+    };
+    (render(&left, "del"), render(&right, "ins"))
+}
+
+async fn review(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    EditorSession(session): EditorSession,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let id: i64 = id
+        .parse()
+        .map_err(|_| PageError::bad_request("审核编号须为正整数。"))?;
+    let r = state
+        .store()
+        .originality_review(id)
+        .await?
+        .ok_or_else(|| PageError::not_found("没有这条审核。"))?;
+    let (later, earlier) = match (
+        state.store().article(r.article_id).await?,
+        state.store().article(r.duplicate_of).await?,
+    ) {
+        (Some(a), Some(b)) => (a, b),
+        _ => return Err(PageError::not_found("审核涉及的文章已不存在。")),
+    };
+    let (left, right) = side_by_side(
+        &hao_text::plain_text(&earlier.body_markdown),
+        &hao_text::plain_text(&later.body_markdown),
+    );
+    let frame = Frame {
+        title: "原创审核",
+        description: "两篇文章并排对比",
+        path: "/editor/originality",
+        care: is_care(&headers),
+        active: None,
+    };
+    Ok(no_store(layout(
+        &frame,
+        html! {
+            section class="editor" {
+                h1 { "原创审核：" (later.title) }
+                p { "较短的一篇约有 " (r.similarity) "% 的内容出现在另一篇中。" del { "删去的文字" } "只在更早的文章中，" ins { "加入的文字" } "只在声明原创的文章中。" }
+                div class="side-by-side" {
+                    article {
+                        h2 { "更早的文章" }
+                        p { a href=(article_url(earlier.id)) { (earlier.title) } " · " (format_time(earlier.published_at)) }
+                        (left)
+                    }
+                    article {
+                        h2 { "声明原创的文章" }
+                        p { a href=(article_url(later.id)) { (later.title) } " · " (format_time(later.published_at)) }
+                        (right)
+                    }
+                }
+                @if r.status == "pending" {
+                    form method="post" action={ "/editor/originality/" (r.id) } {
+                        input type="hidden" name="csrf" value=(session.csrf);
+                        fieldset {
+                            legend { "结论" }
+                            p { label { input type="radio" name="verdict" value="copy" required; " 确认抄袭：取消原创标记" } }
+                            p { label { input type="radio" name="verdict" value="original"; " 确属原创：保留原创标记" } }
+                        }
+                        p {
+                            label for="reason" { "理由（创作者可见）" }
+                            textarea id="reason" name="reason" rows="3" maxlength="500" required {}
+                        }
+                        p { button type="submit" { "提交结论" } }
+                    }
+                } @else {
+                    p { "已处理：" (r.status) "（" (r.decided_by.clone().unwrap_or_default()) "，" (r.reason) "）" }
+                }
+            }
+        },
+    )))
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct DecideForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    verdict: String,
+    #[serde(default)]
+    reason: String,
+}
+
+async fn decide(
+    State(state): State<AppState>,
+    EditorSession(session): EditorSession,
+    Path(id): Path<String>,
+    Form(form): Form<DecideForm>,
+) -> Result<Response, PageError> {
+    session.check_csrf(&form.csrf)?;
+    let id: i64 = id
+        .parse()
+        .map_err(|_| PageError::bad_request("审核编号须为正整数。"))?;
+    let verdict = match form.verdict.as_str() {
+        "copy" => Verdict::Copy,
+        "original" => Verdict::Original,
+        _ => return Err(PageError::bad_request("请选择结论：确认抄袭或确属原创。")),
+    };
+    let reason = form.reason.trim();
+    if reason.is_empty() || reason.chars().count() > 500 {
+        return Err(PageError::bad_request("请填写 1–500 字的理由。"));
+    }
+    let editor = &session.user.username;
+    if !state
+        .store()
+        .decide_originality(id, verdict, editor, reason)
+        .await?
+    {
+        return Err(PageError::not_found("没有这条待审核记录，或它已被处理。"));
+    }
+    let action = match verdict {
+        Verdict::Copy => "originality.confirm-copy",
+        Verdict::Original => "originality.dismiss",
+    };
+    state
+        .store()
+        .log_moderation(editor, action, &format!("review {id}"), reason)
+        .await?;
+    state.invalidate();
+    Ok(Redirect::to("/editor/originality").into_response())
+}
+
+async fn log(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    EditorSession(_session): EditorSession,
+) -> Result<Response, PageError> {
+    let entries = state.store().moderation_log(200).await?;
+    let frame = Frame {
+        title: "操作日志",
+        description: "编辑的每一次操作",
+        path: "/editor/log",
+        care: is_care(&headers),
+        active: None,
+    };
+    Ok(no_store(layout(
+        &frame,
+        html! {
+            section class="editor" {
+                h1 { "操作日志" }
+                table {
+                    thead { tr { th scope="col" { "时间" } th scope="col" { "编辑" } th scope="col" { "操作" } th scope="col" { "对象" } th scope="col" { "理由" } } }
+                    tbody {
+                        @for e in &entries {
+                            tr { td { (format_time(e.at)) } td { (e.actor) } td { (e.action) } td { (e.target) } td { (e.reason) } }
+                        }
+                    }
+                }
+            }
+        },
+    )))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn differences_are_marked_on_each_side() {
+        let (left, right) = side_by_side("今天天气很好", "今天天气不好");
+        let (l, r) = (left.into_string(), right.into_string());
+        assert!(l.contains("<del>很</del>"), "{l}");
+        assert!(r.contains("<ins>不</ins>"), "{r}");
+        assert!(l.starts_with("<div class=\"diff-text\">今天天气"));
+    }
+}

@@ -1,0 +1,50 @@
+//! Originality protection glue: finding the near-duplicates of an article
+//! just written. Candidates come from the database's LSH band table (every
+//! node and every import sees the same table, nothing to keep in step); each
+//! is verified on its sketch and the pair is oriented from the later article
+//! to the earlier one.
+
+use hao_store::{NearDuplicate, Store};
+use hao_text::fingerprint::Sketch;
+
+/// The article just written.
+#[derive(Debug, Clone, Copy)]
+pub struct Written<'a> {
+    pub id: i64,
+    pub creator_id: i64,
+    pub published_at: i64,
+    pub sketch: &'a Sketch,
+    pub bands: &'a [i64],
+}
+
+/// The near-duplicate pairs `article` forms with articles of *other*
+/// creators (a creator re-using their own text is not copying), each from the
+/// later article (by publishing time, then id) to the earlier one.
+pub async fn near_duplicates(
+    store: &Store,
+    article: Written<'_>,
+) -> hao_store::Result<Vec<NearDuplicate>> {
+    let candidates = store.near_candidates(article.bands, article.id).await?;
+    Ok(candidates
+        .into_iter()
+        .filter(|c| c.creator_id != article.creator_id)
+        .filter_map(|c| {
+            let other = Sketch::decode(&c.sketch)?;
+            if !other.is_near_duplicate(article.sketch) {
+                return None;
+            }
+            let similarity = (other.containment(article.sketch) * 100.0).round() as u32;
+            let (article_id, duplicate_of) =
+                if (c.published_at, c.id) < (article.published_at, article.id) {
+                    (article.id, c.id)
+                } else {
+                    (c.id, article.id)
+                };
+            Some(NearDuplicate {
+                article_id,
+                duplicate_of,
+                similarity,
+            })
+        })
+        .collect())
+}
