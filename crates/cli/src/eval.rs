@@ -303,13 +303,21 @@ fn search(args: SearchArgs) -> anyhow::Result<ExitCode> {
             published_at: 0,
         })
         .collect();
-    for chunk in docs.chunks(2000) {
-        index.update(chunk, &[])?;
+    // Indexed in a shuffled (seeded) order: articles of equal score come out
+    // in index order, which must favour neither the queried articles nor the
+    // distractors.
+    let mut order: Vec<usize> = (0..docs.len()).collect();
+    let mut shuffle = Rng(args.seed.max(1) ^ 0x9E37_79B9_7F4A_7C15);
+    for i in (1..order.len()).rev() {
+        order.swap(i, shuffle.below(i + 1));
     }
+    let shuffled: Vec<SearchDoc> = order.iter().map(|&i| docs[i].clone()).collect();
+    index.update(&shuffled, &[])?;
     println!(
-        "search: indexed {} articles ({} queried, the rest distractors) in {:.1} s",
+        "search: indexed {} articles ({} queried, the rest distractors; {} segments) in {:.1} s",
         docs.len(),
         query_count,
+        index.segment_count(),
         started.elapsed().as_secs_f64()
     );
 

@@ -39,6 +39,11 @@ const APPLIED_FILE: &str = "hao-applied-seq";
 /// Scores added by an exact match of the whole query (see `build_query`).
 const EXACT_IN_TITLE: f32 = 20_000.0;
 const EXACT_IN_BODY: f32 = 10_000.0;
+/// Added to a top hit holding a punctuated query verbatim: above any relevance
+/// within its exact-match class, below the next class.
+const VERBATIM: f32 = 5_000.0;
+/// How many top hits the verbatim check reads.
+const VERBATIM_WINDOW: usize = 30;
 /// Bumped when the schema or analysis changes: an index of another version is rebuilt.
 const SCHEMA_VERSION: &str = "2";
 
@@ -256,10 +261,11 @@ impl SearchIndex {
         Ok(s)
     }
 
-    /// An index in memory (evaluations, tests).
+    /// An index in memory (evaluations, tests). One indexing thread, so that
+    /// documents keep the order they were added in and runs repeat exactly.
     pub fn in_memory() -> Result<SearchIndex> {
         let (schema, _) = schema();
-        Self::wrap(Index::create_in_ram(schema), 2, 256 << 20)
+        Self::wrap(Index::create_in_ram(schema), 1, 256 << 20)
     }
 
     fn wrap(index: Index, threads: usize, writer_bytes: usize) -> Result<SearchIndex> {
@@ -296,6 +302,11 @@ impl SearchIndex {
             std::fs::rename(tmp, dir.join(APPLIED_FILE))?;
         }
         Ok(())
+    }
+
+    /// Number of index segments (tests, evaluations).
+    pub fn segment_count(&self) -> usize {
+        self.reader.searcher().segment_readers().len()
     }
 
     /// Number of searchable documents.
@@ -371,7 +382,49 @@ impl SearchIndex {
         }
         let searcher = self.reader.searcher();
         let limit = q.limit.max(1);
+        // A query typed or pasted with its punctuation and spacing ("，这只是…")
+        // is best answered by the text that holds it verbatim: among the top
+        // hits, a verbatim holder moves above copies that differ only in
+        // punctuation or spacing (a repost's usual edits). The window is
+        // fixed, so pages stay consistent.
+        let trimmed = q.text.trim();
+        let verbatim = q.mode == Mode::Hao
+            && q.sort == Sort::Relevance
+            && units.len() >= 2
+            && trimmed.chars().any(|c| !c.is_alphanumeric());
+        let mut loaded: Vec<Option<TantivyDocument>> = Vec::new();
         let addresses: Vec<(f32, tantivy::DocAddress)> = match q.sort {
+            Sort::Relevance if verbatim && q.offset < VERBATIM_WINDOW => {
+                let window = VERBATIM_WINDOW.max(q.offset + limit);
+                let top = searcher.search(&query, &TopDocs::with_limit(window).order_by_score())?;
+                let mut scored = Vec::with_capacity(top.len());
+                for (i, (score, address)) in top.into_iter().enumerate() {
+                    let doc: TantivyDocument = searcher.doc(address)?;
+                    let holds = |field: Field| {
+                        doc.get_first(field)
+                            .and_then(|v| v.as_str())
+                            .is_some_and(|t| t.contains(trimmed))
+                    };
+                    let bonus = if i < VERBATIM_WINDOW
+                        && (holds(self.fields.title_bi) || holds(self.fields.body_bi))
+                    {
+                        VERBATIM
+                    } else {
+                        0.0
+                    };
+                    scored.push((score + bonus, address, doc));
+                }
+                scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+                scored
+                    .into_iter()
+                    .skip(q.offset)
+                    .take(limit)
+                    .map(|(score, address, doc)| {
+                        loaded.push(Some(doc));
+                        (score, address)
+                    })
+                    .collect()
+            }
             Sort::Relevance => searcher.search(
                 &query,
                 &TopDocs::with_limit(limit)
@@ -400,8 +453,12 @@ impl SearchIndex {
             None
         };
         let mut hits = Vec::with_capacity(addresses.len());
+        let mut loaded = loaded.into_iter();
         for (score, address) in addresses {
-            let doc: TantivyDocument = searcher.doc(address)?;
+            let doc: TantivyDocument = match loaded.next().flatten() {
+                Some(doc) => doc,
+                None => searcher.doc(address)?,
+            };
             let text = |field: Field| {
                 doc.get_first(field)
                     .and_then(|v| v.as_str())

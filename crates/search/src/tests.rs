@@ -180,3 +180,28 @@ fn a_damaged_index_is_rebuilt_not_fatal() {
         "a rebuilt index must be filled again"
     );
 }
+
+#[test]
+fn a_punctuated_query_prefers_the_verbatim_text() {
+    let i = SearchIndex::in_memory().unwrap();
+    // The repost (1) is shorter, so plain relevance favours it; only its
+    // punctuation differs from what the reader pasted.
+    i.update(
+        &[
+            doc(1, "票据案更新", "这只是票据转贴现合同的流转顺序,与前手无关。", "finance", 1),
+            doc(
+                2,
+                "苏州银行票据案更新",
+                "法院认为，这只是票据转贴现合同的流转顺序，与前手无关。此案仍在审理，双方均表示将继续上诉。",
+                "finance",
+                2,
+            ),
+        ],
+        &[],
+    )
+    .unwrap();
+    assert_eq!(ids(&i, "流转顺序，与前手"), vec![2, 1]);
+    assert_eq!(ids(&i, "流转顺序,与前手"), vec![1, 2]);
+    // Without punctuation there is nothing verbatim to prefer: relevance.
+    assert_eq!(ids(&i, "流转顺序与前手")[0], 1);
+}

@@ -9,6 +9,7 @@
 mod accounts;
 mod articles;
 mod creators;
+mod follows;
 mod originality;
 mod rows;
 

@@ -461,3 +461,64 @@ async fn scheduled_articles_publish_once_at_their_time() {
         db.cleanup().await;
     }
 }
+
+#[tokio::test]
+async fn follows_count_once_and_list_followed_creators_articles() {
+    use hao_domain::Role;
+    for db in backends().await {
+        let s = &db.store;
+        let (c1, c2) = (creator(s, "甲").await, creator(s, "乙").await);
+        s.upsert_articles(&[
+            draft("a1", c1, Channel::Tech, "甲的旧文", 100),
+            draft("a2", c1, Channel::Tech, "甲的新文", 300),
+            draft("b1", c2, Channel::Sports, "乙的文章", 200),
+        ])
+        .await
+        .unwrap();
+        let u = s
+            .create_user("reader", "h", Role::Reader, None)
+            .await
+            .unwrap()
+            .unwrap();
+        let v = s
+            .create_user("reader2", "h", Role::Reader, None)
+            .await
+            .unwrap()
+            .unwrap();
+        let before = s.last_change().await.unwrap();
+        assert!(s.follow(u, c1).await.unwrap());
+        assert!(
+            !s.follow(u, c1).await.unwrap(),
+            "a second follow is no news"
+        );
+        assert!(s.follow(v, c1).await.unwrap());
+        assert_eq!(s.creator(c1).await.unwrap().unwrap().follower_count, 2);
+        assert_eq!(
+            s.last_change().await.unwrap(),
+            before + 2,
+            "each new follow is logged once, for every node's author cards"
+        );
+        assert!(s.follows(u, c1).await.unwrap());
+        assert!(!s.follows(u, c2).await.unwrap());
+
+        let list = s.following_articles(u, 10, 0).await.unwrap();
+        let titles: Vec<&str> = list.items.iter().map(|a| a.title.as_str()).collect();
+        assert_eq!((titles, list.total), (vec!["甲的新文", "甲的旧文"], 2));
+        assert!(s.follow(u, c2).await.unwrap());
+        let names: Vec<String> = s
+            .followed_creators(u)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|c| c.display_name)
+            .collect();
+        assert_eq!(names.len(), 2);
+        assert_eq!(s.following_articles(u, 10, 0).await.unwrap().total, 3);
+
+        assert!(s.unfollow(u, c1).await.unwrap());
+        assert!(!s.unfollow(u, c1).await.unwrap());
+        assert_eq!(s.creator(c1).await.unwrap().unwrap().follower_count, 1);
+        assert_eq!(s.following_articles(u, 10, 0).await.unwrap().total, 1);
+        db.cleanup().await;
+    }
+}

@@ -14,6 +14,7 @@ mod cache;
 pub mod drafts;
 mod editor;
 mod error;
+mod follows;
 mod lists;
 pub mod originality;
 mod pages;
@@ -136,6 +137,7 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::router())
         .merge(accounts::router())
         .merge(editor::router())
+        .merge(follows::router())
         .merge(api::router())
         .merge(api_write::router())
         .merge(search::router())

@@ -111,6 +111,8 @@ pub fn layout(frame: &Frame<'_>, content: Markup) -> Markup {
                         a href="/apply" { "申请入驻" }
                         " "
                         a href="/help/originality" { "原创保护" }
+                        " "
+                        a href="/following" { "我的关注" }
                     }
                     p { "号 Hao · 自媒体开放平台" }
                 }
@@ -217,6 +219,12 @@ pub fn author_card(creator: &Creator, past: &[ArticleSummary], exclude: Option<i
                 span class="article-count" { strong { (creator.article_count) } "文章数" }
                 " "
                 span class="follower-count" { strong { (creator.follower_count) } "关注度" }
+            }
+            // The same bytes for every reader (the page is cached): the
+            // handler checks the request came from this site, or asks again
+            // with a form of the reader's own session.
+            form class="follow" method="post" action={ "/author/" (creator.id) "/follow" } {
+                button type="submit" aria-label={ "关注 " (creator.display_name) } { "+ 关注" }
             }
             @let shown: Vec<&ArticleSummary> = past.iter().filter(|a| Some(a.id) != exclude).take(5).collect();
             @if !shown.is_empty() {
@@ -527,6 +535,79 @@ pub fn search_page(
                     }
                 }
             }
+        }
+    };
+    layout(frame, content)
+}
+
+/// `/following`: the creators a reader follows (each with 取消关注) and their
+/// newest articles.
+pub fn following_page(
+    frame: &Frame<'_>,
+    creators: &[Creator],
+    csrf: &str,
+    items: &[ArticleSummary],
+    page: u32,
+    total: i64,
+    per_page: u32,
+) -> Markup {
+    let content = html! {
+        div class="page-grid" {
+            aside class="secondary" {
+                section class="following" aria-labelledby="following-title" {
+                    h2 id="following-title" { "我关注的号" span class="count" { "共 " (creators.len()) " 个" } }
+                    @if creators.is_empty() {
+                        p class="empty" { "还没有关注任何号。在文章页或作者页的作者卡片上点“关注”。" }
+                    } @else {
+                        ul class="followed" {
+                            @for c in creators {
+                                li {
+                                    a href={ "/author/" (c.id) } { (c.display_name) }
+                                    " "
+                                    span class="follower-count" { (c.follower_count) " 关注度" }
+                                    form class="unfollow" method="post" action={ "/author/" (c.id) "/unfollow" } {
+                                        input type="hidden" name="csrf" value=(csrf);
+                                        button type="submit" aria-label={ "取消关注 " (c.display_name) } { "取消关注" }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            section class="primary" {
+                h1 { "关注的号的新文章" span class="count" { "共 " (total) " 篇" } }
+                @if items.is_empty() { p class="empty" { "暂时没有新文章。" } }
+                @else { (summary_list(items)) }
+                (pagination("/following", page, total, per_page))
+            }
+        }
+    };
+    layout(frame, content)
+}
+
+/// Asked when a follow or unfollow arrived without proof that it came from
+/// this site (no CSRF token, no same-origin headers): the reader confirms
+/// with a form of their own session.
+pub fn follow_confirm_page(
+    frame: &Frame<'_>,
+    creator: &Creator,
+    follow: bool,
+    csrf: &str,
+) -> Markup {
+    let (verb, action) = if follow {
+        ("关注", "follow")
+    } else {
+        ("取消关注", "unfollow")
+    };
+    let content = html! {
+        section class="account" {
+            h1 { (verb) " " (creator.display_name) "？" }
+            form method="post" action={ "/author/" (creator.id) "/" (action) } {
+                input type="hidden" name="csrf" value=(csrf);
+                button type="submit" { "确认" (verb) }
+            }
+            p { a href={ "/author/" (creator.id) } { "返回" (creator.display_name) "的主页" } }
         }
     };
     layout(frame, content)

@@ -63,6 +63,17 @@ fn http(
     headers: &[(&str, &str)],
     body: &str,
 ) -> Option<(u16, String)> {
+    http_with_head(addr, method, path, headers, body).map(|(status, _, body)| (status, body))
+}
+
+/// [`http`], also returning the response head (status line and headers).
+fn http_with_head(
+    addr: &str,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> Option<(u16, String, String)> {
     let mut s = TcpStream::connect(addr).ok()?;
     s.set_read_timeout(Some(Duration::from_secs(10))).ok()?;
     let mut req = format!(
@@ -88,7 +99,7 @@ fn http(
     } else {
         rest.to_owned()
     };
-    Some((status, body))
+    Some((status, head.to_owned(), body))
 }
 
 fn dechunk(mut s: &str) -> String {
@@ -227,6 +238,81 @@ async fn two_nodes_share_one_postgres_database() {
         std::thread::sleep(Duration::from_millis(20));
     }
     eprintln!("seen on node B after {:?}", published.elapsed());
+
+    // A reader signs in on A and follows the author: B's author card counts it.
+    hao(
+        &db.url,
+        &data_a,
+        &[
+            "user",
+            "create",
+            "--username",
+            "reader_1",
+            "--role",
+            "reader",
+        ],
+        &[("HAO_PASSWORD", "reader-password-1")],
+    );
+    let (status, head, _) = http_with_head(
+        &addr_a,
+        "POST",
+        "/signin",
+        &[
+            ("Cookie", "hao_csrf=nodes-test"),
+            ("Content-Type", "application/x-www-form-urlencoded"),
+        ],
+        "csrf=nodes-test&username=reader_1&password=reader-password-1",
+    )
+    .unwrap();
+    assert_eq!(status, 303, "{head}");
+    let session = head
+        .lines()
+        .filter_map(|l| l.split_once(": "))
+        .filter(|(k, _)| k.eq_ignore_ascii_case("set-cookie"))
+        .find_map(|(_, v)| {
+            v.split(';')
+                .next()
+                .filter(|c| c.starts_with("hao_session="))
+        })
+        .expect("a session cookie")
+        .to_owned();
+    let author = serde_json::from_str::<serde_json::Value>(
+        &get(&addr_b, &format!("/api/v1/articles/{id}")).1,
+    )
+    .unwrap()["author_id"]
+        .as_i64()
+        .expect("the article JSON names its author");
+    let count_on_b = || {
+        let page = get(&addr_b, &format!("/author/{author}")).1;
+        page.split("class=\"follower-count\"><strong>")
+            .nth(1)
+            .and_then(|s| s.split('<').next())
+            .map(str::to_owned)
+    };
+    assert_eq!(count_on_b().as_deref(), Some("0"));
+    let (status, body) = http(
+        &addr_a,
+        "POST",
+        &format!("/author/{author}/follow"),
+        &[
+            ("Cookie", &session),
+            ("Sec-Fetch-Site", "same-origin"),
+            ("Content-Type", "application/x-www-form-urlencoded"),
+        ],
+        "",
+    )
+    .unwrap();
+    assert_eq!(status, 303, "{body}");
+    let followed = Instant::now();
+    while count_on_b().as_deref() != Some("1") {
+        assert!(
+            followed.elapsed() < Duration::from_secs(2),
+            "the follow on A is not on B's author card: {:?}",
+            count_on_b()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    eprintln!("follow seen on node B after {:?}", followed.elapsed());
 
     // Views sent to both nodes add up exactly (each node flushes its batch).
     for _ in 0..7 {

@@ -32,6 +32,9 @@ fn start_server(data: &std::path::Path) -> (std::process::Child, String, String)
         .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
         .arg(data)
         .env("HAO_LOG", "warn")
+        // A damaged index makes tantivy panic (caught, and the index rebuilt):
+        // its message is expected, a 50-frame backtrace is not useful.
+        .env("RUST_BACKTRACE", "0")
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();

@@ -1,0 +1,181 @@
+//! Follows: `POST /author/{id}/follow`, `POST /author/{id}/unfollow`, and
+//! `/following` (the followed creators and their new articles).
+//!
+//! The follow button sits on cached pages, which are the same bytes for every
+//! reader and so cannot carry a session's CSRF token. A follow is accepted
+//! when it carries the session's token (the forms of `/following` and of the
+//! confirmation page) or when the browser says it was sent by this site
+//! (`Sec-Fetch-Site: same-origin`, or an `Origin` / `Referer` of this host),
+//! on top of the `SameSite=Lax` session cookie. Anything else gets a
+//! confirmation page with a form of the reader's own session: never an action.
+
+use axum::Router;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::{HeaderMap, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::auth::{MaybeSession, Session, SignedIn};
+use crate::error::PageError;
+use crate::pages::{PER_PAGE, is_care, parse_page_number};
+use crate::templates::{self, Frame};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/author/{id}/follow", post(follow))
+        .route("/author/{id}/unfollow", post(unfollow))
+        .route("/following", get(following))
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct FollowForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+/// Whether the browser says this request was sent by a page of this site.
+pub fn same_origin(headers: &HeaderMap) -> bool {
+    let get = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    if let Some(site) = get("sec-fetch-site") {
+        return site == "same-origin";
+    }
+    let Some(host) = get(header::HOST.as_str()) else {
+        return false;
+    };
+    let host_of = |url: &str| {
+        url.split_once("://")
+            .map(|(_, rest)| rest.split('/').next().unwrap_or("").to_owned())
+    };
+    match (get(header::ORIGIN.as_str()), get(header::REFERER.as_str())) {
+        (Some(origin), _) if origin != "null" => host_of(origin).as_deref() == Some(host),
+        (_, Some(referer)) => host_of(referer).as_deref() == Some(host),
+        _ => false,
+    }
+}
+
+async fn follow(
+    state: State<AppState>,
+    path: Path<String>,
+    headers: HeaderMap,
+    session: MaybeSession,
+    form: Form<FollowForm>,
+) -> Result<Response, PageError> {
+    change(state, path, headers, session, form, true).await
+}
+
+async fn unfollow(
+    state: State<AppState>,
+    path: Path<String>,
+    headers: HeaderMap,
+    session: MaybeSession,
+    form: Form<FollowForm>,
+) -> Result<Response, PageError> {
+    change(state, path, headers, session, form, false).await
+}
+
+async fn change(
+    State(state): State<AppState>,
+    Path(raw): Path<String>,
+    headers: HeaderMap,
+    MaybeSession(session): MaybeSession,
+    Form(form): Form<FollowForm>,
+    follow: bool,
+) -> Result<Response, PageError> {
+    let care = is_care(&headers);
+    let id = raw
+        .parse::<i64>()
+        .ok()
+        .filter(|id| *id > 0)
+        .ok_or_else(|| PageError::bad_request(format!("作者编号“{raw}”无效：应为正整数。")))
+        .map_err(|e| e.with_care(care))?;
+    let creator = state
+        .store()
+        .creator(id)
+        .await?
+        .ok_or_else(|| PageError::not_found("这位作者不存在。").with_care(care))?;
+    let Some(session) = session else {
+        // Sign in, then come back to the author page to follow.
+        return Ok(Redirect::to(&format!("/signin?next=%2Fauthor%2F{id}")).into_response());
+    };
+    if form.csrf.is_empty() && !same_origin(&headers) {
+        return Ok(confirm(&session, &creator, follow, care));
+    }
+    if !form.csrf.is_empty() {
+        session.check_csrf(&form.csrf)?;
+    }
+    let user = session.user.id;
+    if follow {
+        state.store().follow(user, id).await?;
+    } else {
+        state.store().unfollow(user, id).await?;
+    }
+    state.invalidate();
+    Ok(Redirect::to("/following").into_response())
+}
+
+fn confirm(session: &Session, creator: &hao_domain::Creator, follow: bool, care: bool) -> Response {
+    let path = format!("/author/{}", creator.id);
+    let frame = Frame {
+        title: if follow {
+            "确认关注"
+        } else {
+            "确认取消关注"
+        },
+        description: "确认关注或取消关注",
+        path: &path,
+        care,
+        active: None,
+    };
+    let page = templates::follow_confirm_page(&frame, creator, follow, &session.csrf);
+    no_store(Html(page.into_string()).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct PageQuery {
+    page: Option<String>,
+}
+
+async fn following(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<PageQuery>,
+    SignedIn(session): SignedIn,
+) -> Result<Response, PageError> {
+    let care = is_care(&headers);
+    let page = parse_page_number(q.page.as_deref(), 500).map_err(|e| e.with_care(care))?;
+    let user = session.user.id;
+    let creators = state.store().followed_creators(user).await?;
+    let list = state
+        .store()
+        .following_articles(user, PER_PAGE.into(), i64::from((page - 1) * PER_PAGE))
+        .await?;
+    if list.items.is_empty() && page > 1 {
+        return Err(PageError::not_found(format!("没有第 {page} 页。")).with_care(care));
+    }
+    let frame = Frame {
+        title: "我的关注",
+        description: "关注的号和它们的新文章",
+        path: "/following",
+        care,
+        active: None,
+    };
+    let page = templates::following_page(
+        &frame,
+        &creators,
+        &session.csrf,
+        &list.items,
+        page,
+        list.total,
+        PER_PAGE,
+    );
+    Ok(no_store(Html(page.into_string()).into_response()))
+}
+
+fn no_store(mut response: Response) -> Response {
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, "no-store".parse().expect("valid"));
+    response
+}
