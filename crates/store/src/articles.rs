@@ -31,6 +31,7 @@ impl Store {
         let mut tx = self.pool.begin().await?;
         let mut out = Vec::with_capacity(drafts.len());
         let at = now();
+        let epoch = self.hot_epoch_in(&mut tx).await?;
         for d in drafts {
             let (original, source_name, source_url) = match &d.originality {
                 Originality::Original => (1i64, None, None),
@@ -81,9 +82,9 @@ impl Store {
                         "INSERT INTO articles (external_id, creator_id, channel, title, \
                          body_markdown, body_html, summary, cover_url, tags, original, \
                          source_name, source_url, status, published_at, listed, created_at, \
-                         updated_at, keywords, fingerprint, sketch) VALUES ($1, $2, $3, $4, $5, \
-                         $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16, $17, $18, $19) \
-                         RETURNING id",
+                         updated_at, keywords, fingerprint, sketch, hot) VALUES ($1, $2, $3, $4, \
+                         $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16, $17, $18, $19, \
+                         $20) RETURNING id",
                     )
                     .bind(&d.external_id)
                     .bind(d.creator_id)
@@ -104,6 +105,17 @@ impl Store {
                     .bind(rows::join_tags(&d.keywords))
                     .bind(d.fingerprint.map(|f| f as i64))
                     .bind(d.sketch.as_deref())
+                    // A publish is an event of 热点 (hao_recommend::hot::PUBLISH),
+                    // at the article's own time: an imported archive is not hot.
+                    .bind(if d.status == ArticleStatus::Published {
+                        hao_recommend::hot::gain(
+                            hao_recommend::hot::PUBLISH,
+                            d.published_at.min(at),
+                            epoch,
+                        )
+                    } else {
+                        0.0
+                    })
                     .fetch_one(&mut *tx)
                     .await?;
                     Upserted { id, created: true }
@@ -307,9 +319,13 @@ impl Store {
             return Ok(());
         }
         let mut tx = self.pool.begin().await?;
+        // Views are 热点's most frequent event: each counts VIEW at this time.
+        let epoch = self.hot_epoch_in(&mut tx).await?;
+        let unit = hao_recommend::hot::gain(hao_recommend::hot::VIEW, now(), epoch);
         for (id, n) in batch {
-            sqlx::query("UPDATE articles SET views = views + $1 WHERE id = $2")
+            sqlx::query("UPDATE articles SET views = views + $1, hot = hot + $2 WHERE id = $3")
                 .bind(*n)
+                .bind(unit * *n as f64)
                 .bind(*id)
                 .execute(&mut *tx)
                 .await?;
@@ -322,16 +338,24 @@ impl Store {
     /// shows the share count). Returns false when there is no such article.
     pub async fn add_share(&self, id: i64) -> Result<bool> {
         let mut tx = self.pool.begin().await?;
-        let done =
-            sqlx::query("UPDATE articles SET shares = shares + 1 WHERE id = $1 AND status = $2")
-                .bind(id)
-                .bind(ArticleStatus::Published.code())
-                .execute(&mut *tx)
-                .await?
-                .rows_affected()
-                == 1;
+        let at = now();
+        let epoch = self.hot_epoch_in(&mut tx).await?;
+        let done = sqlx::query(
+            "UPDATE articles SET shares = shares + 1, hot = hot + $3 WHERE id = $1 AND status = $2",
+        )
+        .bind(id)
+        .bind(ArticleStatus::Published.code())
+        .bind(hao_recommend::hot::gain(
+            hao_recommend::hot::SHARE,
+            at,
+            epoch,
+        ))
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+            == 1;
         if done {
-            self.log_change(&mut tx, "share", Some(id), now()).await?;
+            self.log_change(&mut tx, "share", Some(id), at).await?;
         }
         tx.commit().await?;
         Ok(done)
@@ -350,13 +374,20 @@ impl Store {
             crate::Backend::Sqlite => "",
         };
         let mut tx = self.pool.begin().await?;
+        let epoch = self.hot_epoch_in(&mut tx).await?;
         let ids: Vec<i64> = sqlx::query_scalar(&format!(
-            "UPDATE articles SET status = 'published', updated_at = $1 WHERE id IN \
+            "UPDATE articles SET status = 'published', updated_at = $1, hot = hot + $3 WHERE id IN \
              (SELECT id FROM articles WHERE status = 'scheduled' AND published_at <= $1 \
              ORDER BY published_at, id LIMIT $2 {lock}) AND status = 'scheduled' RETURNING id"
         ))
         .bind(now)
         .bind(limit)
+        // The publish is an event of 热点 (see hao_recommend::hot::PUBLISH).
+        .bind(hao_recommend::hot::gain(
+            hao_recommend::hot::PUBLISH,
+            now,
+            epoch,
+        ))
         .fetch_all(&mut *tx)
         .await?;
         for id in &ids {

@@ -10,6 +10,7 @@ mod accounts;
 mod articles;
 mod creators;
 mod follows;
+mod hot;
 mod originality;
 mod rows;
 

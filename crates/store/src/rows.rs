@@ -11,6 +11,8 @@ use crate::{Result, StoreError};
 
 pub(crate) const SUMMARY_COLUMNS: &str = "a.id, a.external_id, a.title, a.summary, a.channel, \
      a.creator_id, c.display_name, a.published_at, a.views, a.cover_url";
+/// How many columns `SUMMARY_COLUMNS` selects (the index of a column after them).
+pub(crate) const SUMMARY_COLUMN_COUNT: usize = 10;
 
 pub(crate) fn summary(row: &AnyRow) -> Result<ArticleSummary> {
     Ok(ArticleSummary {

@@ -522,3 +522,66 @@ async fn follows_count_once_and_list_followed_creators_articles() {
         db.cleanup().await;
     }
 }
+
+#[tokio::test]
+async fn hot_scores_add_up_decay_and_survive_an_epoch_move() {
+    use hao_recommend::hot;
+    for db in backends().await {
+        let s = &db.store;
+        let c = creator(s, "甲").await;
+        let d = creator(s, "乙").await;
+        let now = hao_store::now();
+        let r = s
+            .upsert_articles(&[
+                draft("old", c, Channel::Tech, "旧闻", now - 3 * 24 * 3600),
+                draft("new", d, Channel::Tech, "新闻", now - 60),
+                draft("other", c, Channel::Sports, "体育", now - 120),
+            ])
+            .await
+            .unwrap();
+        let (old, new, other) = (r[0].id, r[1].id, r[2].id);
+        // With no engagement the publish decides: newest first.
+        let order = |v: Vec<(hao_domain::ArticleSummary, f64)>| -> Vec<i64> {
+            v.iter().map(|(a, _)| a.id).collect()
+        };
+        assert_eq!(
+            order(s.hottest_since(0, None, 10, now).await.unwrap()),
+            [new, other, old]
+        );
+        // Increments from "two nodes" add up: 5 + 5 views now outweigh the
+        // newer article's publish (10 views' worth, a minute ago, decayed).
+        s.add_views(&[(old, 5)]).await.unwrap();
+        s.add_hot(&[old], 5.0 * hot::VIEW, now).await.unwrap();
+        let ranked = s.hottest_since(0, None, 10, now).await.unwrap();
+        assert_eq!(order(ranked.clone()), [old, new, other]);
+        let heat = ranked[0].1;
+        assert!(
+            (heat - 10.0).abs() < 0.5,
+            "decayed hotness in views: {heat}"
+        );
+        // The channel filter and the time filter.
+        assert_eq!(
+            order(
+                s.hottest_since(0, Some(Channel::Sports), 10, now)
+                    .await
+                    .unwrap()
+            ),
+            [other]
+        );
+        assert_eq!(
+            order(s.hottest_since(now - 3600, None, 10, now).await.unwrap()),
+            [new, other]
+        );
+        // Not due yet; then, a month and more later, the epoch moves and the
+        // ranking does not change.
+        assert!(!s.rebase_hot_if_due(now).await.unwrap());
+        let later = now + 61 * hot::HALF_LIFE as i64;
+        assert!(s.rebase_hot_if_due(later).await.unwrap());
+        assert_eq!(s.hot_epoch().await.unwrap(), later);
+        assert_eq!(
+            order(s.hottest_since(0, None, 10, later).await.unwrap()),
+            [old, new, other]
+        );
+        db.cleanup().await;
+    }
+}

@@ -18,6 +18,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/v1/articles/{id}", get(by_id))
         .route("/api/v1/articles/{id}/related", get(related))
+        .route("/api/v1/hot", get(hot))
         .route(
             "/api/v1/articles/by-external-id/{external_id}",
             get(by_external_id),
@@ -226,6 +227,64 @@ async fn related(
             }))
         })
         .take(limit)
+        .collect();
+    Ok(axum::Json(serde_json::json!({ "items": items })).into_response())
+}
+
+#[derive(serde::Deserialize)]
+struct HotQuery {
+    limit: Option<String>,
+    channel: Option<String>,
+}
+
+/// The longest 热点 list the API gives.
+const HOT_MAX: usize = 50;
+
+/// `GET /api/v1/hot?limit=N[&channel=slug]` → `{"items": [{"id",
+/// "external_id", "title", "url", "channel", "author", "published_at",
+/// "reason"}]}`, hottest first (engagement decayed with time, see
+/// `hao_recommend::hot`), at most two per creator.
+async fn hot(
+    State(state): State<AppState>,
+    axum::extract::Query(q): axum::extract::Query<HotQuery>,
+) -> Result<Response, ApiError> {
+    use axum::response::IntoResponse;
+    let limit = match q.limit.as_deref() {
+        None | Some("") => crate::lists::HOT_LEN,
+        Some(l) => l
+            .parse::<usize>()
+            .ok()
+            .filter(|n| (1..=HOT_MAX).contains(n))
+            .ok_or_else(|| {
+                ApiError::bad_request(format!(
+                    "limit '{l}' must be an integer from 1 to {HOT_MAX}"
+                ))
+            })?,
+    };
+    let channel = match q.channel.as_deref() {
+        None | Some("") => None,
+        Some(c) => Some(hao_domain::Channel::parse(c).map_err(|_| {
+            ApiError::bad_request(format!(
+                "unknown channel '{c}': one of headlines, sports, ent, finance, tech, auto, house, parenting, local, open-course, military"
+            ))
+        })?),
+    };
+    let picks = crate::lists::hot_limited(state.store(), channel, limit).await?;
+    let items: Vec<serde_json::Value> = picks
+        .iter()
+        .map(|p| {
+            let a = &p.article;
+            serde_json::json!({
+                "id": a.id,
+                "external_id": a.external_id,
+                "title": a.title,
+                "url": format!("/article/{}", a.id),
+                "channel": a.channel.slug(),
+                "author": a.creator_name,
+                "published_at": rfc3339(a.published_at),
+                "reason": p.reason,
+            })
+        })
         .collect();
     Ok(axum::Json(serde_json::json!({ "items": items })).into_response())
 }

@@ -33,6 +33,9 @@ pub fn router() -> Router<AppState> {
 pub struct FollowForm {
     #[serde(default)]
     csrf: String,
+    /// The article whose author card the follow came from.
+    #[serde(default)]
+    from: String,
 }
 
 /// Whether the browser says this request was sent by a page of this site.
@@ -107,7 +110,18 @@ async fn change(
     }
     let user = session.user.id;
     if follow {
-        state.store().follow(user, id).await?;
+        let new = state.store().follow(user, id).await?;
+        // A follow started from an article counts for its 热点 (a bad or
+        // foreign `from` is ignored: the follow itself stands).
+        if let Some(article) = form.from.parse::<i64>().ok().filter(|_| new)
+            && let Some(a) = state.store().article(article).await?
+            && a.creator_id == id
+        {
+            state
+                .store()
+                .add_hot(&[article], hao_recommend::hot::FOLLOW, hao_store::now())
+                .await?;
+        }
     } else {
         state.store().unfollow(user, id).await?;
     }

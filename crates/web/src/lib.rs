@@ -32,7 +32,7 @@ use std::time::Duration;
 use axum::Router;
 use hao_store::Store;
 
-pub use views::ViewCounter;
+pub use views::{ViewCounter, reader_key};
 
 /// What the server needs to know that is not in the database.
 #[derive(Debug, Clone)]
@@ -215,6 +215,12 @@ pub fn spawn_background(state: AppState, from_seq: i64) -> tokio::task::JoinHand
                     Ok(_) => {}
                     Err(e) => tracing::warn!(error = %e, "publishing scheduled articles failed"),
                 }
+            }
+            // 热点's epoch, once a minute: moved (rarely) when due.
+            if ticks.is_multiple_of(240)
+                && let Err(e) = state.store().rebase_hot_if_due(hao_store::now()).await
+            {
+                tracing::warn!(error = %e, "moving the hot-score epoch failed; will retry");
             }
             // Views every 2 s: one transaction for all articles viewed since.
             if ticks.is_multiple_of(8)

@@ -47,18 +47,37 @@ impl SharedLists {
     }
 }
 
-/// 热点推荐, globally or in one channel: the most viewed of the last week,
-/// topped up from all time when the week was quiet; two per creator at most.
+/// 热点推荐, globally or in one channel: the hottest articles of the last week
+/// (engagement decayed with a 12-hour half-life, `hao_recommend::hot`), topped
+/// up from all time when the week was quiet; two per creator at most, and
+/// never the same story twice.
 pub async fn hot(store: &Store, channel: Option<Channel>) -> Result<Vec<Pick>, StoreError> {
-    let since = hao_store::now() - HOT_WINDOW;
-    let recent = store.most_viewed_since(since, channel, 30).await?;
-    let all = store.most_viewed_since(0, channel, 30).await?;
-    Ok(merge(
-        &[(&recent, "热点"), (&all, "热点")],
-        None,
-        2,
-        HOT_LEN,
-    ))
+    hot_limited(store, channel, HOT_LEN).await
+}
+
+/// [`hot`] with another length (the API's `limit`).
+pub async fn hot_limited(
+    store: &Store,
+    channel: Option<Channel>,
+    limit: usize,
+) -> Result<Vec<Pick>, StoreError> {
+    let now = hao_store::now();
+    let want = (limit * 3).max(30) as i64;
+    let recent = summaries(
+        store
+            .hottest_since(now - HOT_WINDOW, channel, want, now)
+            .await?,
+    );
+    let all = if recent.len() < limit * 2 {
+        summaries(store.hottest_since(0, channel, want, now).await?)
+    } else {
+        Vec::new()
+    };
+    Ok(merge(&[(&recent, "热点"), (&all, "热点")], None, 2, limit))
+}
+
+fn summaries(scored: Vec<(ArticleSummary, f64)>) -> Vec<ArticleSummary> {
+    scored.into_iter().map(|(a, _)| a).collect()
 }
 
 async fn compute(store: &Store) -> Result<Lists, StoreError> {
@@ -66,9 +85,13 @@ async fn compute(store: &Store) -> Result<Lists, StoreError> {
     let hot = hot(store, None).await?;
     let mut headlines = Vec::with_capacity(Channel::ALL.len());
     for channel in Channel::ALL {
-        let hot = store
-            .most_viewed_since(now - HEADLINE_WINDOW, Some(channel), 6)
-            .await?;
+        // 要闻: the channel's hottest of the last days, then its newest when
+        // the channel is quiet.
+        let hot = summaries(
+            store
+                .hottest_since(now - HEADLINE_WINDOW, Some(channel), 6, now)
+                .await?,
+        );
         let latest: Vec<ArticleSummary> = store.channel_articles(channel, 6, 0).await?.items;
         let picks = merge(&[(&hot, "热门"), (&latest, "最新")], None, 1, HEADLINE_LEN);
         headlines.push((channel, picks));

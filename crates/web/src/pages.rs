@@ -187,6 +187,7 @@ async fn article(
     Path(raw): Path<String>,
     method: Method,
     headers: HeaderMap,
+    crate::auth::ClientAddr(addr): crate::auth::ClientAddr,
 ) -> Result<Response, PageError> {
     let care = is_care(&headers);
     let id = parse_id(&raw, "文章").map_err(|e| e.with_care(care))?;
@@ -200,7 +201,15 @@ async fn article(
     .await
     .map_err(|e| e.with_care(care))?;
     if method == Method::GET {
-        state.views().hit(id);
+        let session = crate::auth::cookie(&headers, crate::auth::SESSION_COOKIE);
+        let agent = headers
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        state.views().hit(
+            id,
+            crate::views::reader_key(session.as_deref(), &addr, agent),
+        );
     }
     Ok(response)
 }

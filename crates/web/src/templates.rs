@@ -224,6 +224,8 @@ pub fn author_card(creator: &Creator, past: &[ArticleSummary], exclude: Option<i
             // handler checks the request came from this site, or asks again
             // with a form of the reader's own session.
             form class="follow" method="post" action={ "/author/" (creator.id) "/follow" } {
+                // A follow started from an article is one of its 热点 events.
+                @if let Some(article) = exclude { input type="hidden" name="from" value=(article); }
                 button type="submit" aria-label={ "关注 " (creator.display_name) } { "+ 关注" }
             }
             @let shown: Vec<&ArticleSummary> = past.iter().filter(|a| Some(a.id) != exclude).take(5).collect();

@@ -1,26 +1,105 @@
 //! View counting without a database write per request: counts accumulate in
 //! memory (sharded, so page requests on different cores rarely meet on a lock)
-//! and are written in one transaction per flush.
+//! and are written in one transaction per flush, together with their 热点
+//! gain. A reader's repeated views of one article within an hour count once.
+//!
+//! The repeat check is this node's: behind a load balancer that spreads one
+//! reader over several nodes, each node counts them once an hour (docs/deploy.md
+//! shows nginx keeping a reader on one node).
 
 use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
 use std::sync::Mutex;
+use std::time::Instant;
 
 use hao_store::Store;
 
 const SHARDS: usize = 16;
+/// A reader's views of one article within this many seconds count once.
+pub const REPEAT_WINDOW_SECS: u32 = 3600;
+/// The most (reader, article) pairs remembered, over all shards: ~24 bytes
+/// each, so at most ~12 MB; past it, views are counted without the check
+/// until older pairs expire.
+const MAX_REMEMBERED: usize = 500_000;
 
-/// Pending view counts per article id.
-#[derive(Default)]
+/// Pending view counts per article id, and who viewed what in the last hour.
 pub struct ViewCounter {
     shards: [Mutex<HashMap<i64, i64>>; SHARDS],
+    /// (reader, article) hash → second (since `started`) of the counted view.
+    seen: [Mutex<HashMap<u64, u32>>; SHARDS],
+    started: Instant,
+}
+
+impl Default for ViewCounter {
+    fn default() -> Self {
+        ViewCounter {
+            shards: Default::default(),
+            seen: Default::default(),
+            started: Instant::now(),
+        }
+    }
+}
+
+/// A reader, as far as a page request tells: the session when signed in, else
+/// the address and the browser.
+pub fn reader_key(session: Option<&str>, addr: &str, user_agent: &str) -> u64 {
+    let mut h = std::hash::DefaultHasher::new();
+    match session {
+        Some(s) => ("session", s).hash(&mut h),
+        None => ("anonymous", addr, user_agent).hash(&mut h),
+    }
+    h.finish()
 }
 
 impl ViewCounter {
-    /// Counts one view of an article.
-    pub fn hit(&self, article_id: i64) {
+    /// Counts one view of an article by `reader` (see [`reader_key`]), unless
+    /// the same reader's view of it was counted within the last hour.
+    /// Returns whether it counted.
+    pub fn hit(&self, article_id: i64, reader: u64) -> bool {
+        let now = self.started.elapsed().as_secs() as u32;
+        self.hit_at(article_id, reader, now)
+    }
+
+    fn hit_at(&self, article_id: i64, reader: u64, now: u32) -> bool {
+        let mut h = std::hash::DefaultHasher::new();
+        (reader, article_id).hash(&mut h);
+        let pair = h.finish();
+        {
+            let mut seen = self.seen[(pair as usize) % SHARDS]
+                .lock()
+                .unwrap_or_else(|p| p.into_inner());
+            let room = seen.len() < MAX_REMEMBERED / SHARDS;
+            match seen.get_mut(&pair) {
+                Some(at) if now.saturating_sub(*at) < REPEAT_WINDOW_SECS => return false,
+                Some(at) => *at = now,
+                None if room => {
+                    seen.insert(pair, now);
+                }
+                None => {}
+            }
+        }
         let shard = &self.shards[(article_id as usize) % SHARDS];
         let mut map = shard.lock().unwrap_or_else(|p| p.into_inner());
         *map.entry(article_id).or_default() += 1;
+        true
+    }
+
+    /// Forgets the views older than the repeat window (called at each flush).
+    fn expire(&self, now: u32) {
+        for shard in &self.seen {
+            shard
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .retain(|_, at| now.saturating_sub(*at) < REPEAT_WINDOW_SECS);
+        }
+    }
+
+    /// Number of (reader, article) pairs remembered.
+    pub fn remembered(&self) -> usize {
+        self.seen
+            .iter()
+            .map(|s| s.lock().unwrap_or_else(|p| p.into_inner()).len())
+            .sum()
     }
 
     /// Views counted and not yet written.
@@ -60,6 +139,7 @@ impl ViewCounter {
     /// Writes pending counts; on failure they are kept for the next flush.
     /// Returns the number of articles written.
     pub async fn flush(&self, store: &Store) -> Result<usize, hao_store::StoreError> {
+        self.expire(self.started.elapsed().as_secs() as u32);
         let batch = self.take();
         if batch.is_empty() {
             return Ok(0);
@@ -71,5 +151,66 @@ impl ViewCounter {
                 Err(e)
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_readers_repeated_views_within_an_hour_count_once() {
+        // (reader, article, second, counted?)
+        let cases: &[(u64, i64, u32, bool)] = &[
+            (1, 10, 0, true),
+            (1, 10, 5, false),    // the same reader again
+            (1, 10, 3599, false), // still within the hour
+            (2, 10, 3599, true),  // another reader
+            (1, 11, 3599, true),  // another article
+            (1, 10, 3600, true),  // an hour after the counted view
+            (1, 10, 3700, false), // the window restarts at the counted view
+            (1, 10, 7200, true),
+            (2, 10, 3600, false),
+        ];
+        let v = ViewCounter::default();
+        for (i, &(reader, article, at, counted)) in cases.iter().enumerate() {
+            assert_eq!(v.hit_at(article, reader, at), counted, "case {i}");
+        }
+        let mut pending = v.take();
+        pending.sort_unstable();
+        assert_eq!(pending, vec![(10, 4), (11, 1)]);
+    }
+
+    #[test]
+    fn expiry_forgets_old_views_and_memory_is_bounded() {
+        let v = ViewCounter::default();
+        assert!(v.hit_at(1, 1, 0));
+        assert!(v.hit_at(2, 1, 100));
+        v.expire(3650);
+        assert_eq!(
+            v.remembered(),
+            1,
+            "only the view at 100 s is within the hour"
+        );
+        let v = ViewCounter::default();
+        for reader in 0..(MAX_REMEMBERED as u64 + 10_000) {
+            v.hit_at(1, reader, 0);
+        }
+        assert!(v.remembered() <= MAX_REMEMBERED);
+        // Past the bound, views still count.
+        assert_eq!(v.pending(), MAX_REMEMBERED as i64 + 10_000);
+    }
+
+    #[test]
+    fn readers_are_told_apart_by_session_or_address_and_browser() {
+        let a = reader_key(None, "10.0.0.1", "Firefox");
+        assert_eq!(a, reader_key(None, "10.0.0.1", "Firefox"));
+        assert_ne!(a, reader_key(None, "10.0.0.2", "Firefox"));
+        assert_ne!(a, reader_key(None, "10.0.0.1", "Chrome"));
+        assert_ne!(a, reader_key(Some("s1"), "10.0.0.1", "Firefox"));
+        assert_eq!(
+            reader_key(Some("s1"), "1", "x"),
+            reader_key(Some("s1"), "2", "y")
+        );
     }
 }

@@ -101,3 +101,110 @@ async fn author_page_lists_all_their_articles() {
     );
     assert_eq!(text(&html, ".author-card .badge"), "个人");
 }
+
+#[tokio::test]
+async fn hot_follows_engagement_through_views_shares_and_follows() {
+    let app = TestApp::with_articles().await;
+    let viewed = app.id_of("fx-003").await;
+    let shared = app.id_of("fx-005").await;
+    let hot = |q: &'static str| {
+        let app = &app;
+        async move {
+            let r = app.get(&format!("/api/v1/hot{q}")).await;
+            assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+            r.json()["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|i| i["id"].as_i64().unwrap())
+                .collect::<Vec<i64>>()
+        }
+    };
+    // Twelve readers read one article (one of them three times): 12 views.
+    for reader in (0..12).chain([0, 0]) {
+        let agent = format!("reader-{reader}");
+        let page = app
+            .get_with(&format!("/article/{viewed}"), &[("user-agent", &agent)])
+            .await;
+        assert_eq!(page.status, StatusCode::OK);
+    }
+    app.state.flush_views().await.unwrap();
+    assert_eq!(
+        app.store().article(viewed).await.unwrap().unwrap().views,
+        12
+    );
+    assert_eq!(hot("?limit=3").await[0], viewed);
+
+    // Two shares (8 views' worth each) outweigh twelve views.
+    for _ in 0..2 {
+        let r = app
+            .post_form(&format!("/article/{shared}/share"), "to=weibo")
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+    }
+    assert_eq!(hot("").await[..2], [shared, viewed]);
+
+    // A follow started from an article's author card (15 views' worth) lifts it.
+    let followed = app.id_of("fx-008").await;
+    let creator = app
+        .store()
+        .article(followed)
+        .await
+        .unwrap()
+        .unwrap()
+        .creator_id;
+    app.user("fan", hao_domain::Role::Reader, None).await;
+    let session = app.sign_in("fan", PASSWORD).await.unwrap();
+    let r = app
+        .request(
+            axum::http::Request::post(format!("/author/{creator}/follow"))
+                .header("content-type", "application/x-www-form-urlencoded")
+                .header("cookie", &session)
+                .header("sec-fetch-site", "same-origin")
+                .body(axum::body::Body::from(format!("from={followed}")))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let top = hot("").await;
+    assert_eq!(top[..3], [shared, followed, viewed], "{top:?}");
+
+    // The home page's 热点推荐 is the same list.
+    app.state.invalidate();
+    let html = app.get("/").await.html();
+    let first = attrs(&html, "section.hot .pick-title", "href");
+    assert_eq!(first[0], format!("/article/{shared}"));
+
+    // One channel only; at most two per creator; bad input says why.
+    let channel = app.store().article(viewed).await.unwrap().unwrap().channel;
+    for id in hot(match channel.slug() {
+        "finance" => "?channel=finance",
+        other => panic!("fixture fx-003 is in finance, not {other}"),
+    })
+    .await
+    {
+        assert_eq!(
+            app.store().article(id).await.unwrap().unwrap().channel,
+            channel
+        );
+    }
+    let all = hot("?limit=50").await;
+    let mut per_creator = std::collections::HashMap::new();
+    for id in &all {
+        let c = app.store().article(*id).await.unwrap().unwrap().creator_id;
+        *per_creator.entry(c).or_insert(0) += 1;
+    }
+    assert!(per_creator.values().all(|n| *n <= 2), "{per_creator:?}");
+    for (q, needle) in [
+        ("?limit=0", "limit"),
+        ("?limit=abc", "limit"),
+        ("?limit=51", "limit"),
+        ("?channel=nope", "unknown channel"),
+    ] {
+        let r = app.get(&format!("/api/v1/hot{q}")).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{q}");
+        let j = r.json();
+        assert!(j["message"].as_str().unwrap().contains(needle), "{q}: {j}");
+        assert!(j["code"].is_string());
+    }
+}

@@ -12,11 +12,16 @@ use hao_store::Store;
 const HAO: &str = env!("CARGO_BIN_EXE_hao");
 
 fn http_get(addr: &str, path: &str) -> (u16, String) {
+    http_get_as(addr, path, "hao-test")
+}
+
+/// A GET from a browser named `agent` (readers are told apart by it).
+fn http_get_as(addr: &str, path: &str, agent: &str) -> (u16, String) {
     let mut s = TcpStream::connect(addr).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
     write!(
         s,
-        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nUser-Agent: {agent}\r\nConnection: close\r\n\r\n"
     )
     .unwrap();
     let mut out = String::new();
@@ -110,8 +115,13 @@ async fn import_serve_and_stop_gracefully() {
         .unwrap()
         .unwrap()
         .id;
-    for _ in 0..3 {
-        let (status, body) = http_get(&addr, &format!("/article/{id}"));
+    // Three readers, one of them twice: three views.
+    for reader in [1, 2, 3, 1] {
+        let (status, body) = http_get_as(
+            &addr,
+            &format!("/article/{id}"),
+            &format!("reader-{reader}"),
+        );
         assert_eq!(status, 200);
         assert!(body.contains("新型无人机亮相航展"));
     }
