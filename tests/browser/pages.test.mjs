@@ -46,7 +46,7 @@ async function newPage(options = {}) {
 
 test("every page passes axe (WCAG 2.1 A and AA)", async () => {
   const { context, page } = await newPage();
-  for (const path of ["/", articlePath, "/channel/sports", "/author/2", "/article/999999", "/search?q=%E7%90%83"]) {
+  for (const path of ["/", articlePath, "/channel/sports", "/author/2", "/article/999999", "/search?q=%E7%90%83", "/feed"]) {
     await page.goto(base + path);
     const violations = await axe(page, ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]);
     assert.deepEqual(violations, [], `${path}: ${JSON.stringify(violations, null, 1)}`);
@@ -100,7 +100,7 @@ test("pages fit a 320 px screen without sideways scrolling", async () => {
   for (const care of [false, true]) {
     const { context, page } = await newPage({ viewport: { width: 320, height: 640 } });
     if (care) await context.addCookies([{ name: "hao_care", value: "1", url: base }]);
-    for (const path of ["/", articlePath, "/channel/sports"]) {
+    for (const path of ["/", articlePath, "/channel/sports", "/feed"]) {
       await page.goto(base + path);
       const width = await page.evaluate(() => document.documentElement.scrollWidth);
       assert.ok(width <= 320, `${path} (care ${care}) is ${width}px wide`);

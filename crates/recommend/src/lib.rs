@@ -4,6 +4,7 @@
 //! Architecture Invariant: nothing here does I/O or reads the clock; time comes
 //! in as an argument, so every ranking is reproducible in a test.
 
+pub mod feed;
 pub mod hot;
 
 use std::collections::HashSet;

@@ -9,6 +9,7 @@
 mod accounts;
 mod articles;
 mod creators;
+mod feed;
 mod follows;
 mod hot;
 mod originality;
@@ -25,6 +26,7 @@ use sqlx::{AnyPool, Executor};
 pub use accounts::{ModerationEntry, TokenInfo};
 pub use articles::{IndexRow, ListPage, Upserted};
 pub use creators::NewCreator;
+pub use feed::Pin;
 pub use originality::{NearDuplicate, OriginalityReview, SketchRow, Verdict};
 
 /// A storage failure. `NotFound`-style outcomes are `Option`s, not errors.

@@ -14,6 +14,7 @@ mod cache;
 pub mod drafts;
 mod editor;
 mod error;
+mod feed;
 mod follows;
 mod lists;
 pub mod originality;
@@ -138,6 +139,7 @@ pub fn router(state: AppState) -> Router {
         .merge(accounts::router())
         .merge(editor::router())
         .merge(follows::router())
+        .merge(feed::router())
         .merge(api::router())
         .merge(api_write::router())
         .merge(search::router())

@@ -84,16 +84,27 @@ async fn compute(store: &Store) -> Result<Lists, StoreError> {
     let now = hao_store::now();
     let hot = hot(store, None).await?;
     let mut headlines = Vec::with_capacity(Channel::ALL.len());
+    let pins = store.pins(None).await?;
     for channel in Channel::ALL {
-        // 要闻: the channel's hottest of the last days, then its newest when
-        // the channel is quiet.
+        // 要闻: what editors pinned, then the channel's hottest of the last
+        // days, then its newest when the channel is quiet.
+        let pinned: Vec<ArticleSummary> = pins
+            .iter()
+            .filter(|p| p.channel == channel)
+            .map(|p| p.article.clone())
+            .collect();
         let hot = summaries(
             store
                 .hottest_since(now - HEADLINE_WINDOW, Some(channel), 6, now)
                 .await?,
         );
         let latest: Vec<ArticleSummary> = store.channel_articles(channel, 6, 0).await?.items;
-        let picks = merge(&[(&hot, "热门"), (&latest, "最新")], None, 1, HEADLINE_LEN);
+        let picks = merge(
+            &[(&pinned, "置顶"), (&hot, "热门"), (&latest, "最新")],
+            None,
+            1,
+            HEADLINE_LEN,
+        );
         headlines.push((channel, picks));
     }
     Ok(Lists { hot, headlines })

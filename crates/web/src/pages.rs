@@ -206,10 +206,15 @@ async fn article(
             .get(header::USER_AGENT)
             .and_then(|v| v.to_str().ok())
             .unwrap_or("");
-        state.views().hit(
+        let counted = state.views().hit(
             id,
             crate::views::reader_key(session.as_deref(), &addr, agent),
         );
+        if counted && let Some(session) = session {
+            // The reading history of the personal feed (resolved to the
+            // reader at the flush: no query on this path).
+            state.views().read(crate::auth::sha256_hex(&session), id);
+        }
     }
     Ok(response)
 }

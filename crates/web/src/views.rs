@@ -27,14 +27,23 @@ pub struct ViewCounter {
     shards: [Mutex<HashMap<i64, i64>>; SHARDS],
     /// (reader, article) hash → second (since `started`) of the counted view.
     seen: [Mutex<HashMap<u64, u32>>; SHARDS],
+    /// Counted reads of signed-in readers: (session id hash, article, time),
+    /// written to their reading history at the flush.
+    reads: Mutex<Vec<(String, i64, i64)>>,
     started: Instant,
 }
+
+/// The most reads kept between two flushes (a failing database must not
+/// grow memory without bound; past it, history entries are dropped, views
+/// are still counted).
+const MAX_READS: usize = 100_000;
 
 impl Default for ViewCounter {
     fn default() -> Self {
         ViewCounter {
             shards: Default::default(),
             seen: Default::default(),
+            reads: Mutex::default(),
             started: Instant::now(),
         }
     }
@@ -82,6 +91,15 @@ impl ViewCounter {
         let mut map = shard.lock().unwrap_or_else(|p| p.into_inner());
         *map.entry(article_id).or_default() += 1;
         true
+    }
+
+    /// Remembers that the signed-in reader of session `session_hash` read
+    /// `article_id` (call it for counted views only).
+    pub fn read(&self, session_hash: String, article_id: i64) {
+        let mut reads = self.reads.lock().unwrap_or_else(|p| p.into_inner());
+        if reads.len() < MAX_READS {
+            reads.push((session_hash, article_id, hao_store::now()));
+        }
     }
 
     /// Forgets the views older than the repeat window (called at each flush).
@@ -140,6 +158,13 @@ impl ViewCounter {
     /// Returns the number of articles written.
     pub async fn flush(&self, store: &Store) -> Result<usize, hao_store::StoreError> {
         self.expire(self.started.elapsed().as_secs() as u32);
+        let reads = std::mem::take(&mut *self.reads.lock().unwrap_or_else(|p| p.into_inner()));
+        if let Err(e) = store.record_reads(&reads).await {
+            let mut kept = self.reads.lock().unwrap_or_else(|p| p.into_inner());
+            let room = MAX_READS.saturating_sub(kept.len());
+            kept.extend(reads.into_iter().take(room));
+            return Err(e);
+        }
         let batch = self.take();
         if batch.is_empty() {
             return Ok(0);

@@ -19,7 +19,8 @@ async fn home_has_headline_blocks_hot_and_latest() {
     // Newest first; help pages are not news.
     assert_eq!(latest[0], "羽毛球世锦赛：国羽包揽男女单打冠军");
     assert!(!latest.iter().any(|t| t.contains("申请入驻")));
-    assert_eq!(texts(&html, "nav.channels li").len(), 12);
+    // 首页, 推荐 and the eleven channels.
+    assert_eq!(texts(&html, "nav.channels li").len(), 13);
 }
 
 #[tokio::test]

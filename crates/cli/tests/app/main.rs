@@ -7,6 +7,7 @@ mod support;
 mod accounts;
 mod api;
 mod article_page;
+mod feed;
 mod follows;
 mod import;
 mod lists;

@@ -189,7 +189,7 @@ async fn error_pages_are_in_the_site_style() {
             text(&html, "section.error")
         );
         // The site's chrome is there: navigation and the stylesheet.
-        assert_eq!(html.select(&sel("nav.channels li")).count(), 12, "{path}");
+        assert_eq!(html.select(&sel("nav.channels li")).count(), 13, "{path}");
         assert_eq!(html.select(&sel("link[rel=stylesheet]")).count(), 1);
     }
     // In care mode the error page keeps the reader's layout.

@@ -1,0 +1,19 @@
+-- Editors pin articles at the top of a channel's headline block (要闻).
+CREATE TABLE channel_pins (
+    channel    TEXT    NOT NULL,
+    article_id INTEGER NOT NULL REFERENCES articles (id),
+    pinned_by  TEXT    NOT NULL,
+    pinned_at  INTEGER NOT NULL,
+    PRIMARY KEY (channel, article_id)
+);
+
+-- What signed-in readers read (for the personal feed), unless they turned
+-- personalisation off; they can clear it.
+CREATE TABLE reading_history (
+    user_id    INTEGER NOT NULL REFERENCES users (id),
+    article_id INTEGER NOT NULL REFERENCES articles (id),
+    read_at    INTEGER NOT NULL,
+    PRIMARY KEY (user_id, article_id)
+);
+CREATE INDEX reading_history_recent ON reading_history (user_id, read_at DESC);
+ALTER TABLE users ADD COLUMN personalize INTEGER NOT NULL DEFAULT 1;
