@@ -38,6 +38,14 @@ pub struct RelatedArgs {
     /// Fail when P@1 is below this.
     #[arg(long)]
     pub min_p1: Option<f64>,
+    /// Also import this many synthetic articles (real paragraphs of
+    /// `--paragraphs-from`, shuffled, under real titles, many creators and
+    /// channels), to measure at scale.
+    #[arg(long, default_value_t = 0)]
+    pub synthetic: usize,
+    /// Where the synthetic articles' paragraphs come from (JSON Lines).
+    #[arg(long)]
+    pub paragraphs_from: Vec<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -674,6 +682,43 @@ async fn related_async(args: RelatedArgs) -> anyhow::Result<ExitCode> {
             jsonl.push('\n');
         }
     }
+    if args.synthetic > 0 {
+        let mut sources = Vec::new();
+        for p in &args.paragraphs_from {
+            sources.extend(read_articles(p)?);
+        }
+        anyhow::ensure!(
+            !sources.is_empty(),
+            "--synthetic needs --paragraphs-from with articles"
+        );
+        let paragraphs: Vec<&str> = sources
+            .iter()
+            .flat_map(|a| a.body.split('\n'))
+            .map(str::trim)
+            .filter(|p| p.chars().count() >= 20)
+            .collect();
+        let mut rng = Rng(0x5EED);
+        for n in 0..args.synthetic {
+            let title = sources[rng.below(sources.len())].title.trim();
+            let body: Vec<&str> = (0..3 + rng.below(6))
+                .map(|_| paragraphs[rng.below(paragraphs.len())])
+                .collect();
+            let body = body.join("\n");
+            let channel = hao_text::classify_channel(title, &body).slug();
+            jsonl.push_str(
+                &serde_json::json!({
+                    "external_id": format!("synthetic-{n}"),
+                    "title": format!("{title}（{n}）"),
+                    "body": body,
+                    "author": format!("合成作者{}", rng.below(2000)),
+                    "channel": channel,
+                    "published_at": "2026-09-01T08:00:00+08:00",
+                })
+                .to_string(),
+            );
+            jsonl.push('\n');
+        }
+    }
     let dir = tempfile::tempdir()?;
     let store = hao_store::Store::connect(&hao_store::Store::sqlite_url(dir.path())).await?;
     let started = Instant::now();
@@ -693,8 +738,9 @@ async fn related_async(args: RelatedArgs) -> anyhow::Result<ExitCode> {
     let index = Arc::new(hao_search::SearchIndex::in_memory()?);
     hao_web::search_sync::reindex_all(&store, &index, |_| {}, || false).await?;
     println!(
-        "related: {} articles split into {} halves, imported and indexed in {:.1} s",
+        "related: {} articles split into {} halves ({} articles in all), imported and indexed in {:.1} s",
         articles.len(),
+        articles.len() * 2,
         summary.created,
         started.elapsed().as_secs_f64()
     );

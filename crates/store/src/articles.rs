@@ -20,7 +20,7 @@ pub struct ListPage {
 }
 
 /// Lists only show published, listed articles.
-const VISIBLE: &str = "a.status = 'published' AND a.listed = 1";
+pub(crate) const VISIBLE: &str = "a.status = 'published' AND a.listed = 1";
 
 impl Store {
     /// Inserts or updates (by `external_id`) a batch of drafts in one
@@ -431,7 +431,7 @@ impl Store {
         for row in q.fetch_all(&self.pool).await? {
             use sqlx::Row;
             let summary = rows::summary(&row)?;
-            let keywords: String = row.try_get(10)?;
+            let keywords: String = row.try_get(rows::SUMMARY_COLUMN_COUNT)?;
             found.insert(summary.id, (summary, rows::split_tags(&keywords)));
         }
         Ok(ids.iter().filter_map(|id| found.remove(id)).collect())

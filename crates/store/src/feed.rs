@@ -2,10 +2,8 @@
 
 use hao_domain::{ArticleSummary, Channel};
 
+use crate::articles::VISIBLE;
 use crate::{Result, Store, now, rows};
-
-/// Lists show only published, listed articles.
-const VISIBLE: &str = "a.status = 'published' AND a.listed = 1";
 
 /// A pinned article of a channel.
 #[derive(Debug, Clone, PartialEq)]
@@ -185,29 +183,11 @@ impl Store {
 
     /// Published, listed articles among `ids`, in the order of `ids`.
     pub async fn summaries(&self, ids: &[i64]) -> Result<Vec<ArticleSummary>> {
-        if ids.is_empty() {
-            return Ok(vec![]);
-        }
-        let list: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
-        let sql = format!(
-            "SELECT {} FROM articles a JOIN creators c ON c.id = a.creator_id \
-             WHERE {VISIBLE} AND a.id IN ({})",
-            rows::SUMMARY_COLUMNS,
-            list.join(", ")
-        );
-        let mut q = sqlx::query(&sql);
-        for id in ids {
-            q = q.bind(*id);
-        }
-        let found: Vec<ArticleSummary> = q
-            .fetch_all(&self.pool)
+        Ok(self
+            .summaries_with_keywords(ids)
             .await?
-            .iter()
-            .map(rows::summary)
-            .collect::<Result<_>>()?;
-        Ok(ids
-            .iter()
-            .filter_map(|id| found.iter().find(|a| a.id == *id).cloned())
+            .into_iter()
+            .map(|(a, _)| a)
             .collect())
     }
 }

@@ -6,6 +6,7 @@
 
 use hao_domain::{ArticleSummary, Creator};
 
+use crate::articles::VISIBLE;
 use crate::{ListPage, Result, Store, now, rows};
 
 impl Store {
@@ -99,7 +100,7 @@ impl Store {
         let sql = format!(
             "SELECT {} FROM articles a JOIN creators c ON c.id = a.creator_id \
              JOIN follows f ON f.creator_id = a.creator_id AND f.user_id = $3 \
-             WHERE a.status = 'published' AND a.listed = 1 \
+             WHERE {VISIBLE} \
              ORDER BY a.published_at DESC, a.id DESC LIMIT $1 OFFSET $2",
             rows::SUMMARY_COLUMNS
         );

@@ -12,10 +12,8 @@
 use hao_domain::{ArticleSummary, Channel};
 use hao_recommend::hot;
 
+use crate::articles::VISIBLE;
 use crate::{Backend, Result, Store, rows};
-
-/// Lists show only published, listed articles.
-const VISIBLE: &str = "a.status = 'published' AND a.listed = 1";
 
 impl Store {
     /// The epoch of the stored scores, read inside `tx`.
