@@ -32,10 +32,7 @@ fn half_width(c: char) -> char {
 /// The characters of `text`, normalised one for one (Traditional → Simplified
 /// conversion keeps the character count), with their original byte offsets.
 fn normalize_chars(text: &str) -> Vec<NormChar> {
-    let pre: String = text
-        .chars()
-        .map(|c| half_width(c).to_lowercase().next().unwrap_or(c))
-        .collect();
+    let pre: String = text.chars().map(fold_case_and_width).collect();
     let simplified = fast2s::convert(&pre);
     let mut out = Vec::with_capacity(text.len() / 2);
     let mut simple = simplified.chars();
@@ -48,6 +45,38 @@ fn normalize_chars(text: &str) -> Vec<NormChar> {
         });
     }
     out
+}
+
+/// Full-width to half-width, then lower case, one character for one. Fast
+/// paths for ASCII and ideographs (most of a Chinese text), which need no
+/// case table.
+fn fold_case_and_width(c: char) -> char {
+    if c.is_ascii() {
+        return c.to_ascii_lowercase();
+    }
+    if is_cjk(c) {
+        return c;
+    }
+    half_width(c).to_lowercase().next().unwrap_or(c)
+}
+
+/// Whether a normalised character is a unit (a letter, a digit or an
+/// ideograph). Not every character of the CJK blocks is: the katakana middle
+/// dot of 「阿诺德・施瓦辛格」 is punctuation, and must not split a name.
+fn is_unit(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else {
+        ('\u{4E00}'..='\u{9FFF}').contains(&c) || c.is_alphanumeric()
+    }
+}
+
+/// The units of `text` as (character, original byte offsets): what the
+/// tokenizers index, without a string per unit.
+fn unit_chars(text: &str) -> Vec<NormChar> {
+    let mut chars = normalize_chars(text);
+    chars.retain(|n| is_unit(n.c));
+    chars
 }
 
 /// The normalised text (same characters a query and a document are compared on).
@@ -75,9 +104,8 @@ pub struct Unit {
 /// are units too, not words: a remembered fragment of a name or a number
 /// ("aude" of "Claude", "20172019" of "2017-2019") is still found.
 pub fn units(text: &str) -> Vec<Unit> {
-    normalize_chars(text)
+    unit_chars(text)
         .into_iter()
-        .filter(|n| n.c.is_alphanumeric())
         .map(|n| Unit {
             text: n.c.to_string(),
             from: n.from,
@@ -169,16 +197,21 @@ pub struct BigramTokenizer;
 impl Tokenizer for BigramTokenizer {
     type TokenStream<'a> = VecTokenStream;
     fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
-        let u = units(text);
+        let u = unit_chars(text);
         let tokens = u
             .windows(2)
             .enumerate()
-            .map(|(i, w)| Token {
-                offset_from: w[0].from,
-                offset_to: w[1].to,
-                position: i,
-                text: format!("{}{}", w[0].text, w[1].text),
-                position_length: 1,
+            .map(|(i, w)| {
+                let mut pair = String::with_capacity(w[0].c.len_utf8() + w[1].c.len_utf8());
+                pair.push(w[0].c);
+                pair.push(w[1].c);
+                Token {
+                    offset_from: w[0].from,
+                    offset_to: w[1].to,
+                    position: i,
+                    text: pair,
+                    position_length: 1,
+                }
             })
             .collect();
         VecTokenStream::new(tokens)
@@ -192,14 +225,14 @@ pub struct UnigramTokenizer;
 impl Tokenizer for UnigramTokenizer {
     type TokenStream<'a> = VecTokenStream;
     fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
-        let tokens = units(text)
+        let tokens = unit_chars(text)
             .into_iter()
             .enumerate()
             .map(|(i, u)| Token {
                 offset_from: u.from,
                 offset_to: u.to,
                 position: i,
-                text: u.text,
+                text: u.c.to_string(),
                 position_length: 1,
             })
             .collect();
@@ -234,6 +267,8 @@ mod tests {
         assert_eq!(&"特朗普：iPhone 15，好！"[u[3].from..u[8].to], "iPhone");
         assert_eq!(bigrams(&units("俄乌和谈")), ["俄乌", "乌和", "和谈"]);
         assert!(units("，。！").is_empty());
+        // The middle dot between parts of a foreign name is not a unit.
+        assert_eq!(bigrams(&units("德・施")), ["德施"]);
     }
 
     #[test]

@@ -393,10 +393,15 @@ impl SearchIndex {
             && units.len() >= 2
             && trimmed.chars().any(|c| !c.is_alphanumeric());
         let mut loaded: Vec<Option<TantivyDocument>> = Vec::new();
+        let total;
         let addresses: Vec<(f32, tantivy::DocAddress)> = match q.sort {
             Sort::Relevance if verbatim && q.offset < VERBATIM_WINDOW => {
                 let window = VERBATIM_WINDOW.max(q.offset + limit);
-                let top = searcher.search(&query, &TopDocs::with_limit(window).order_by_score())?;
+                let (top, count) = searcher.search(
+                    &query,
+                    &(TopDocs::with_limit(window).order_by_score(), Count),
+                )?;
+                total = count;
                 let mut scored = Vec::with_capacity(top.len());
                 for (i, (score, address)) in top.into_iter().enumerate() {
                     let doc: TantivyDocument = searcher.doc(address)?;
@@ -425,24 +430,34 @@ impl SearchIndex {
                     })
                     .collect()
             }
-            Sort::Relevance => searcher.search(
-                &query,
-                &TopDocs::with_limit(limit)
-                    .and_offset(q.offset)
-                    .order_by_score(),
-            )?,
-            Sort::Newest => searcher
-                .search(
+            // One pass over the matches both ranks and counts them.
+            Sort::Relevance => {
+                let (top, count) = searcher.search(
                     &query,
-                    &TopDocs::with_limit(limit)
-                        .and_offset(q.offset)
-                        .order_by_fast_field::<i64>("published_at", Order::Desc),
-                )?
-                .into_iter()
-                .map(|(_, a)| (0.0, a))
-                .collect(),
+                    &(
+                        TopDocs::with_limit(limit)
+                            .and_offset(q.offset)
+                            .order_by_score(),
+                        Count,
+                    ),
+                )?;
+                total = count;
+                top
+            }
+            Sort::Newest => {
+                let (top, count) = searcher.search(
+                    &query,
+                    &(
+                        TopDocs::with_limit(limit)
+                            .and_offset(q.offset)
+                            .order_by_fast_field::<i64>("published_at", Order::Desc),
+                        Count,
+                    ),
+                )?;
+                total = count;
+                top.into_iter().map(|(_, a)| (0.0, a)).collect()
+            }
         };
-        let total = searcher.search(&query, &Count)?;
         let generators = if q.snippets {
             let mut body = SnippetGenerator::create(&searcher, &*query, self.fields.body_bi)?;
             body.set_max_num_chars(120);
@@ -452,6 +467,12 @@ impl SearchIndex {
         } else {
             None
         };
+        // The query's unit pairs as typed, to find where a body matches.
+        let pairs: Vec<String> = units
+            .windows(2)
+            .map(|w| q.text[w[0].from..w[1].to].to_owned())
+            .filter(|p| p.chars().count() == 2)
+            .collect();
         let mut hits = Vec::with_capacity(addresses.len());
         let mut loaded = loaded.into_iter();
         for (score, address) in addresses {
@@ -468,14 +489,10 @@ impl SearchIndex {
             let title = text(self.fields.title_bi);
             let (snippet, title_html) = match &generators {
                 Some((body_gen, title_gen)) => {
-                    let s = body_gen.snippet_from_doc(&doc);
+                    let body = text(self.fields.body_bi);
+                    let s = body_gen.snippet(snippet_window(&body, &pairs));
                     let snippet = if s.fragment().is_empty() {
-                        escape(
-                            &text(self.fields.body_bi)
-                                .chars()
-                                .take(120)
-                                .collect::<String>(),
-                        )
+                        escape(&body.chars().take(120).collect::<String>())
                     } else {
                         s.to_html()
                     };
@@ -660,6 +677,30 @@ fn dedup(mut v: Vec<String>) -> Vec<String> {
     let mut seen = std::collections::HashSet::new();
     v.retain(|t| seen.insert(t.clone()));
     v
+}
+
+/// The part of a long body worth handing to the snippet generator, which
+/// tokenizes all it is given: a window around the first place the query's
+/// first pair occurs as typed, or the whole body when it does not (another
+/// script or width, a match in the title only).
+fn snippet_window<'a>(body: &'a str, pairs: &[String]) -> &'a str {
+    const BEFORE: usize = 200;
+    const AFTER: usize = 600;
+    if body.len() <= 3 * (BEFORE + AFTER) {
+        return body;
+    }
+    let Some(at) = pairs.iter().find_map(|p| body.find(p.as_str())) else {
+        return body;
+    };
+    let mut start = at.saturating_sub(BEFORE * 3);
+    while !body.is_char_boundary(start) {
+        start -= 1;
+    }
+    let mut end = (at + AFTER * 3).min(body.len());
+    while !body.is_char_boundary(end) {
+        end += 1;
+    }
+    &body[start..end]
 }
 
 fn escape(s: &str) -> String {

@@ -205,3 +205,26 @@ fn a_punctuated_query_prefers_the_verbatim_text() {
     // Without punctuation there is nothing verbatim to prefer: relevance.
     assert_eq!(ids(&i, "流转顺序与前手")[0], 1);
 }
+
+#[test]
+fn snippets_of_long_bodies_show_the_match() {
+    let i = SearchIndex::in_memory().unwrap();
+    let long = format!(
+        "{}西湖边新开了一家书店。{}",
+        "无关的句子。".repeat(600),
+        "结尾的句子。".repeat(300)
+    );
+    i.update(&[doc(1, "城市新闻", &long, "local", 1)], &[])
+        .unwrap();
+    let r = i
+        .search(&SearchQuery {
+            text: "西湖书店",
+            limit: 1,
+            snippets: true,
+            ..Default::default()
+        })
+        .unwrap();
+    let snippet = &r.hits[0].snippet;
+    assert!(snippet.contains("<b>西湖</b>"), "{snippet}");
+    assert!(snippet.chars().count() < 400, "{snippet}");
+}

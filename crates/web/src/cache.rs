@@ -58,6 +58,12 @@ pub enum PageKey {
 }
 
 impl PageKey {
+    /// One reader's query rather than a page many readers share: compressed
+    /// quickly (gzip only), since it is likely rendered for one request.
+    fn is_one_off(&self) -> bool {
+        matches!(self, PageKey::Search { .. } | PageKey::ApiSearch { .. })
+    }
+
     fn is_json(&self) -> bool {
         matches!(
             self,
@@ -91,10 +97,25 @@ impl Rendered {
     /// Compresses `html` both ways and computes the ETag (a hash of the
     /// identity bytes, so every node serving the same bytes agrees).
     /// `json` serves the bytes as `application/json`, else as HTML.
-    pub fn new(status: StatusCode, html: String, generation: u64, json: bool) -> Rendered {
+    /// `thorough` false compresses with gzip only, at a fast level (brotli
+    /// readers get gzip): for one-off answers such as a search, where
+    /// compressing hard costs more than it saves.
+    pub fn compressed(
+        status: StatusCode,
+        html: String,
+        generation: u64,
+        json: bool,
+        thorough: bool,
+    ) -> Rendered {
         let identity = Bytes::from(html);
-        let gzip = gzip(&identity);
-        let brotli = brotli(&identity);
+        let (gzip, brotli) = if thorough {
+            (
+                gzip(&identity, flate2::Compression::best()),
+                brotli(&identity),
+            )
+        } else {
+            (gzip(&identity, flate2::Compression::fast()), Bytes::new())
+        };
         let hash = {
             use std::hash::{Hash, Hasher};
             let mut h = std::hash::DefaultHasher::new();
@@ -128,7 +149,10 @@ impl Rendered {
     /// accepts, answers `304` to a matching `If-None-Match`, and an empty
     /// body to `HEAD`.
     pub fn respond(&self, method: &Method, request: &HeaderMap) -> Response {
-        let encoding = negotiate(request);
+        let encoding = match negotiate(request) {
+            Encoding::Brotli if self.brotli.is_empty() => Encoding::Gzip,
+            e => e,
+        };
         let (body, etag) = match encoding {
             Encoding::Identity => (&self.identity, &self.etag[0]),
             Encoding::Gzip => (&self.gzip, &self.etag[1]),
@@ -236,11 +260,8 @@ fn negotiate(headers: &HeaderMap) -> Encoding {
     }
 }
 
-fn gzip(data: &[u8]) -> Bytes {
-    let mut enc = flate2::write::GzEncoder::new(
-        Vec::with_capacity(data.len() / 3),
-        flate2::Compression::best(),
-    );
+fn gzip(data: &[u8], level: flate2::Compression) -> Bytes {
+    let mut enc = flate2::write::GzEncoder::new(Vec::with_capacity(data.len() / 3), level);
     enc.write_all(data).expect("writing to memory");
     Bytes::from(enc.finish().expect("writing to memory"))
 }
@@ -248,7 +269,13 @@ fn gzip(data: &[u8]) -> Bytes {
 fn brotli(data: &[u8]) -> Bytes {
     let mut out = Vec::with_capacity(data.len() / 3);
     {
-        let mut w = brotli::CompressorWriter::new(&mut out, 4096, 9, 22);
+        // Quality 8 and a window just large enough for the page: quality 9
+        // always allocates and clears a 32 MB hash table (brotli's H9), which
+        // cost more than compressing a 10 KB page (profiled: most of an
+        // uncached search's time); with a window of at most 64 KB, quality 8
+        // uses a small table. See BENCHMARKS.md for the sizes.
+        let lgwin = (usize::BITS - data.len().max(1 << 10).leading_zeros()).clamp(10, 22);
+        let mut w = brotli::CompressorWriter::new(&mut out, 4096, 8, lgwin);
         w.write_all(data).expect("writing to memory");
     }
     Bytes::from(out)
@@ -300,7 +327,13 @@ impl PageCache {
             Err(guard) => {
                 let json = key.is_json();
                 let body = render().await?;
-                let page = Arc::new(Rendered::new(StatusCode::OK, body, generation, json));
+                let page = Arc::new(Rendered::compressed(
+                    StatusCode::OK,
+                    body,
+                    generation,
+                    json,
+                    !key.is_one_off(),
+                ));
                 let _ = guard.insert(page.clone());
                 Ok(page)
             }
@@ -335,7 +368,7 @@ mod tests {
     fn variants_decompress_to_the_same_bytes() {
         use std::io::Read;
         let html = "<p>你好，号</p>".repeat(200);
-        let r = Rendered::new(StatusCode::OK, html.clone(), 1, false);
+        let r = Rendered::compressed(StatusCode::OK, html.clone(), 1, false, true);
         let mut out = String::new();
         flate2::read::GzDecoder::new(&r.gzip[..])
             .read_to_string(&mut out)
@@ -351,7 +384,7 @@ mod tests {
 
     #[test]
     fn etags_match_any_variant_and_weak_forms() {
-        let r = Rendered::new(StatusCode::OK, "x".into(), 1, false);
+        let r = Rendered::compressed(StatusCode::OK, "x".into(), 1, false, true);
         let e = r.etag[2].to_str().unwrap().to_owned();
         assert!(etag_matches(&e, &r.etag));
         assert!(etag_matches(&format!("W/{e}, \"other\""), &r.etag));
