@@ -46,7 +46,7 @@ async function newPage(options = {}) {
 
 test("every page passes axe (WCAG 2.1 A and AA)", async () => {
   const { context, page } = await newPage();
-  for (const path of ["/", articlePath, "/channel/sports", "/author/2", "/article/999999", "/search?q=%E7%90%83", "/feed"]) {
+  for (const path of ["/", articlePath, "/channel/sports", "/author/2", "/article/999999", "/search?q=%E7%90%83", "/feed", "/apply"]) {
     await page.goto(base + path);
     const violations = await axe(page, ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]);
     assert.deepEqual(violations, [], `${path}: ${JSON.stringify(violations, null, 1)}`);

@@ -7,6 +7,7 @@
 //! own migrations folder, run at start-up.
 
 mod accounts;
+mod applications;
 mod articles;
 mod creators;
 mod feed;
@@ -24,6 +25,7 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 
 pub use accounts::{ModerationEntry, TokenInfo};
+pub use applications::{Application, ApplicationRefusal, NewApplication};
 pub use articles::{IndexRow, ListPage, Upserted};
 pub use creators::NewCreator;
 pub use feed::Pin;

@@ -585,3 +585,64 @@ async fn hot_scores_add_up_decay_and_survive_an_epoch_move() {
         db.cleanup().await;
     }
 }
+
+#[tokio::test]
+async fn applications_are_decided_once_and_never_share_a_name() {
+    use hao_domain::{AccountType, Role};
+    use hao_store::{ApplicationRefusal, NewApplication};
+    for db in backends().await {
+        let s = &db.store;
+        let u = s
+            .create_user("applicant", "h", Role::Reader, None)
+            .await
+            .unwrap()
+            .unwrap();
+        let form = |name: &str| NewApplication {
+            account_type: AccountType::Government,
+            display_name: name.to_owned(),
+            bio: "政务发布".into(),
+            channel: "local".into(),
+            contact: "gov@example.com".into(),
+            statement: "市政府新闻办公室官方账号，发布权威信息。".into(),
+        };
+        let first = s.apply(u, &form("城市发布")).await.unwrap().unwrap();
+        assert_eq!(
+            s.apply(u, &form("城市发布2")).await.unwrap(),
+            Err(ApplicationRefusal::Pending)
+        );
+        // Rejected, then a creator of that name appears (an import): the
+        // new application is refused; another name is approved.
+        assert_eq!(
+            s.decide_application(first, false, "editor", "请补充证明")
+                .await
+                .unwrap(),
+            Ok(None)
+        );
+        assert_eq!(
+            s.decide_application(first, true, "editor", "")
+                .await
+                .unwrap(),
+            Err(ApplicationRefusal::NotPending)
+        );
+        creator(s, "城市发布").await;
+        assert_eq!(
+            s.apply(u, &form("城市发布")).await.unwrap(),
+            Err(ApplicationRefusal::NameTaken)
+        );
+        let second = s.apply(u, &form("城市发布厅")).await.unwrap().unwrap();
+        let c = s
+            .decide_application(second, true, "editor", "")
+            .await
+            .unwrap()
+            .unwrap()
+            .unwrap();
+        let user = s.user(u).await.unwrap().unwrap();
+        assert_eq!((user.role, user.creator_id), (Role::Creator, Some(c)));
+        let mine = s.applications_of(u).await.unwrap();
+        let statuses: Vec<&str> = mine.iter().map(|a| a.status.as_str()).collect();
+        assert_eq!(statuses, ["approved", "rejected"]);
+        assert_eq!(mine[1].reason, "请补充证明");
+        assert!(s.applications("pending", 10).await.unwrap().is_empty());
+        db.cleanup().await;
+    }
+}

@@ -8,6 +8,7 @@
 mod accounts;
 mod api;
 mod api_write;
+mod apply;
 mod assets;
 pub mod auth;
 mod cache;
@@ -139,6 +140,7 @@ pub fn router(state: AppState) -> Router {
         .merge(accounts::router())
         .merge(editor::router())
         .merge(follows::router())
+        .merge(apply::router())
         .merge(feed::router())
         .merge(api::router())
         .merge(api_write::router())

@@ -32,7 +32,6 @@ pub fn router() -> Router<AppState> {
         .route("/article/{id}/share", post(share))
         .route("/author/{id}", get(author))
         .route("/care", get(care_toggle))
-        .route("/apply", get(|| async { Redirect::to("/help/apply") }))
         .route(
             "/accessibility",
             get(|| async { Redirect::to("/help/accessibility") }),

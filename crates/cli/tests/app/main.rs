@@ -6,6 +6,7 @@ mod support;
 
 mod accounts;
 mod api;
+mod apply;
 mod article_page;
 mod feed;
 mod follows;

@@ -1,0 +1,424 @@
+//! 申请入驻: a signed-in reader applies to become a creator (个人/媒体/企业/
+//! 政务, display name, bio, main channel, contact, qualifications or sample
+//! work); editors approve or reject with a reason in `/editor/applications`;
+//! the applicant sees the outcome and the reason on `/apply` and may apply
+//! again after a rejection.
+
+use axum::Router;
+use axum::extract::{Form, Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use hao_domain::{AccountType, Channel};
+use hao_store::{Application, ApplicationRefusal, NewApplication};
+use maud::{Markup, html};
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::auth::{EditorSession, MaybeSession, Session, SignedIn};
+use crate::error::PageError;
+use crate::pages::is_care;
+use crate::templates::{Frame, format_time, layout};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/apply", get(page).post(submit))
+        .route("/editor/applications", get(queue))
+        .route("/editor/applications/{id}", post(decide))
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ApplyForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    account_type: String,
+    #[serde(default)]
+    display_name: String,
+    #[serde(default)]
+    bio: String,
+    #[serde(default)]
+    channel: String,
+    #[serde(default)]
+    contact: String,
+    #[serde(default)]
+    statement: String,
+}
+
+type FieldErrors = Vec<(&'static str, String)>;
+
+/// Validates a form into an application, or says what is wrong per field.
+fn validate(f: &ApplyForm) -> Result<NewApplication, FieldErrors> {
+    let mut errors = FieldErrors::new();
+    let count = |s: &str| s.trim().chars().count();
+    let account_type = AccountType::parse(&f.account_type);
+    if account_type.is_none() {
+        errors.push((
+            "account_type",
+            "请选择账号类型：个人、媒体、企业或政务。".into(),
+        ));
+    }
+    let name = f.display_name.trim();
+    if !(2..=20).contains(&count(name)) {
+        errors.push(("display_name", "号名称须为 2–20 个字。".into()));
+    } else if name.chars().any(|c| c.is_control() || c == '<' || c == '>') {
+        errors.push(("display_name", "号名称不能包含控制字符或尖括号。".into()));
+    }
+    if count(&f.bio) > 200 {
+        errors.push((
+            "bio",
+            format!("简介最多 200 个字，现在 {} 个字。", count(&f.bio)),
+        ));
+    }
+    let channel = Channel::parse(&f.channel).ok();
+    if channel.is_none() {
+        errors.push(("channel", "请选择主要频道。".into()));
+    }
+    if !(5..=100).contains(&count(&f.contact)) {
+        errors.push((
+            "contact",
+            "请填写 5–100 个字的联系方式（手机或邮箱）。".into(),
+        ));
+    }
+    if !(20..=2000).contains(&count(&f.statement)) {
+        errors.push((
+            "statement",
+            format!(
+                "资质说明或代表作品须为 20–2000 个字，现在 {} 个字。",
+                count(&f.statement)
+            ),
+        ));
+    }
+    match (account_type, channel) {
+        (Some(account_type), Some(channel)) if errors.is_empty() => Ok(NewApplication {
+            account_type,
+            display_name: name.to_owned(),
+            bio: f.bio.trim().to_owned(),
+            channel: channel.slug().to_owned(),
+            contact: f.contact.trim().to_owned(),
+            statement: f.statement.trim().to_owned(),
+        }),
+        _ => Err(errors),
+    }
+}
+
+fn status_label(status: &str) -> &'static str {
+    match status {
+        "pending" => "审核中",
+        "approved" => "已通过",
+        "rejected" => "未通过",
+        _ => "未知",
+    }
+}
+
+fn field_error(errors: &[(&'static str, String)], field: &str) -> Option<Markup> {
+    errors
+        .iter()
+        .find(|(f, _)| *f == field)
+        .map(|(f, m)| html! { p class="field-error" id={ (f) "-error" } role="alert" { (m) } })
+}
+
+fn described_by(errors: &[(&'static str, String)], field: &str) -> Option<String> {
+    errors
+        .iter()
+        .any(|(f, _)| *f == field)
+        .then(|| format!("{field}-error"))
+}
+
+fn no_store(status: StatusCode, markup: Markup) -> Response {
+    let mut r = (status, Html(markup.into_string())).into_response();
+    r.headers_mut()
+        .insert(header::CACHE_CONTROL, "no-store".parse().expect("valid"));
+    r
+}
+
+async fn page(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    MaybeSession(session): MaybeSession,
+) -> Result<Response, PageError> {
+    render(
+        &state,
+        &headers,
+        session.as_ref(),
+        &ApplyForm::default(),
+        &[],
+        None,
+    )
+    .await
+}
+
+async fn render(
+    state: &AppState,
+    headers: &HeaderMap,
+    session: Option<&Session>,
+    typed: &ApplyForm,
+    errors: &[(&'static str, String)],
+    notice: Option<&str>,
+) -> Result<Response, PageError> {
+    let care = is_care(headers);
+    let frame = Frame {
+        title: "申请入驻",
+        description: "申请成为号的创作者：个人、媒体、企业、政务",
+        path: "/apply",
+        care,
+        active: None,
+    };
+    let history = match session {
+        Some(s) => state.store().applications_of(s.user.id).await?,
+        None => Vec::new(),
+    };
+    let pending = history.iter().any(|a| a.status == "pending");
+    let is_creator = session.is_some_and(|s| s.user.creator_id.is_some());
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let markup = layout(
+        &frame,
+        html! {
+            section class="account-form apply" {
+                h1 { "申请入驻" }
+                p { "入驻后可以发表文章、声明原创并获得原创保护。编辑会在审核后通知你结果。" a href="/help/apply" { "入驻说明" } }
+                @if let Some(n) = notice { p class="form-notice" role="alert" { (n) } }
+                @if !history.is_empty() {
+                    h2 { "我的申请" }
+                    ul class="applications" {
+                        @for a in &history {
+                            li {
+                                strong { (a.form.display_name) } "（" (a.form.account_type.label()) "）"
+                                " · " span class={ "status " (a.status) } { (status_label(&a.status)) }
+                                " · " (format_time(a.created_at))
+                                @if !a.reason.is_empty() { p class="reason" { "编辑意见：" (a.reason) } }
+                            }
+                        }
+                    }
+                }
+                @match session {
+                    None => {
+                        p { a href="/signin?next=%2Fapply" { "登录" } "或" a href="/signup?next=%2Fapply" { "注册" } "后即可申请。" }
+                    }
+                    Some(_) if is_creator => { p { "你已经是创作者。" } }
+                    Some(_) if pending => { p { "你的申请正在审核中，请耐心等待。" } }
+                    Some(s) => { (form(s, typed, errors)) }
+                }
+            }
+        },
+    );
+    Ok(no_store(status, markup))
+}
+
+fn form(session: &Session, typed: &ApplyForm, errors: &[(&'static str, String)]) -> Markup {
+    let text = |name: &'static str, label: &str, value: &str, max: u32| {
+        html! {
+            p {
+                label for=(name) { (label) }
+                input id=(name) name=(name) type="text" maxlength=(max) value=(value)
+                    aria-invalid=[described_by(errors, name).map(|_| "true")]
+                    aria-describedby=[described_by(errors, name)];
+                @if let Some(e) = field_error(errors, name) { (e) }
+            }
+        }
+    };
+    html! {
+        form method="post" action="/apply" novalidate {
+            input type="hidden" name="csrf" value=(session.csrf);
+            fieldset {
+                legend { "账号类型" }
+                @for t in AccountType::ALL {
+                    label class="choice" {
+                        input type="radio" name="account_type" value=(t.code())
+                            checked[typed.account_type == t.code()]
+                            aria-describedby=[described_by(errors, "account_type")];
+                        (t.label())
+                    }
+                }
+                @if let Some(e) = field_error(errors, "account_type") { (e) }
+            }
+            (text("display_name", "号名称（2–20 字）", &typed.display_name, 20))
+            p {
+                label for="bio" { "简介（最多 200 字）" }
+                textarea id="bio" name="bio" rows="3"
+                    aria-invalid=[described_by(errors, "bio").map(|_| "true")]
+                    aria-describedby=[described_by(errors, "bio")] { (typed.bio) }
+                @if let Some(e) = field_error(errors, "bio") { (e) }
+            }
+            p {
+                label for="channel" { "主要频道" }
+                select id="channel" name="channel" aria-describedby=[described_by(errors, "channel")] {
+                    option value="" { "请选择" }
+                    @for c in Channel::ALL {
+                        option value=(c.slug()) selected[typed.channel == c.slug()] { (c.name()) }
+                    }
+                }
+                @if let Some(e) = field_error(errors, "channel") { (e) }
+            }
+            (text("contact", "联系方式（手机或邮箱，仅编辑可见）", &typed.contact, 100))
+            p {
+                label for="statement" { "资质说明或代表作品（20–2000 字）" }
+                textarea id="statement" name="statement" rows="8"
+                    aria-invalid=[described_by(errors, "statement").map(|_| "true")]
+                    aria-describedby=[described_by(errors, "statement")] { (typed.statement) }
+                @if let Some(e) = field_error(errors, "statement") { (e) }
+            }
+            p { button type="submit" { "提交申请" } }
+        }
+    }
+}
+
+async fn submit(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    SignedIn(session): SignedIn,
+    Form(typed): Form<ApplyForm>,
+) -> Result<Response, PageError> {
+    session.check_csrf(&typed.csrf)?;
+    if session.user.creator_id.is_some() {
+        return Err(PageError::bad_request("你已经是创作者，无需再申请。"));
+    }
+    let application = match validate(&typed) {
+        Ok(a) => a,
+        Err(errors) => {
+            return render(&state, &headers, Some(&session), &typed, &errors, None).await;
+        }
+    };
+    match state.store().apply(session.user.id, &application).await? {
+        Ok(_) => Ok(Redirect::to("/apply").into_response()),
+        Err(ApplicationRefusal::NameTaken) => {
+            let errors = vec![("display_name", "这个号名称已被使用，请换一个。".to_owned())];
+            render(&state, &headers, Some(&session), &typed, &errors, None).await
+        }
+        Err(_) => {
+            render(
+                &state,
+                &headers,
+                Some(&session),
+                &typed,
+                &[],
+                Some("你已有一份申请在审核中。"),
+            )
+            .await
+        }
+    }
+}
+
+async fn queue(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    EditorSession(session): EditorSession,
+) -> Result<Response, PageError> {
+    let pending = state.store().applications("pending", 200).await?;
+    let frame = Frame {
+        title: "入驻审核",
+        description: "待审核的入驻申请",
+        path: "/editor/applications",
+        care: is_care(&headers),
+        active: None,
+    };
+    Ok(no_store(
+        StatusCode::OK,
+        layout(
+            &frame,
+            html! {
+                section class="editor" {
+                    h1 { "入驻审核" span class="count" { "共 " (pending.len()) " 份待审核" } }
+                    @if pending.is_empty() { p { "没有待审核的申请。" } }
+                    @for a in &pending { (application_card(a, &session.csrf)) }
+                }
+            },
+        ),
+    ))
+}
+
+fn application_card(a: &Application, csrf: &str) -> Markup {
+    let channel = Channel::parse(&a.form.channel)
+        .map(|c| c.name())
+        .unwrap_or("—");
+    html! {
+        article class="application" aria-labelledby={ "app-" (a.id) } {
+            h2 id={ "app-" (a.id) } { (a.form.display_name) "（" (a.form.account_type.label()) "）" }
+            dl {
+                dt { "申请人" } dd { (a.username) }
+                dt { "主要频道" } dd { (channel) }
+                dt { "联系方式" } dd { (a.form.contact) }
+                dt { "简介" } dd { (a.form.bio) }
+                dt { "资质与作品" } dd class="statement" { (a.form.statement) }
+                dt { "提交时间" } dd { (format_time(a.created_at)) }
+            }
+            form method="post" action={ "/editor/applications/" (a.id) } {
+                input type="hidden" name="csrf" value=(csrf);
+                p {
+                    label for={ "reason-" (a.id) } { "审核意见（驳回时必填）" }
+                    input id={ "reason-" (a.id) } name="reason" type="text" maxlength="500";
+                }
+                p {
+                    button type="submit" name="verdict" value="approve" { "通过" }
+                    " "
+                    button type="submit" name="verdict" value="reject" { "驳回" }
+                }
+            }
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct DecideForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    verdict: String,
+    #[serde(default)]
+    reason: String,
+}
+
+async fn decide(
+    State(state): State<AppState>,
+    EditorSession(session): EditorSession,
+    Path(raw): Path<String>,
+    Form(form): Form<DecideForm>,
+) -> Result<Response, PageError> {
+    session.check_csrf(&form.csrf)?;
+    let id: i64 = raw
+        .parse()
+        .ok()
+        .filter(|id| *id > 0)
+        .ok_or_else(|| PageError::bad_request("申请编号须为正整数。"))?;
+    let approve = match form.verdict.as_str() {
+        "approve" => true,
+        "reject" => false,
+        _ => return Err(PageError::bad_request("请选择通过或驳回。")),
+    };
+    let reason = form.reason.trim();
+    if reason.chars().count() > 500 {
+        return Err(PageError::bad_request("审核意见最多 500 字。"));
+    }
+    if !approve && reason.is_empty() {
+        return Err(PageError::bad_request("驳回时请填写理由，申请人会看到它。"));
+    }
+    let editor = &session.user.username;
+    match state
+        .store()
+        .decide_application(id, approve, editor, reason)
+        .await?
+    {
+        Ok(_) => {}
+        Err(ApplicationRefusal::NameTaken) => {
+            return Err(PageError::bad_request(
+                "这个号名称在申请后已被占用：请驳回并请申请人换一个名称。",
+            ));
+        }
+        Err(_) => return Err(PageError::not_found("没有这份待审核的申请，或它已被处理。")),
+    }
+    let action = if approve {
+        "application.approve"
+    } else {
+        "application.reject"
+    };
+    state
+        .store()
+        .log_moderation(editor, action, &format!("application {id}"), reason)
+        .await?;
+    state.invalidate();
+    Ok(Redirect::to("/editor/applications").into_response())
+}
