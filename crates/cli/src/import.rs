@@ -119,6 +119,7 @@ pub async fn import_reader(
     let mut batch: Vec<Parsed> = Vec::with_capacity(batch_size);
     let mut creators: std::collections::HashMap<String, i64> = Default::default();
     let mut line = Vec::new();
+    let mut raw: Vec<(usize, Vec<u8>)> = Vec::with_capacity(batch_size);
     let now = hao_store::now();
     let mut number = 0usize;
     loop {
@@ -139,17 +140,9 @@ pub async fn import_reader(
             summary.blank += 1;
             continue;
         }
-        match parse_line(&line, now) {
-            Ok(p) => batch.push(p),
-            Err(e) => {
-                summary.skipped += 1;
-                let message = e.to_string();
-                opts.progress
-                    .suspend(|| eprintln!("{}:{number}: skipped: {message}", opts.name));
-                summary.errors.push((number, message));
-            }
-        }
-        if batch.len() >= batch_size {
+        raw.push((number, std::mem::take(&mut line)));
+        if raw.len() >= batch_size {
+            parse_batch(&mut raw, now, &mut batch, &mut summary, opts);
             store_batch(store, &mut batch, &mut creators, &mut summary).await?;
             opts.progress
                 .set_message(format!("{} imported", summary.created + summary.updated));
@@ -159,8 +152,58 @@ pub async fn import_reader(
             }
         }
     }
+    parse_batch(&mut raw, now, &mut batch, &mut summary, opts);
     store_batch(store, &mut batch, &mut creators, &mut summary).await?;
     Ok(summary)
+}
+
+/// Parses and analyses (segmentation, keywords, fingerprints: the costly
+/// part of an import) the raw lines on every core, then takes the results in
+/// line order: parsed articles into `batch`, bad lines reported.
+fn parse_batch(
+    raw: &mut Vec<(usize, Vec<u8>)>,
+    now: i64,
+    batch: &mut Vec<Parsed>,
+    summary: &mut Summary,
+    opts: &Options<'_>,
+) {
+    if raw.is_empty() {
+        return;
+    }
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(raw.len());
+    let chunk = raw.len().div_ceil(threads);
+    let results: Vec<Result<Parsed, LineError>> = std::thread::scope(|scope| {
+        let workers: Vec<_> = raw
+            .chunks(chunk)
+            .map(|lines| {
+                scope.spawn(move || {
+                    lines
+                        .iter()
+                        .map(|(_, bytes)| parse_line(bytes, now))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().expect("a parsing thread panicked"))
+            .collect()
+    });
+    for ((number, _), result) in raw.drain(..).zip(results) {
+        match result {
+            Ok(p) => batch.push(p),
+            Err(e) => {
+                summary.skipped += 1;
+                let message = e.to_string();
+                opts.progress
+                    .suspend(|| eprintln!("{}:{number}: skipped: {message}", opts.name));
+                summary.errors.push((number, message));
+            }
+        }
+    }
 }
 
 pub async fn run(args: ImportArgs) -> anyhow::Result<ExitCode> {
