@@ -60,16 +60,16 @@ pub struct AccountForm {
 }
 
 /// Field errors of a form: (field, message).
-type FieldErrors = Vec<(&'static str, String)>;
+pub(crate) type FieldErrors = Vec<(&'static str, String)>;
 
-fn field_error(errors: &FieldErrors, field: &str) -> Option<Markup> {
+pub(crate) fn field_error(errors: &[(&'static str, String)], field: &str) -> Option<Markup> {
     errors
         .iter()
         .find(|(f, _)| *f == field)
         .map(|(f, m)| html! { p class="field-error" id={ (f) "-error" } role="alert" { (m) } })
 }
 
-fn described_by(errors: &FieldErrors, field: &str) -> Option<String> {
+pub(crate) fn described_by(errors: &[(&'static str, String)], field: &str) -> Option<String> {
     errors
         .iter()
         .any(|(f, _)| *f == field)

@@ -15,7 +15,9 @@ use maud::{Markup, html};
 use serde::Deserialize;
 
 use crate::AppState;
+use crate::accounts::{described_by, field_error};
 use crate::auth::{EditorSession, MaybeSession, Session, SignedIn};
+use crate::editor::DecideForm;
 use crate::error::PageError;
 use crate::pages::is_care;
 use crate::templates::{Frame, format_time, layout};
@@ -45,7 +47,7 @@ pub struct ApplyForm {
     statement: String,
 }
 
-type FieldErrors = Vec<(&'static str, String)>;
+use crate::accounts::FieldErrors;
 
 /// Validates a form into an application, or says what is wrong per field.
 fn validate(f: &ApplyForm) -> Result<NewApplication, FieldErrors> {
@@ -109,20 +111,6 @@ fn status_label(status: &str) -> &'static str {
         "rejected" => "未通过",
         _ => "未知",
     }
-}
-
-fn field_error(errors: &[(&'static str, String)], field: &str) -> Option<Markup> {
-    errors
-        .iter()
-        .find(|(f, _)| *f == field)
-        .map(|(f, m)| html! { p class="field-error" id={ (f) "-error" } role="alert" { (m) } })
-}
-
-fn described_by(errors: &[(&'static str, String)], field: &str) -> Option<String> {
-    errors
-        .iter()
-        .any(|(f, _)| *f == field)
-        .then(|| format!("{field}-error"))
 }
 
 fn no_store(status: StatusCode, markup: Markup) -> Response {
@@ -360,16 +348,6 @@ fn application_card(a: &Application, csrf: &str) -> Markup {
             }
         }
     }
-}
-
-#[derive(Debug, Default, Deserialize)]
-pub struct DecideForm {
-    #[serde(default)]
-    csrf: String,
-    #[serde(default)]
-    verdict: String,
-    #[serde(default)]
-    reason: String,
 }
 
 async fn decide(

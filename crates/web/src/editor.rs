@@ -198,14 +198,15 @@ async fn review(
     )))
 }
 
+/// An editor's decision on a queue item (originality reviews, applications).
 #[derive(Debug, Default, Deserialize)]
 pub struct DecideForm {
     #[serde(default)]
-    csrf: String,
+    pub(crate) csrf: String,
     #[serde(default)]
-    verdict: String,
+    pub(crate) verdict: String,
     #[serde(default)]
-    reason: String,
+    pub(crate) reason: String,
 }
 
 async fn decide(
