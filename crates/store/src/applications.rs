@@ -195,8 +195,8 @@ impl Store {
         // The creator account, in the same transaction: a name taken since
         // the application (by an import, say) is refused, never shared.
         let created = sqlx::query(
-            "INSERT INTO creators (display_name, bio, account_type, is_demo, is_official, created_at) \
-             VALUES ($1, $2, $3, 0, 0, $4) ON CONFLICT (display_name) DO NOTHING",
+            "INSERT INTO creators (display_name, bio, account_type, is_demo, is_official, created_at, \
+             novice) VALUES ($1, $2, $3, 0, 0, $4, 1) ON CONFLICT (display_name) DO NOTHING",
         )
         .bind(&app.form.display_name)
         .bind(&app.form.bio)

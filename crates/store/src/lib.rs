@@ -14,6 +14,7 @@ mod feed;
 mod follows;
 mod hot;
 mod originality;
+mod review;
 mod rows;
 
 use std::path::Path;
@@ -30,6 +31,7 @@ pub use articles::{IndexRow, ListPage, Upserted};
 pub use creators::NewCreator;
 pub use feed::Pin;
 pub use originality::{NearDuplicate, OriginalityReview, SketchRow, Verdict};
+pub use review::{NOVICE_APPROVALS, Reviewed};
 
 /// A storage failure. `NotFound`-style outcomes are `Option`s, not errors.
 #[derive(Debug, thiserror::Error)]

@@ -646,3 +646,87 @@ async fn applications_are_decided_once_and_never_share_a_name() {
         db.cleanup().await;
     }
 }
+
+#[tokio::test]
+async fn novice_articles_are_reviewed_and_three_approvals_end_the_novice_period() {
+    for db in backends().await {
+        let s = &db.store;
+        let c = novice(s).await;
+        assert!(s.is_novice(c).await.unwrap());
+        assert!(!s.is_novice(creator(s, "老作者").await).await.unwrap());
+        let now = hao_store::now();
+        let mut drafts = Vec::new();
+        for (i, at) in [now - 10, now - 10, now - 10, now + 3600, now - 10]
+            .into_iter()
+            .enumerate()
+        {
+            let mut d = draft(
+                &format!("n{i}"),
+                c,
+                Channel::Sports,
+                &format!("稿件{i}"),
+                at,
+            );
+            d.status = ArticleStatus::InReview;
+            drafts.push(d);
+        }
+        let ids: Vec<i64> = s
+            .upsert_articles(&drafts)
+            .await
+            .unwrap()
+            .iter()
+            .map(|u| u.id)
+            .collect();
+        assert_eq!(s.in_review(10).await.unwrap().len(), 5);
+        let r = s
+            .review_article(ids[0], false, "请修改")
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(r.status, ArticleStatus::Rejected);
+        assert!(s.review_article(ids[0], true, "").await.unwrap().is_none());
+        for id in &ids[1..3] {
+            let r = s.review_article(*id, true, "").await.unwrap().unwrap();
+            assert_eq!((r.status, r.graduated), (ArticleStatus::Published, false));
+        }
+        // Its time is still ahead: scheduled, not published; the third
+        // approval in a row ends the novice period.
+        let r = s.review_article(ids[3], true, "").await.unwrap().unwrap();
+        assert_eq!((r.status, r.graduated), (ArticleStatus::Scheduled, true));
+        assert!(!s.is_novice(c).await.unwrap());
+        assert_eq!(s.review_note(ids[0]).await.unwrap(), "请修改");
+        assert_eq!(s.in_review(10).await.unwrap().len(), 1);
+        db.cleanup().await;
+    }
+}
+
+/// A novice creator: the only way in is an application an editor approves.
+async fn novice(s: &Store) -> i64 {
+    use hao_domain::{AccountType, Role};
+    use hao_store::NewApplication;
+    let u = s
+        .create_user("newcomer", "h", Role::Reader, None)
+        .await
+        .unwrap()
+        .unwrap();
+    let app = s
+        .apply(
+            u,
+            &NewApplication {
+                account_type: AccountType::Personal,
+                display_name: "新人号".into(),
+                bio: String::new(),
+                channel: "sports".into(),
+                contact: "x@example.com".into(),
+                statement: "二十个字以上的资质说明，用于测试新手期。".into(),
+            },
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    s.decide_application(app, true, "editor", "")
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap()
+}

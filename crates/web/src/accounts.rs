@@ -413,7 +413,7 @@ async fn me_page(
                 h1 { "我的账号" }
                 p { "用户名：" strong { (user.username) } "　角色：" (user.role.label()) }
                 @if user.role.is_editor() {
-                    p { a href="/editor/originality" { "原创审核队列" } "　" a href="/editor/applications" { "入驻审核" } "　" a href="/editor/pins" { "要闻置顶" } "　" a href="/editor/log" { "操作日志" } }
+                    p { a href="/editor/originality" { "原创审核队列" } "　" a href="/editor/applications" { "入驻审核" } "　" a href="/editor/reviews" { "新手期审核" } "　" a href="/editor/pins" { "要闻置顶" } "　" a href="/editor/log" { "操作日志" } }
                 }
                 form method="post" action="/signout" {
                     input type="hidden" name="csrf" value=(session.csrf);

@@ -4,6 +4,9 @@
 //! - `POST /api/v1/articles` → 201 `{"id", "external_id", "url", "status", "near_duplicate_of"}`
 //! - `PUT /api/v1/articles/{id}` → 200, same shape
 //!
+//! A novice creator's (新手期) articles come back `"status": "in_review"`:
+//! they go live when an editor approves them.
+//!
 //! The body is the import's article object (title, body, channel, tags,
 //! original/source/source_url, cover, published_at, external_id) plus
 //! `"publish": false` to keep a draft. Creators write as themselves; editors
@@ -151,6 +154,16 @@ async fn write(
         }
         _ => ArticleStatus::Published,
     };
+    // 新手期: a novice creator's article waits for an editor (editors and
+    // admins writing as the creator are trusted).
+    if matches!(
+        draft.status,
+        ArticleStatus::Published | ArticleStatus::Scheduled
+    ) && !user.role.is_editor()
+        && state.store().is_novice(creator_id).await?
+    {
+        draft.status = ArticleStatus::InReview;
+    }
     let upserted = state.store().upsert_articles(&[draft.clone()]).await?[0];
     let pairs = match draft.sketch.as_deref().and_then(Sketch::decode) {
         Some(sketch) => {

@@ -26,6 +26,8 @@ pub fn router() -> Router<AppState> {
         .route("/editor/originality/{id}", get(review).post(decide))
         .route("/editor/log", get(log))
         .route("/editor/pins", get(pins).post(pin))
+        .route("/editor/reviews", get(reviews))
+        .route("/editor/reviews/{id}", axum::routing::post(review_article))
         .route("/editor/pins/remove", axum::routing::post(unpin))
 }
 
@@ -451,6 +453,109 @@ async fn unpin(
         .await?;
     state.invalidate();
     Ok(Redirect::to("/editor/pins").into_response())
+}
+
+/// The novice review queue (新手期): articles waiting for an editor.
+async fn reviews(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    EditorSession(session): EditorSession,
+) -> Result<Response, PageError> {
+    let waiting = state.store().in_review(200).await?;
+    let mut items = Vec::with_capacity(waiting.len());
+    for a in waiting {
+        if let Some(full) = state.store().article(a.id).await? {
+            items.push((a, full));
+        }
+    }
+    let frame = Frame {
+        title: "新手期审核",
+        description: "新手期创作者等待审核的文章",
+        path: "/editor/reviews",
+        care: is_care(&headers),
+        active: None,
+    };
+    Ok(no_store(layout(
+        &frame,
+        html! {
+            section class="editor" {
+                h1 { "新手期审核" span class="count" { "共 " (items.len()) " 篇" } }
+                p { "新手期创作者的文章经编辑通过后才会发布；连续通过 " (hao_store::NOVICE_APPROVALS) " 篇后转为直接发布，被退回则重新计数。" }
+                @if items.is_empty() { p { "没有等待审核的文章。" } }
+                @for (a, full) in &items {
+                    article class="review-item" aria-labelledby={ "review-" (a.id) } {
+                        h2 id={ "review-" (a.id) } { (a.title) }
+                        p class="meta" { (a.creator_name) " · " (a.channel.name()) " · " (format_time(full.updated_at)) }
+                        div class="body" { (maud::PreEscaped(&full.body_html)) }
+                        form method="post" action={ "/editor/reviews/" (a.id) } {
+                            input type="hidden" name="csrf" value=(session.csrf);
+                            p {
+                                label for={ "note-" (a.id) } { "审核意见（退回时必填，创作者会看到）" }
+                                input id={ "note-" (a.id) } name="reason" type="text" maxlength="500";
+                            }
+                            p {
+                                button type="submit" name="verdict" value="approve" { "通过并发布" }
+                                " "
+                                button type="submit" name="verdict" value="reject" { "退回" }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    )))
+}
+
+async fn review_article(
+    State(state): State<AppState>,
+    EditorSession(session): EditorSession,
+    Path(raw): Path<String>,
+    Form(form): Form<DecideForm>,
+) -> Result<Response, PageError> {
+    session.check_csrf(&form.csrf)?;
+    let id: i64 = raw
+        .parse()
+        .ok()
+        .filter(|id| *id > 0)
+        .ok_or_else(|| PageError::bad_request("文章编号须为正整数。"))?;
+    let approve = match form.verdict.as_str() {
+        "approve" => true,
+        "reject" => false,
+        _ => return Err(PageError::bad_request("请选择通过或退回。")),
+    };
+    let reason = form.reason.trim();
+    if reason.chars().count() > 500 {
+        return Err(PageError::bad_request("审核意见最多 500 字。"));
+    }
+    if !approve && reason.is_empty() {
+        return Err(PageError::bad_request("退回时请填写理由，创作者会看到它。"));
+    }
+    let Some(done) = state.store().review_article(id, approve, reason).await? else {
+        return Err(PageError::not_found("这篇文章不在审核队列中，或已被处理。"));
+    };
+    let editor = &session.user.username;
+    let action = if approve {
+        "review.approve"
+    } else {
+        "review.reject"
+    };
+    state
+        .store()
+        .log_moderation(editor, action, &format!("article {id}"), reason)
+        .await?;
+    if done.graduated {
+        state
+            .store()
+            .log_moderation(
+                editor,
+                "creator.graduate",
+                &format!("article {id}"),
+                "新手期结束",
+            )
+            .await?;
+    }
+    state.invalidate();
+    Ok(Redirect::to("/editor/reviews").into_response())
 }
 
 #[cfg(test)]

@@ -199,3 +199,153 @@ async fn a_reader_applies_an_editor_decides_and_the_reader_sees_why() {
         .collect();
     assert_eq!(log[..2], ["application.approve", "application.reject"]);
 }
+
+#[tokio::test]
+async fn a_novice_waits_for_editors_until_three_approvals_in_a_row() {
+    let app = TestApp::with_articles().await;
+    let reader = app.user("newbie", Role::Reader, None).await;
+    let session = app.sign_in("newbie", PASSWORD).await.unwrap();
+    let csrf = app.csrf_of(&session).await;
+    let r = app
+        .post_form_with(
+            "/apply",
+            &session,
+            &format!("csrf={csrf}&{}", application("新人体育")),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    app.user("editor", Role::Editor, None).await;
+    let editor = app.sign_in("editor", PASSWORD).await.unwrap();
+    let ecsrf = app.csrf_of(&editor).await;
+    let queue = app
+        .get_with("/editor/applications", &[("cookie", &editor)])
+        .await
+        .html();
+    let action = attrs(&queue, ".application form", "action")[0].clone();
+    let r = app
+        .post_form_with(
+            &action,
+            &editor,
+            &format!("csrf={ecsrf}&verdict=approve&reason="),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let creator = app
+        .store()
+        .user(reader)
+        .await
+        .unwrap()
+        .unwrap()
+        .creator_id
+        .unwrap();
+    assert!(app.store().is_novice(creator).await.unwrap());
+
+    // The creator's session is re-read on each request: sign in again for a token.
+    let token = app.token_of(&session).await;
+    let publish = |n: usize| {
+        let app = &app;
+        let token = token.clone();
+        async move {
+            let r = app
+                .send_json(
+                    axum::http::Method::POST,
+                    "/api/v1/articles",
+                    Some(&token),
+                    &serde_json::json!({
+                        "title": format!("新人第{n}篇：社区足球联赛开幕"),
+                        "body": format!("第{n}篇。社区足球联赛今天开幕，二十支业余球队参赛。"),
+                        "channel": "sports",
+                    }),
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+            let j = r.json();
+            (
+                j["id"].as_i64().unwrap(),
+                j["status"].as_str().unwrap().to_owned(),
+            )
+        }
+    };
+    let decide = |id: i64, verdict: &'static str, reason: &'static str| {
+        let app = &app;
+        let editor = editor.clone();
+        let ecsrf = ecsrf.clone();
+        async move {
+            app.post_form_with(
+                &format!("/editor/reviews/{id}"),
+                &editor,
+                &format!("csrf={ecsrf}&verdict={verdict}&reason={}", enc(reason)),
+            )
+            .await
+            .status
+        }
+    };
+
+    // In review: not public, listed in the editors' queue.
+    let (first, status) = publish(1).await;
+    assert_eq!(status, "in_review");
+    assert_eq!(
+        app.get(&format!("/article/{first}")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let queue = app
+        .get_with("/editor/reviews", &[("cookie", &editor)])
+        .await;
+    assert_eq!(queue.status, StatusCode::OK);
+    assert!(text(&queue.html(), ".review-item h2").contains("新人第1篇"));
+    assert_eq!(
+        app.get_with("/editor/reviews", &[("cookie", &session)])
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    // Sent back with a reason: the count starts again.
+    assert_eq!(decide(first, "reject", "").await, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        decide(first, "reject", "标题与正文不符").await,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        app.store().review_note(first).await.unwrap(),
+        "标题与正文不符"
+    );
+    assert_eq!(
+        app.get(&format!("/article/{first}")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    // Three approvals in a row: each goes live, and the third ends the novice period.
+    for n in 2..=4 {
+        let (id, status) = publish(n).await;
+        assert_eq!(status, "in_review");
+        assert!(app.store().is_novice(creator).await.unwrap());
+        assert_eq!(decide(id, "approve", "").await, StatusCode::SEE_OTHER);
+        app.sync().await;
+        assert_eq!(
+            app.get(&format!("/article/{id}")).await.status,
+            StatusCode::OK
+        );
+        let page = app.get("/channel/sports").await.html();
+        assert!(attrs(&page, "ul.articles h3 a", "href").contains(&format!("/article/{id}")));
+    }
+    assert_eq!(
+        decide(first, "approve", "").await,
+        StatusCode::NOT_FOUND,
+        "not in review"
+    );
+    assert!(!app.store().is_novice(creator).await.unwrap());
+    let (direct, status) = publish(5).await;
+    assert_eq!(status, "published");
+    assert_eq!(
+        app.get(&format!("/article/{direct}")).await.status,
+        StatusCode::OK
+    );
+    let log: Vec<String> = app
+        .store()
+        .moderation_log(3)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    assert_eq!(log[..2], ["creator.graduate", "review.approve"]);
+}

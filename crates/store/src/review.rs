@@ -1,0 +1,129 @@
+//! 新手期 review: a novice creator's articles wait in `in_review` until an
+//! editor approves (published, or scheduled when their time is still ahead)
+//! or sends them back with a reason. `NOVICE_APPROVALS` approvals in a row
+//! end the novice period; a rejection starts the count again.
+
+use hao_domain::{ArticleStatus, ArticleSummary};
+
+use crate::{Result, Store, now, rows};
+
+/// Approved articles in a row that end a creator's novice period.
+pub const NOVICE_APPROVALS: i64 = 3;
+
+/// What an editor's decision did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reviewed {
+    /// The article's new status.
+    pub status: ArticleStatus,
+    /// The creator left the novice period with this approval.
+    pub graduated: bool,
+}
+
+impl Store {
+    /// Whether a creator is in the novice period.
+    pub async fn is_novice(&self, creator_id: i64) -> Result<bool> {
+        let n: Option<i64> = sqlx::query_scalar("SELECT novice FROM creators WHERE id = $1")
+            .bind(creator_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(n == Some(1))
+    }
+
+    /// Articles waiting for review, oldest first.
+    pub async fn in_review(&self, limit: i64) -> Result<Vec<ArticleSummary>> {
+        let sql = format!(
+            "SELECT {} FROM articles a JOIN creators c ON c.id = a.creator_id \
+             WHERE a.status = 'in_review' ORDER BY a.updated_at, a.id LIMIT $1",
+            rows::SUMMARY_COLUMNS
+        );
+        sqlx::query(&sql)
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(rows::summary)
+            .collect()
+    }
+
+    /// Decides on an article in review. `Ok(None)` when it is not in review.
+    pub async fn review_article(
+        &self,
+        id: i64,
+        approve: bool,
+        reason: &str,
+    ) -> Result<Option<Reviewed>> {
+        let mut tx = self.pool.begin().await?;
+        let at = now();
+        let epoch = self.hot_epoch_in(&mut tx).await?;
+        let row: Option<(i64, i64)> = sqlx::query_as(
+            "SELECT creator_id, published_at FROM articles WHERE id = $1 AND status = 'in_review'",
+        )
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some((creator, published_at)) = row else {
+            return Ok(None);
+        };
+        let status = match (approve, published_at > at) {
+            (false, _) => ArticleStatus::Rejected,
+            (true, true) => ArticleStatus::Scheduled,
+            (true, false) => ArticleStatus::Published,
+        };
+        let gain = if status == ArticleStatus::Published {
+            hao_recommend::hot::gain(hao_recommend::hot::PUBLISH, at, epoch)
+        } else {
+            0.0
+        };
+        sqlx::query(
+            "UPDATE articles SET status = $1, review_note = $2, updated_at = $3, hot = hot + $4, \
+             published_at = CASE WHEN $5 = 1 THEN $3 ELSE published_at END WHERE id = $6",
+        )
+        .bind(status.code())
+        .bind(reason)
+        .bind(at)
+        .bind(gain)
+        // An article approved after its time goes out now, not back-dated.
+        .bind(i64::from(status == ArticleStatus::Published))
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        let graduated = if approve {
+            let approvals: i64 = sqlx::query_scalar(
+                "UPDATE creators SET novice_approvals = novice_approvals + 1 WHERE id = $1 \
+                 RETURNING novice_approvals",
+            )
+            .bind(creator)
+            .fetch_one(&mut *tx)
+            .await?;
+            if approvals >= NOVICE_APPROVALS {
+                sqlx::query("UPDATE creators SET novice = 0 WHERE id = $1 AND novice = 1")
+                    .bind(creator)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected()
+                    == 1
+            } else {
+                false
+            }
+        } else {
+            sqlx::query("UPDATE creators SET novice_approvals = 0 WHERE id = $1")
+                .bind(creator)
+                .execute(&mut *tx)
+                .await?;
+            false
+        };
+        self.log_change(&mut tx, "review", Some(id), at).await?;
+        tx.commit().await?;
+        Ok(Some(Reviewed { status, graduated }))
+    }
+
+    /// The editor's note on an article sent back (empty when none).
+    pub async fn review_note(&self, id: i64) -> Result<String> {
+        let note: Option<String> =
+            sqlx::query_scalar("SELECT review_note FROM articles WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(note.unwrap_or_default())
+    }
+}
