@@ -31,7 +31,7 @@ pub use articles::{IndexRow, ListPage, Upserted};
 pub use creators::NewCreator;
 pub use feed::Pin;
 pub use originality::{NearDuplicate, OriginalityReview, SketchRow, Verdict};
-pub use review::{NOVICE_APPROVALS, Reviewed};
+pub use review::{NOVICE_APPROVALS, Reviewed, StudioRow};
 
 /// A storage failure. `NotFound`-style outcomes are `Option`s, not errors.
 #[derive(Debug, thiserror::Error)]

@@ -10,6 +10,22 @@ use crate::{Result, Store, now, rows};
 /// Approved articles in a row that end a creator's novice period.
 pub const NOVICE_APPROVALS: i64 = 3;
 
+/// One of a creator's articles as their studio lists it, whatever its status.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StudioRow {
+    pub id: i64,
+    pub title: String,
+    pub status: ArticleStatus,
+    pub views: i64,
+    pub shares: i64,
+    pub published_at: i64,
+    pub updated_at: i64,
+    pub review_note: String,
+}
+
+/// A `StudioRow` as the query returns it.
+type StudioTuple = (i64, String, String, i64, i64, i64, i64, String);
+
 /// What an editor's decision did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Reviewed {
@@ -115,6 +131,32 @@ impl Store {
         self.log_change(&mut tx, "review", Some(id), at).await?;
         tx.commit().await?;
         Ok(Some(Reviewed { status, graduated }))
+    }
+
+    /// A creator's articles of every status but deleted, newest change first.
+    pub async fn studio_articles(&self, creator_id: i64, limit: i64) -> Result<Vec<StudioRow>> {
+        let rows: Vec<StudioTuple> = sqlx::query_as(
+            "SELECT id, title, status, views, shares, published_at, updated_at, review_note \
+             FROM articles WHERE creator_id = $1 AND status <> 'deleted' \
+             ORDER BY updated_at DESC, id DESC LIMIT $2",
+        )
+        .bind(creator_id)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| StudioRow {
+                id: r.0,
+                title: r.1,
+                status: ArticleStatus::parse(&r.2).unwrap_or(ArticleStatus::Draft),
+                views: r.3,
+                shares: r.4,
+                published_at: r.5,
+                updated_at: r.6,
+                review_note: r.7,
+            })
+            .collect())
     }
 
     /// The editor's note on an article sent back (empty when none).

@@ -412,6 +412,11 @@ async fn me_page(
             section class="account" {
                 h1 { "我的账号" }
                 p { "用户名：" strong { (user.username) } "　角色：" (user.role.label()) }
+                @if user.creator_id.is_some() {
+                    p { a href="/studio" { "创作中心" } "　" a href="/write" { "写文章" } }
+                } @else {
+                    p { a href="/apply" { "申请入驻，成为创作者" } }
+                }
                 @if user.role.is_editor() {
                     p { a href="/editor/originality" { "原创审核队列" } "　" a href="/editor/applications" { "入驻审核" } "　" a href="/editor/reviews" { "新手期审核" } "　" a href="/editor/pins" { "要闻置顶" } "　" a href="/editor/log" { "操作日志" } }
                 }

@@ -39,13 +39,23 @@ pub fn router() -> Router<AppState> {
 #[derive(Debug, Deserialize)]
 pub struct WriteRequest {
     #[serde(flatten)]
-    input: ArticleInput,
+    pub(crate) input: ArticleInput,
     /// False keeps the article as a draft.
     #[serde(default = "yes")]
-    publish: bool,
+    pub(crate) publish: bool,
     /// RFC 3339 time in the future: the article is scheduled and goes live
     /// then (on whichever node gets there first, exactly once).
-    publish_at: Option<String>,
+    pub(crate) publish_at: Option<String>,
+}
+
+/// What a save did (the API's answer, the studio's redirect).
+#[derive(Debug, Clone)]
+pub struct Saved {
+    pub id: i64,
+    pub external_id: String,
+    pub status: ArticleStatus,
+    pub near_duplicate_of: Vec<i64>,
+    pub created: bool,
 }
 
 fn yes() -> bool {
@@ -94,6 +104,31 @@ async fn write(
     request: WriteRequest,
     existing: Option<hao_domain::Article>,
 ) -> Result<Response, ApiError> {
+    let saved = save(state, user, request, existing).await?;
+    let body = serde_json::json!({
+        "id": saved.id,
+        "external_id": saved.external_id,
+        "url": format!("/article/{}", saved.id),
+        "status": saved.status.code(),
+        "near_duplicate_of": saved.near_duplicate_of,
+    });
+    let status = if saved.created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Json(body)).into_response())
+}
+
+/// Validates, analyses and stores an article written by `user` (new, or an
+/// update of `existing`), records its near-duplicates: the one write path of
+/// the API and the studio's editor.
+pub(crate) async fn save(
+    state: &AppState,
+    user: &hao_domain::User,
+    request: WriteRequest,
+    existing: Option<hao_domain::Article>,
+) -> Result<Saved, ApiError> {
     let mut input = request.input;
     let created = existing.is_none();
     match &existing {
@@ -184,19 +219,13 @@ async fn write(
     state.store().record_near_duplicates(&pairs).await?;
     state.invalidate();
     let near = state.store().near_duplicate_of(upserted.id).await?;
-    let body = serde_json::json!({
-        "id": upserted.id,
-        "external_id": draft.external_id,
-        "url": format!("/article/{}", upserted.id),
-        "status": draft.status.code(),
-        "near_duplicate_of": near,
-    });
-    let status = if created {
-        StatusCode::CREATED
-    } else {
-        StatusCode::OK
-    };
-    Ok((status, Json(body)).into_response())
+    Ok(Saved {
+        id: upserted.id,
+        external_id: draft.external_id,
+        status: draft.status,
+        near_duplicate_of: near,
+        created,
+    })
 }
 
 async fn create(

@@ -23,6 +23,7 @@ mod pages;
 pub mod related;
 mod search;
 pub mod search_sync;
+mod studio;
 mod templates;
 mod views;
 
@@ -141,6 +142,7 @@ pub fn router(state: AppState) -> Router {
         .merge(editor::router())
         .merge(follows::router())
         .merge(apply::router())
+        .merge(studio::router())
         .merge(feed::router())
         .merge(api::router())
         .merge(api_write::router())

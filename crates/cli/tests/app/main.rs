@@ -17,4 +17,5 @@ mod process;
 mod related;
 mod search;
 mod serving;
+mod studio;
 mod write_api;

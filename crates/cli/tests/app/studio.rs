@@ -1,0 +1,163 @@
+//! The creator's studio and the web editor: write, preview, publish, draft,
+//! schedule, edit; every refusal keeps what was typed.
+
+use axum::http::StatusCode;
+use hao_domain::Role;
+
+use crate::support::*;
+
+fn form(csrf: &str, title: &str, body: &str, action: &str, extra: &str) -> String {
+    format!(
+        "csrf={csrf}&title={}&body={}&channel=tech&tags={}&original=1&action={action}{extra}",
+        enc(title),
+        enc(body),
+        enc("芯片，科研")
+    )
+}
+
+#[tokio::test]
+async fn creators_write_preview_publish_and_edit_in_the_studio() {
+    let app = TestApp::with_articles().await;
+    app.user("writer", Role::Creator, Some("科技写手")).await;
+    app.user("other", Role::Creator, Some("别的作者")).await;
+    app.user("reader", Role::Reader, None).await;
+    let writer = app.sign_in("writer", PASSWORD).await.unwrap();
+    let other = app.sign_in("other", PASSWORD).await.unwrap();
+    let reader = app.sign_in("reader", PASSWORD).await.unwrap();
+    let csrf = app.csrf_of(&writer).await;
+    assert_eq!(
+        app.get_with("/write", &[("cookie", &reader)]).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(app.get("/studio").await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.get_with("/write", &[("cookie", &writer)]).await.status,
+        StatusCode::OK
+    );
+
+    let body = "国内团队发布新一代量子芯片。\n**比特数**翻了一番。";
+    // Refused: the reason next to the field, everything typed kept.
+    let r = app
+        .post_form_with("/write", &writer, &form(&csrf, "  ", body, "publish", ""))
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.html();
+    assert_eq!(text(&html, "#title-error"), "请填写标题。");
+    let kept: String = html.select(&sel("#body")).next().unwrap().text().collect();
+    assert_eq!(kept, body);
+    assert_eq!(form_value(&html, "tags"), "芯片，科研");
+    let r = app
+        .post_form_with(
+            "/write",
+            &writer,
+            &format!(
+                "csrf={csrf}&title={}&body={}&original=0&source=&action=publish",
+                enc("转载稿"),
+                enc(body)
+            ),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(text(&r.html(), "#source-error").contains("转载请填写来源"));
+    let r = app
+        .post_form_with(
+            "/write",
+            &writer,
+            &form(
+                &csrf,
+                "定时稿",
+                body,
+                "schedule",
+                "&publish_at=2020-01-01T08:00",
+            ),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(text(&r.html(), "#publish_at-error").contains("将来"));
+    let forged = app
+        .post_form_with(
+            "/write",
+            &writer,
+            &form("forged", "标题", body, "publish", ""),
+        )
+        .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+
+    // Preview: the server renders the Markdown, nothing is saved.
+    let r = app
+        .post_form_with(
+            "/write",
+            &writer,
+            &form(&csrf, "量子芯片新进展", body, "preview", ""),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    let html = r.html();
+    assert_eq!(text(&html, ".preview strong"), "比特数");
+    assert_eq!(form_value(&html, "title"), "量子芯片新进展");
+
+    // Publish: listed in the studio as published, live on the site.
+    let r = app
+        .post_form_with(
+            "/write",
+            &writer,
+            &form(&csrf, "量子芯片新进展", body, "publish", ""),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    assert_eq!(r.header("location").as_deref(), Some("/studio"));
+    let draft = app
+        .post_form_with(
+            "/write",
+            &writer,
+            &form(&csrf, "未完成的草稿", body, "draft", ""),
+        )
+        .await;
+    assert_eq!(draft.status, StatusCode::SEE_OTHER);
+    let studio = app.get_with("/studio", &[("cookie", &writer)]).await.html();
+    let rows = texts(&studio, "tbody tr");
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert!(rows[0].contains("未完成的草稿") && rows[0].contains("草稿"));
+    assert!(rows[1].contains("量子芯片新进展") && rows[1].contains("已发布"));
+    let edit = attrs(&studio, "tbody tr td a[href^='/write/']", "href");
+    let published = &edit[1];
+    let id: i64 = published.rsplit('/').next().unwrap().parse().unwrap();
+    app.sync().await;
+    let page = app.get(&format!("/article/{id}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(text(&page.html(), "article h1"), "量子芯片新进展");
+
+    // Edit: the form comes back filled; another creator may not touch it.
+    let form_page = app.get_with(published, &[("cookie", &writer)]).await.html();
+    assert_eq!(form_value(&form_page, "title"), "量子芯片新进展");
+    assert_eq!(
+        app.get_with(published, &[("cookie", &other)]).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let ocsrf = app.csrf_of(&other).await;
+    let r = app
+        .post_form_with(
+            published,
+            &other,
+            &form(&ocsrf, "改标题", body, "publish", ""),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = app
+        .post_form_with(
+            published,
+            &writer,
+            &form(&csrf, "量子芯片新进展（更新）", body, "publish", ""),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    app.sync().await;
+    let page = app.get(&format!("/article/{id}")).await.html();
+    assert_eq!(text(&page, "article h1"), "量子芯片新进展（更新）");
+    assert_eq!(
+        app.get_with("/write/abc", &[("cookie", &writer)])
+            .await
+            .status,
+        StatusCode::BAD_REQUEST
+    );
+}

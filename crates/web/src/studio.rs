@@ -1,0 +1,502 @@
+//! The creator's studio: `/studio` lists their articles by status with views
+//! and shares; `/write` and `/write/{id}` are the editor (title, Markdown body
+//! with a server-rendered preview, channel, tags, 原创 or 转载 with its
+//! source, publish now, at a time, or keep a draft). The form works without
+//! JavaScript; a refused form comes back with everything typed and the
+//! reason next to the field. It saves through the API's write path.
+
+use axum::Router;
+use axum::extract::{Form, Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::get;
+use hao_domain::{ArticleStatus, Channel, Originality};
+use maud::{Markup, PreEscaped, html};
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::api_write::{WriteRequest, save};
+use crate::auth::{Session, SignedIn};
+use crate::drafts::ArticleInput;
+use crate::error::PageError;
+use crate::pages::is_care;
+use crate::templates::{Frame, article_url, format_time, layout};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/studio", get(studio))
+        .route("/write", get(new_form).post(create))
+        .route("/write/{id}", get(edit_form).post(update))
+}
+
+fn status_label(s: ArticleStatus) -> &'static str {
+    match s {
+        ArticleStatus::Draft => "草稿",
+        ArticleStatus::InReview => "审核中",
+        ArticleStatus::Scheduled => "定时发布",
+        ArticleStatus::Published => "已发布",
+        ArticleStatus::Rejected => "已退回",
+        ArticleStatus::TakenDown => "已下架",
+        ArticleStatus::Deleted => "已删除",
+    }
+}
+
+fn no_store(status: StatusCode, markup: Markup) -> Response {
+    let mut r = (status, Html(markup.into_string())).into_response();
+    r.headers_mut()
+        .insert(header::CACHE_CONTROL, "no-store".parse().expect("valid"));
+    r
+}
+
+/// The creator account the session writes as, or a page saying how to get one.
+fn creator_of(session: &Session) -> Result<i64, PageError> {
+    session
+        .user
+        .creator_id
+        .ok_or_else(|| PageError::forbidden("只有创作者可以写文章：请先申请入驻（/apply）。"))
+}
+
+async fn studio(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    SignedIn(session): SignedIn,
+) -> Result<Response, PageError> {
+    let creator = creator_of(&session)?;
+    let rows = state.store().studio_articles(creator, 500).await?;
+    let novice = state.store().is_novice(creator).await?;
+    let frame = Frame {
+        title: "创作中心",
+        description: "我的文章、状态与数据",
+        path: "/studio",
+        care: is_care(&headers),
+        active: None,
+    };
+    let count = |s: ArticleStatus| rows.iter().filter(|r| r.status == s).count();
+    Ok(no_store(
+        StatusCode::OK,
+        layout(
+            &frame,
+            html! {
+                section class="editor studio" {
+                    h1 { "创作中心" }
+                    p { a class="button" href="/write" { "写文章" } " " a href={ "/author/" (creator) } { "我的主页" } }
+                    @if novice { p class="form-notice" { "你在新手期：文章经编辑审核通过后发布。" } }
+                    p class="status-counts" {
+                        @for s in [ArticleStatus::Draft, ArticleStatus::InReview, ArticleStatus::Scheduled, ArticleStatus::Published, ArticleStatus::Rejected, ArticleStatus::TakenDown] {
+                            span { (status_label(s)) " " strong { (count(s)) } } " "
+                        }
+                    }
+                    @if rows.is_empty() { p { "还没有文章。" } }
+                    @else {
+                        table {
+                            thead { tr { th scope="col" { "标题" } th scope="col" { "状态" } th scope="col" { "阅读" } th scope="col" { "分享" } th scope="col" { "发布时间" } th scope="col" { "修改时间" } } }
+                            tbody {
+                                @for r in &rows {
+                                    tr {
+                                        td {
+                                            a href={ "/write/" (r.id) } { (r.title) }
+                                            @if r.status == ArticleStatus::Published { " " a href=(article_url(r.id)) { "查看" } }
+                                            @if !r.review_note.is_empty() && r.status == ArticleStatus::Rejected { p class="reason" { "编辑意见：" (r.review_note) } }
+                                        }
+                                        td class={ "status " (r.status.code()) } { (status_label(r.status)) }
+                                        td { (r.views) } td { (r.shares) }
+                                        td { (format_time(r.published_at)) } td { (format_time(r.updated_at)) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            },
+        ),
+    ))
+}
+
+/// What the form carries (and shows back).
+#[derive(Debug, Default, Deserialize, Clone)]
+pub struct WriteForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    body: String,
+    #[serde(default)]
+    channel: String,
+    #[serde(default)]
+    tags: String,
+    /// "1": 原创; "0": 转载.
+    #[serde(default)]
+    original: String,
+    #[serde(default)]
+    source: String,
+    #[serde(default)]
+    source_url: String,
+    /// Beijing time, `YYYY-MM-DDTHH:MM` (a `datetime-local` input).
+    #[serde(default)]
+    publish_at: String,
+    /// publish | schedule | draft | preview
+    #[serde(default)]
+    action: String,
+}
+
+fn render_form(
+    headers: &HeaderMap,
+    session: &Session,
+    id: Option<i64>,
+    f: &WriteForm,
+    error: Option<(&str, &str)>,
+    preview: Option<String>,
+) -> Response {
+    let frame = Frame {
+        title: if id.is_some() {
+            "修改文章"
+        } else {
+            "写文章"
+        },
+        description: "写文章",
+        path: "/write",
+        care: is_care(headers),
+        active: None,
+    };
+    let action = match id {
+        Some(id) => format!("/write/{id}"),
+        None => "/write".to_owned(),
+    };
+    let err = |field: &str| {
+        error
+            .filter(|(f, _)| *f == field)
+            .map(|(_, m)| m.to_owned())
+    };
+    let described = |field: &str| err(field).map(|_| format!("{field}-error"));
+    let field_error = |field: &str| {
+        html! { @if let Some(m) = err(field) { p class="field-error" id={ (field) "-error" } role="alert" { (m) } } }
+    };
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let original = f.original != "0";
+    let markup = layout(
+        &frame,
+        html! {
+            section class="account-form write" {
+                h1 { (frame.title) }
+                @if let Some((field, m)) = error.filter(|(f, _)| *f == "form") { p class="form-notice" role="alert" id={ (field) "-error" } { (m) } }
+                form method="post" action=(action) novalidate {
+                    input type="hidden" name="csrf" value=(session.csrf);
+                    p {
+                        label for="title" { "标题" }
+                        input id="title" name="title" type="text" maxlength="100" value=(f.title)
+                            aria-invalid=[described("title").map(|_| "true")] aria-describedby=[described("title")];
+                        (field_error("title"))
+                    }
+                    p {
+                        label for="body" { "正文（Markdown，每行一段）" }
+                        textarea id="body" name="body" rows="16"
+                            aria-invalid=[described("body").map(|_| "true")] aria-describedby=[described("body")] { (f.body) }
+                        (field_error("body"))
+                    }
+                    p {
+                        label for="channel" { "频道" }
+                        select id="channel" name="channel" aria-describedby=[described("channel")] {
+                            option value="" { "自动选择" }
+                            @for c in Channel::ALL { option value=(c.slug()) selected[f.channel == c.slug()] { (c.name()) } }
+                        }
+                        (field_error("channel"))
+                    }
+                    p {
+                        label for="tags" { "标签（用逗号分隔）" }
+                        input id="tags" name="tags" type="text" value=(f.tags) aria-describedby=[described("tags")];
+                        (field_error("tags"))
+                    }
+                    fieldset {
+                        legend { "原创声明" }
+                        label class="choice" { input type="radio" name="original" value="1" checked[original]; "原创" }
+                        label class="choice" { input type="radio" name="original" value="0" checked[!original]; "转载" }
+                        p {
+                            label for="source" { "转载来源（转载必填）" }
+                            input id="source" name="source" type="text" value=(f.source)
+                                aria-invalid=[described("source").map(|_| "true")] aria-describedby=[described("source")];
+                            (field_error("source"))
+                        }
+                        p {
+                            label for="source_url" { "来源链接" }
+                            input id="source_url" name="source_url" type="url" value=(f.source_url) aria-describedby=[described("source_url")];
+                            (field_error("source_url"))
+                        }
+                    }
+                    p {
+                        label for="publish_at" { "定时发布（北京时间，可不填）" }
+                        input id="publish_at" name="publish_at" type="datetime-local" value=(f.publish_at)
+                            aria-invalid=[described("publish_at").map(|_| "true")] aria-describedby=[described("publish_at")];
+                        (field_error("publish_at"))
+                    }
+                    p {
+                        button type="submit" name="action" value="publish" { "发布" }
+                        " " button type="submit" name="action" value="schedule" { "定时发布" }
+                        " " button type="submit" name="action" value="draft" { "存草稿" }
+                        " " button type="submit" name="action" value="preview" { "预览" }
+                    }
+                }
+                @if let Some(html) = preview {
+                    section class="preview" aria-labelledby="preview-title" {
+                        h2 id="preview-title" { "预览" }
+                        article class="article" { h1 { (f.title) } div class="body" { (PreEscaped(html)) } }
+                    }
+                }
+                p { a href="/studio" { "返回创作中心" } }
+            }
+        },
+    );
+    no_store(status, markup)
+}
+
+async fn new_form(headers: HeaderMap, SignedIn(session): SignedIn) -> Result<Response, PageError> {
+    creator_of(&session)?;
+    let f = WriteForm {
+        original: "1".into(),
+        ..Default::default()
+    };
+    Ok(render_form(&headers, &session, None, &f, None, None))
+}
+
+/// The article `raw` names, if the session may edit it.
+async fn editable(
+    state: &AppState,
+    session: &Session,
+    raw: &str,
+) -> Result<hao_domain::Article, PageError> {
+    let id: i64 = raw
+        .parse()
+        .ok()
+        .filter(|id| *id > 0)
+        .ok_or_else(|| PageError::bad_request(format!("文章编号“{raw}”无效：应为正整数。")))?;
+    let article = state
+        .store()
+        .article(id)
+        .await?
+        .filter(|a| a.status != ArticleStatus::Deleted)
+        .ok_or_else(|| PageError::not_found("没有这篇文章。"))?;
+    if !session.user.role.is_editor() && session.user.creator_id != Some(article.creator_id) {
+        return Err(PageError::forbidden("只有作者本人或编辑可以修改这篇文章。"));
+    }
+    Ok(article)
+}
+
+fn beijing_local(unix: i64) -> String {
+    chrono::DateTime::from_timestamp(unix, 0)
+        .unwrap_or_default()
+        .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).expect("valid offset"))
+        .format("%Y-%m-%dT%H:%M")
+        .to_string()
+}
+
+async fn edit_form(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(raw): Path<String>,
+    SignedIn(session): SignedIn,
+) -> Result<Response, PageError> {
+    let a = editable(&state, &session, &raw).await?;
+    let (original, source, source_url) = match &a.originality {
+        Originality::Original => ("1", String::new(), String::new()),
+        Originality::Reprint {
+            source_name,
+            source_url,
+        } => (
+            "0",
+            source_name.clone(),
+            source_url.clone().unwrap_or_default(),
+        ),
+    };
+    let f = WriteForm {
+        title: a.title.clone(),
+        body: a.body_markdown.clone(),
+        channel: a.channel.slug().to_owned(),
+        tags: a.tags.join("，"),
+        original: original.into(),
+        source,
+        source_url,
+        publish_at: if a.status == ArticleStatus::Scheduled {
+            beijing_local(a.published_at)
+        } else {
+            String::new()
+        },
+        ..Default::default()
+    };
+    Ok(render_form(&headers, &session, Some(a.id), &f, None, None))
+}
+
+async fn create(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    SignedIn(session): SignedIn,
+    Form(f): Form<WriteForm>,
+) -> Result<Response, PageError> {
+    session.check_csrf(&f.csrf)?;
+    creator_of(&session)?;
+    submit(&state, &headers, &session, None, f).await
+}
+
+async fn update(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(raw): Path<String>,
+    SignedIn(session): SignedIn,
+    Form(f): Form<WriteForm>,
+) -> Result<Response, PageError> {
+    session.check_csrf(&f.csrf)?;
+    let a = editable(&state, &session, &raw).await?;
+    submit(&state, &headers, &session, Some(a), f).await
+}
+
+async fn submit(
+    state: &AppState,
+    headers: &HeaderMap,
+    session: &Session,
+    existing: Option<hao_domain::Article>,
+    f: WriteForm,
+) -> Result<Response, PageError> {
+    let id = existing.as_ref().map(|a| a.id);
+    if f.action == "preview" {
+        let html = hao_text::render_markdown(&f.body);
+        return Ok(render_form(headers, session, id, &f, None, Some(html)));
+    }
+    // The common mistakes, said in the reader's language next to the field;
+    // anything else the shared validation finds is shown as it says it.
+    let title_chars = f.title.trim().chars().count();
+    let checks = [
+        (title_chars == 0, "title", "请填写标题。".to_owned()),
+        (
+            title_chars > hao_domain::limits::TITLE_CHARS,
+            "title",
+            format!(
+                "标题最多 {} 个字，现在 {title_chars} 个字。",
+                hao_domain::limits::TITLE_CHARS
+            ),
+        ),
+        (f.body.trim().is_empty(), "body", "请填写正文。".to_owned()),
+        (
+            f.original == "0" && f.source.trim().is_empty(),
+            "source",
+            "转载请填写来源（原作者或媒体名称）。".to_owned(),
+        ),
+    ];
+    if let Some((_, field, message)) = checks.into_iter().find(|c| c.0) {
+        return Ok(render_form(
+            headers,
+            session,
+            id,
+            &f,
+            Some((field, &message)),
+            None,
+        ));
+    }
+    let publish_at = match (f.action.as_str(), f.publish_at.trim()) {
+        ("schedule", "") => {
+            return Ok(render_form(
+                headers,
+                session,
+                id,
+                &f,
+                Some(("publish_at", "定时发布请填写发布时间。")),
+                None,
+            ));
+        }
+        ("schedule", t) => match chrono::NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M") {
+            Ok(local) if local.and_utc().timestamp() - 8 * 3600 > hao_store::now() => {
+                Some(format!("{t}:00+08:00"))
+            }
+            Ok(_) => {
+                return Ok(render_form(
+                    headers,
+                    session,
+                    id,
+                    &f,
+                    Some(("publish_at", "发布时间须在将来。")),
+                    None,
+                ));
+            }
+            Err(_) => {
+                return Ok(render_form(
+                    headers,
+                    session,
+                    id,
+                    &f,
+                    Some(("publish_at", "时间格式应为 年-月-日T时:分。")),
+                    None,
+                ));
+            }
+        },
+        _ => None,
+    };
+    let original = f.original != "0";
+    let tags: Vec<String> = f
+        .tags
+        .split([',', '，', '、'])
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned)
+        .collect();
+    let request = WriteRequest {
+        input: ArticleInput {
+            external_id: None,
+            title: Some(f.title.clone()),
+            body: Some(f.body.clone()),
+            author: None,
+            author_type: None,
+            demo: false,
+            channel: Some(f.channel.clone()).filter(|c| !c.is_empty()),
+            published_at: None,
+            original: Some(original),
+            source: Some(f.source.clone()).filter(|s| !original && !s.trim().is_empty()),
+            source_url: Some(f.source_url.clone()).filter(|s| !original && !s.trim().is_empty()),
+            cover: None,
+            tags,
+        },
+        publish: f.action != "draft",
+        publish_at,
+    };
+    match save(state, &session.user, request, existing).await {
+        Ok(_) => Ok(Redirect::to("/studio").into_response()),
+        Err(e) if e.status == StatusCode::UNPROCESSABLE_ENTITY => {
+            let field = ["title", "body", "channel", "tags", "source_url", "source"]
+                .into_iter()
+                .find(|field| e.message.contains(&format!("'{field}'")))
+                .unwrap_or("form");
+            Ok(render_form(
+                headers,
+                session,
+                id,
+                &f,
+                Some((field, &e.message)),
+                None,
+            ))
+        }
+        Err(e) if e.status == StatusCode::FORBIDDEN => Err(PageError::forbidden(e.message)),
+        Err(e) if e.status == StatusCode::CONFLICT => Ok(render_form(
+            headers,
+            session,
+            id,
+            &f,
+            Some(("form", &e.message)),
+            None,
+        )),
+        Err(e) => {
+            tracing::error!(error = %e.message, "saving an article from the studio");
+            // Nothing typed is lost: the form comes back with the message.
+            let mut r = render_form(
+                headers,
+                session,
+                id,
+                &f,
+                Some(("form", "保存失败，请稍后再试；已填写的内容仍在表单中。")),
+                None,
+            );
+            *r.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
+            Ok(r)
+        }
+    }
+}
