@@ -16,6 +16,7 @@ mod hot;
 mod originality;
 mod review;
 mod rows;
+mod standing;
 
 use std::path::Path;
 use std::str::FromStr;
@@ -32,6 +33,7 @@ pub use creators::NewCreator;
 pub use feed::Pin;
 pub use originality::{NearDuplicate, OriginalityReview, SketchRow, Verdict};
 pub use review::{NOVICE_APPROVALS, Reviewed, StudioRow};
+pub use standing::{LedgerEntry, STANDING_START, TAKE_DOWN};
 
 /// A storage failure. `NotFound`-style outcomes are `Option`s, not errors.
 #[derive(Debug, thiserror::Error)]

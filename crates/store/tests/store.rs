@@ -730,3 +730,39 @@ async fn novice(s: &Store) -> i64 {
         .unwrap()
         .unwrap()
 }
+
+#[tokio::test]
+async fn take_downs_charge_standing_and_granted_appeals_refund_it() {
+    for db in backends().await {
+        let s = &db.store;
+        let c = creator(s, "甲").await;
+        let r = s
+            .upsert_articles(&[
+                draft("t1", c, Channel::Tech, "一", 100),
+                draft("t2", c, Channel::Tech, "二", 200),
+            ])
+            .await
+            .unwrap();
+        assert_eq!(s.standing(c).await.unwrap(), hao_store::STANDING_START);
+        let e1 = s.take_down(r[0].id, "违规").await.unwrap().unwrap();
+        assert!(s.take_down(r[0].id, "再次").await.unwrap().is_none());
+        s.take_down(r[1].id, "不实").await.unwrap().unwrap();
+        assert_eq!(s.standing(c).await.unwrap(), 80);
+        assert_eq!(
+            s.article(r[0].id).await.unwrap().unwrap().status,
+            ArticleStatus::TakenDown
+        );
+        let other = creator(s, "乙").await;
+        assert!(!s.appeal(other, e1, "不是我的记录").await.unwrap());
+        assert!(s.appeal(c, e1, "有官方来源").await.unwrap());
+        assert!(!s.appeal(c, e1, "再申诉").await.unwrap());
+        assert_eq!(s.pending_appeals(10).await.unwrap().len(), 1);
+        assert!(s.decide_appeal(e1, true, "editor", "属实").await.unwrap());
+        assert!(!s.decide_appeal(e1, false, "editor", "x").await.unwrap());
+        assert_eq!(s.standing(c).await.unwrap(), 90);
+        let ledger = s.ledger(c).await.unwrap();
+        assert_eq!(ledger.len(), 2);
+        assert_eq!(ledger[1].appeal.as_deref(), Some("granted"));
+        db.cleanup().await;
+    }
+}

@@ -418,7 +418,7 @@ async fn me_page(
                     p { a href="/apply" { "申请入驻，成为创作者" } }
                 }
                 @if user.role.is_editor() {
-                    p { a href="/editor/originality" { "原创审核队列" } "　" a href="/editor/applications" { "入驻审核" } "　" a href="/editor/reviews" { "新手期审核" } "　" a href="/editor/pins" { "要闻置顶" } "　" a href="/editor/log" { "操作日志" } }
+                    p { a href="/editor/originality" { "原创审核队列" } "　" a href="/editor/applications" { "入驻审核" } "　" a href="/editor/reviews" { "新手期审核" } "　" a href="/editor/standing" { "下架与申诉" } "　" a href="/editor/pins" { "要闻置顶" } "　" a href="/editor/log" { "操作日志" } }
                 }
                 form method="post" action="/signout" {
                     input type="hidden" name="csrf" value=(session.csrf);

@@ -27,6 +27,9 @@ pub fn router() -> Router<AppState> {
         .route("/editor/log", get(log))
         .route("/editor/pins", get(pins).post(pin))
         .route("/editor/reviews", get(reviews))
+        .route("/editor/standing", get(standing))
+        .route("/editor/takedown", axum::routing::post(take_down))
+        .route("/editor/appeals/{id}", axum::routing::post(decide_appeal))
         .route("/editor/reviews/{id}", axum::routing::post(review_article))
         .route("/editor/pins/remove", axum::routing::post(unpin))
 }
@@ -556,6 +559,180 @@ async fn review_article(
     }
     state.invalidate();
     Ok(Redirect::to("/editor/reviews").into_response())
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct TakeDownForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    article: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// Take-downs and appeals: `/editor/standing`.
+async fn standing(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    EditorSession(session): EditorSession,
+) -> Result<Response, PageError> {
+    standing_page(&state, &headers, &session, &TakeDownForm::default(), None).await
+}
+
+async fn standing_page(
+    state: &AppState,
+    headers: &HeaderMap,
+    session: &crate::auth::Session,
+    typed: &TakeDownForm,
+    error: Option<&str>,
+) -> Result<Response, PageError> {
+    let appeals = state.store().pending_appeals(200).await?;
+    let frame = Frame {
+        title: "下架与申诉",
+        description: "下架文章、处理信用分申诉",
+        path: "/editor/standing",
+        care: is_care(headers),
+        active: None,
+    };
+    let mut response = no_store(layout(
+        &frame,
+        html! {
+            section class="editor" {
+                h1 { "下架与申诉" }
+                h2 { "下架文章" }
+                p { "下架后文章从所有页面和搜索中消失，作者信用分 " (hao_store::TAKE_DOWN) "，作者可以申诉。" }
+                form method="post" action="/editor/takedown" {
+                    input type="hidden" name="csrf" value=(session.csrf);
+                    @if let Some(e) = error { p class="form-error" id="takedown-error" role="alert" { (e) } }
+                    p {
+                        label for="takedown-article" { "文章编号" }
+                        input id="takedown-article" name="article" type="text" inputmode="numeric" value=(typed.article)
+                            aria-describedby=[error.map(|_| "takedown-error")];
+                    }
+                    p {
+                        label for="takedown-reason" { "理由（作者会看到）" }
+                        input id="takedown-reason" name="reason" type="text" maxlength="500" value=(typed.reason);
+                    }
+                    p { button type="submit" { "下架" } }
+                }
+                h2 { "待处理的申诉" }
+                @if appeals.is_empty() { p { "没有待处理的申诉。" } }
+                @for a in &appeals {
+                    article class="appeal" aria-labelledby={ "appeal-" (a.id) } {
+                        h3 id={ "appeal-" (a.id) } { "第 " (a.id) " 条记录：" (a.reason) "（" (a.delta) "）" }
+                        p { "申诉理由：" (a.appeal_text) }
+                        form method="post" action={ "/editor/appeals/" (a.id) } {
+                            input type="hidden" name="csrf" value=(session.csrf);
+                            p {
+                                label for={ "reply-" (a.id) } { "答复（必填）" }
+                                input id={ "reply-" (a.id) } name="reason" type="text" maxlength="500";
+                            }
+                            p {
+                                button type="submit" name="verdict" value="grant" { "申诉成立，撤销扣分" }
+                                " "
+                                button type="submit" name="verdict" value="deny" { "维持" }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    ));
+    if error.is_some() {
+        *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(response)
+}
+
+async fn take_down(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    EditorSession(session): EditorSession,
+    Form(form): Form<TakeDownForm>,
+) -> Result<Response, PageError> {
+    session.check_csrf(&form.csrf)?;
+    let Some(id) = form.article.trim().parse::<i64>().ok().filter(|id| *id > 0) else {
+        return standing_page(
+            &state,
+            &headers,
+            &session,
+            &form,
+            Some("文章编号须为正整数。"),
+        )
+        .await;
+    };
+    let reason = form.reason.trim();
+    if reason.is_empty() || reason.chars().count() > 500 {
+        return standing_page(
+            &state,
+            &headers,
+            &session,
+            &form,
+            Some("请填写 1–500 字的理由。"),
+        )
+        .await;
+    }
+    if state.store().take_down(id, reason).await?.is_none() {
+        return standing_page(
+            &state,
+            &headers,
+            &session,
+            &form,
+            Some("没有这篇可下架的文章（已发布、定时或审核中）。"),
+        )
+        .await;
+    }
+    state
+        .store()
+        .log_moderation(
+            &session.user.username,
+            "article.take-down",
+            &format!("article {id}"),
+            reason,
+        )
+        .await?;
+    state.invalidate();
+    Ok(Redirect::to("/editor/standing").into_response())
+}
+
+async fn decide_appeal(
+    State(state): State<AppState>,
+    EditorSession(session): EditorSession,
+    Path(raw): Path<String>,
+    Form(form): Form<DecideForm>,
+) -> Result<Response, PageError> {
+    session.check_csrf(&form.csrf)?;
+    let id: i64 = raw
+        .parse()
+        .ok()
+        .filter(|id| *id > 0)
+        .ok_or_else(|| PageError::bad_request("记录编号须为正整数。"))?;
+    let grant = match form.verdict.as_str() {
+        "grant" => true,
+        "deny" => false,
+        _ => return Err(PageError::bad_request("请选择申诉成立或维持。")),
+    };
+    let reply = form.reason.trim();
+    if reply.is_empty() || reply.chars().count() > 500 {
+        return Err(PageError::bad_request(
+            "请填写 1–500 字的答复，作者会看到它。",
+        ));
+    }
+    let editor = &session.user.username;
+    if !state
+        .store()
+        .decide_appeal(id, grant, editor, reply)
+        .await?
+    {
+        return Err(PageError::not_found("没有这条待处理的申诉。"));
+    }
+    let action = if grant { "appeal.grant" } else { "appeal.deny" };
+    state
+        .store()
+        .log_moderation(editor, action, &format!("ledger {id}"), reply)
+        .await?;
+    Ok(Redirect::to("/editor/standing").into_response())
 }
 
 #[cfg(test)]

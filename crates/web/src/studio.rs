@@ -27,6 +27,7 @@ pub fn router() -> Router<AppState> {
         .route("/studio", get(studio))
         .route("/write", get(new_form).post(create))
         .route("/write/{id}", get(edit_form).post(update))
+        .route("/studio/appeal/{id}", axum::routing::post(appeal))
 }
 
 fn status_label(s: ArticleStatus) -> &'static str {
@@ -64,6 +65,8 @@ async fn studio(
     let creator = creator_of(&session)?;
     let rows = state.store().studio_articles(creator, 500).await?;
     let novice = state.store().is_novice(creator).await?;
+    let standing = state.store().standing(creator).await?;
+    let ledger = state.store().ledger(creator).await?;
     let frame = Frame {
         title: "创作中心",
         description: "我的文章、状态与数据",
@@ -86,6 +89,8 @@ async fn studio(
                             span { (status_label(s)) " " strong { (count(s)) } } " "
                         }
                     }
+                    (ledger_section(standing, &ledger, &session.csrf))
+                    h2 { "我的文章" }
                     @if rows.is_empty() { p { "还没有文章。" } }
                     @else {
                         table {
@@ -110,6 +115,80 @@ async fn studio(
             },
         ),
     ))
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct AppealForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    text: String,
+}
+
+/// The creator appeals one entry of their standing ledger.
+async fn appeal(
+    State(state): State<AppState>,
+    Path(raw): Path<String>,
+    SignedIn(session): SignedIn,
+    Form(f): Form<AppealForm>,
+) -> Result<Response, PageError> {
+    session.check_csrf(&f.csrf)?;
+    let creator = creator_of(&session)?;
+    let id: i64 = raw
+        .parse()
+        .ok()
+        .filter(|id| *id > 0)
+        .ok_or_else(|| PageError::bad_request("记录编号须为正整数。"))?;
+    let text = f.text.trim();
+    if !(5..=500).contains(&text.chars().count()) {
+        return Err(PageError::bad_request("申诉理由须为 5–500 字。"));
+    }
+    if !state.store().appeal(creator, id, text).await? {
+        return Err(PageError::not_found(
+            "没有这条可以申诉的记录（每条只能申诉一次）。",
+        ));
+    }
+    Ok(Redirect::to("/studio").into_response())
+}
+
+fn appeal_label(a: Option<&str>) -> &'static str {
+    match a {
+        None => "",
+        Some("pending") => "申诉处理中",
+        Some("granted") => "申诉成立，已撤销",
+        Some("denied") => "申诉未成立",
+        Some(_) => "",
+    }
+}
+
+fn ledger_section(standing: i64, ledger: &[hao_store::LedgerEntry], csrf: &str) -> Markup {
+    html! {
+        section class="standing" aria-labelledby="standing-title" {
+            h2 id="standing-title" { "信用分 " strong class="standing-score" { (standing) } }
+            p { "起始 " (hao_store::STANDING_START) " 分；每一次变动都记录在下面，附理由。对扣分有异议可以申诉，编辑会答复。" }
+            @if ledger.is_empty() { p { "没有任何变动。" } }
+            @else {
+                ol class="ledger" {
+                    @for e in ledger {
+                        li {
+                            span class="delta" { (e.delta) } " " (e.reason) " · " (format_time(e.at))
+                            @if let Some(a) = &e.appeal {
+                                " · " span class="appeal" { (appeal_label(Some(a))) }
+                                @if !e.appeal_reply.is_empty() { p class="reason" { "编辑答复：" (e.appeal_reply) } }
+                            } @else {
+                                form method="post" action={ "/studio/appeal/" (e.id) } {
+                                    input type="hidden" name="csrf" value=(csrf);
+                                    label for={ "appeal-" (e.id) } { "申诉理由" }
+                                    input id={ "appeal-" (e.id) } name="text" type="text" maxlength="500";
+                                    button type="submit" { "申诉" }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// What the form carries (and shows back).

@@ -161,3 +161,149 @@ async fn creators_write_preview_publish_and_edit_in_the_studio() {
         StatusCode::BAD_REQUEST
     );
 }
+
+#[tokio::test]
+async fn a_take_down_costs_standing_and_an_appeal_can_undo_it() {
+    let app = TestApp::with_articles().await;
+    app.user("jiang", Role::Creator, Some("江畔球评")).await;
+    app.user("editor", Role::Editor, None).await;
+    let creator = app.sign_in("jiang", PASSWORD).await.unwrap();
+    let editor = app.sign_in("editor", PASSWORD).await.unwrap();
+    let (ccsrf, ecsrf) = (app.csrf_of(&creator).await, app.csrf_of(&editor).await);
+    let id = app.id_of("fx-001").await;
+    assert_eq!(
+        app.get_with("/editor/standing", &[("cookie", &creator)])
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let score = |html: &scraper::Html| text(html, ".standing-score");
+    let studio = app
+        .get_with("/studio", &[("cookie", &creator)])
+        .await
+        .html();
+    assert_eq!(score(&studio), "100");
+
+    // Bad take-downs say why and keep what was typed.
+    let r = app
+        .post_form_with(
+            "/editor/takedown",
+            &editor,
+            &format!("csrf={ecsrf}&article=abc&reason=x"),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(form_value(&r.html(), "article"), "abc");
+    let r = app
+        .post_form_with(
+            "/editor/takedown",
+            &editor,
+            &format!("csrf={ecsrf}&article={id}&reason="),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(text(&r.html(), "#takedown-error").contains("理由"));
+
+    // Taken down: gone from the site and search, −10 with its reason.
+    let reason = "标题与事实不符";
+    let r = app
+        .post_form_with(
+            "/editor/takedown",
+            &editor,
+            &format!("csrf={ecsrf}&article={id}&reason={}", enc(reason)),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    app.sync().await;
+    assert_eq!(
+        app.get(&format!("/article/{id}")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let hits = app.get("/api/v1/search?q=%E7%94%B3%E8%8A%B1").await.json();
+    assert!(
+        hits["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|h| h["id"] != id)
+    );
+    let again = app
+        .post_form_with(
+            "/editor/takedown",
+            &editor,
+            &format!("csrf={ecsrf}&article={id}&reason=x"),
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let studio = app
+        .get_with("/studio", &[("cookie", &creator)])
+        .await
+        .html();
+    assert_eq!(score(&studio), "90");
+    assert!(text(&studio, ".ledger").contains(reason));
+    assert!(text(&studio, "tbody").contains("已下架"));
+
+    // Appeal (once); the editor grants it: the points come back.
+    let action = attrs(&studio, ".ledger form", "action")[0].clone();
+    let r = app
+        .post_form_with(&action, &creator, &format!("csrf={ccsrf}&text=x"))
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "too short");
+    let r = app
+        .post_form_with(
+            &action,
+            &creator,
+            &format!("csrf={ccsrf}&text={}", enc("标题来自官方通报，附链接")),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let r = app
+        .post_form_with(
+            &action,
+            &creator,
+            &format!("csrf={ccsrf}&text={}", enc("再申诉一次可以吗")),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "one appeal per entry");
+    let queue = app
+        .get_with("/editor/standing", &[("cookie", &editor)])
+        .await
+        .html();
+    assert!(text(&queue, ".appeal").contains("官方通报"));
+    let decide = attrs(&queue, ".appeal form", "action")[0].clone();
+    let r = app
+        .post_form_with(
+            &decide,
+            &editor,
+            &format!("csrf={ecsrf}&verdict=grant&reason="),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "a reply is required");
+    let r = app
+        .post_form_with(
+            &decide,
+            &editor,
+            &format!(
+                "csrf={ecsrf}&verdict=grant&reason={}",
+                enc("核实属实，撤销扣分")
+            ),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let studio = app
+        .get_with("/studio", &[("cookie", &creator)])
+        .await
+        .html();
+    assert_eq!(score(&studio), "100");
+    assert!(text(&studio, ".ledger").contains("申诉成立"));
+    assert!(text(&studio, ".ledger").contains("核实属实"));
+    let log: Vec<String> = app
+        .store()
+        .moderation_log(5)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    assert_eq!(log[..2], ["appeal.grant", "article.take-down"]);
+}
