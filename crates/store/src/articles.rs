@@ -47,6 +47,19 @@ impl Store {
                     .await?;
             let upserted = match existing {
                 Some(id) => {
+                    // Every saved version is kept: the one being replaced goes
+                    // to the revision history when its title or body changes
+                    // (the current version is the article itself).
+                    sqlx::query(
+                        "INSERT INTO article_revisions (article_id, title, body, saved_at) \
+                         SELECT id, title, body_markdown, updated_at FROM articles \
+                         WHERE id = $1 AND (title <> $2 OR body_markdown <> $3)",
+                    )
+                    .bind(id)
+                    .bind(&d.title)
+                    .bind(&d.body_markdown)
+                    .execute(&mut *tx)
+                    .await?;
                     sqlx::query(
                         "UPDATE articles SET creator_id = $1, channel = $2, title = $3, \
                          body_markdown = $4, body_html = $5, summary = $6, cover_url = $7, \

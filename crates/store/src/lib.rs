@@ -32,7 +32,7 @@ pub use articles::{IndexRow, ListPage, Upserted};
 pub use creators::NewCreator;
 pub use feed::Pin;
 pub use originality::{NearDuplicate, OriginalityReview, SketchRow, Verdict};
-pub use review::{NOVICE_APPROVALS, Reviewed, StudioRow};
+pub use review::{NOVICE_APPROVALS, Reviewed, Revision, StudioRow};
 pub use standing::{LedgerEntry, STANDING_START, TAKE_DOWN};
 
 /// A storage failure. `NotFound`-style outcomes are `Option`s, not errors.

@@ -23,6 +23,16 @@ pub struct StudioRow {
     pub review_note: String,
 }
 
+/// One saved version of an article.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Revision {
+    pub id: i64,
+    pub article_id: i64,
+    pub title: String,
+    pub body: String,
+    pub saved_at: i64,
+}
+
 /// A `StudioRow` as the query returns it.
 type StudioTuple = (i64, String, String, i64, i64, i64, i64, String);
 
@@ -157,6 +167,57 @@ impl Store {
                 review_note: r.7,
             })
             .collect())
+    }
+
+    /// An article's earlier versions (the current one is the article),
+    /// newest first.
+    pub async fn revisions(&self, article_id: i64) -> Result<Vec<Revision>> {
+        let rows: Vec<(i64, i64, String, String, i64)> = sqlx::query_as(
+            "SELECT id, article_id, title, body, saved_at FROM article_revisions \
+             WHERE article_id = $1 ORDER BY id DESC",
+        )
+        .bind(article_id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| Revision {
+                id: r.0,
+                article_id: r.1,
+                title: r.2,
+                body: r.3,
+                saved_at: r.4,
+            })
+            .collect())
+    }
+
+    /// Moves an article to `status` (unpublish → draft, delete → deleted,
+    /// an editor's restore of a deleted one → draft), logged for every node.
+    /// `Ok(false)` when the article is not in one of `from`.
+    pub async fn set_status(
+        &self,
+        id: i64,
+        from: &[ArticleStatus],
+        to: ArticleStatus,
+    ) -> Result<bool> {
+        let mut tx = self.pool.begin().await?;
+        let at = now();
+        let list: Vec<String> = from.iter().map(|s| format!("'{}'", s.code())).collect();
+        let n = sqlx::query(&format!(
+            "UPDATE articles SET status = $1, updated_at = $2 WHERE id = $3 AND status IN ({})",
+            list.join(", ")
+        ))
+        .bind(to.code())
+        .bind(at)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if n == 1 {
+            self.log_change(&mut tx, "status", Some(id), at).await?;
+        }
+        tx.commit().await?;
+        Ok(n == 1)
     }
 
     /// The editor's note on an article sent back (empty when none).

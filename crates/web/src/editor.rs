@@ -29,6 +29,7 @@ pub fn router() -> Router<AppState> {
         .route("/editor/reviews", get(reviews))
         .route("/editor/standing", get(standing))
         .route("/editor/takedown", axum::routing::post(take_down))
+        .route("/editor/restore", axum::routing::post(restore_deleted))
         .route("/editor/appeals/{id}", axum::routing::post(decide_appeal))
         .route("/editor/reviews/{id}", axum::routing::post(review_article))
         .route("/editor/pins/remove", axum::routing::post(unpin))
@@ -94,7 +95,7 @@ async fn queue(
 
 /// The two texts with what differs marked: deleted in the earlier text,
 /// inserted in the later one. Long texts are cut and the diff is time-boxed.
-fn side_by_side(earlier: &str, later: &str) -> (Markup, Markup) {
+pub(crate) fn side_by_side(earlier: &str, later: &str) -> (Markup, Markup) {
     let cut = |s: &str| s.chars().take(20_000).collect::<String>();
     let (earlier, later) = (cut(earlier), cut(later));
     let diff = TextDiff::configure()
@@ -616,6 +617,20 @@ async fn standing_page(
                     }
                     p { button type="submit" { "下架" } }
                 }
+                h2 { "恢复已删除的文章" }
+                p { "作者删除的文章可以由编辑恢复为草稿。" }
+                form method="post" action="/editor/restore" {
+                    input type="hidden" name="csrf" value=(session.csrf);
+                    p {
+                        label for="restore-article" { "文章编号" }
+                        input id="restore-article" name="article" type="text" inputmode="numeric";
+                    }
+                    p {
+                        label for="restore-reason" { "理由" }
+                        input id="restore-reason" name="reason" type="text" maxlength="500";
+                    }
+                    p { button type="submit" { "恢复为草稿" } }
+                }
                 h2 { "待处理的申诉" }
                 @if appeals.is_empty() { p { "没有待处理的申诉。" } }
                 @for a in &appeals {
@@ -688,6 +703,44 @@ async fn take_down(
         .log_moderation(
             &session.user.username,
             "article.take-down",
+            &format!("article {id}"),
+            reason,
+        )
+        .await?;
+    state.invalidate();
+    Ok(Redirect::to("/editor/standing").into_response())
+}
+
+async fn restore_deleted(
+    State(state): State<AppState>,
+    EditorSession(session): EditorSession,
+    Form(form): Form<TakeDownForm>,
+) -> Result<Response, PageError> {
+    session.check_csrf(&form.csrf)?;
+    let id = form
+        .article
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|id| *id > 0)
+        .ok_or_else(|| PageError::bad_request("文章编号须为正整数。"))?;
+    let reason = form.reason.trim();
+    if reason.is_empty() || reason.chars().count() > 500 {
+        return Err(PageError::bad_request("请填写 1–500 字的理由。"));
+    }
+    let deleted = [hao_domain::ArticleStatus::Deleted];
+    if !state
+        .store()
+        .set_status(id, &deleted, hao_domain::ArticleStatus::Draft)
+        .await?
+    {
+        return Err(PageError::not_found("没有这篇已删除的文章。"));
+    }
+    state
+        .store()
+        .log_moderation(
+            &session.user.username,
+            "article.restore",
             &format!("article {id}"),
             reason,
         )

@@ -28,6 +28,10 @@ pub fn router() -> Router<AppState> {
         .route("/write", get(new_form).post(create))
         .route("/write/{id}", get(edit_form).post(update))
         .route("/studio/appeal/{id}", axum::routing::post(appeal))
+        .route("/write/{id}/history", get(history))
+        .route("/write/{id}/restore/{rev}", axum::routing::post(restore))
+        .route("/write/{id}/unpublish", axum::routing::post(unpublish))
+        .route("/write/{id}/delete", axum::routing::post(delete))
 }
 
 fn status_label(s: ArticleStatus) -> &'static str {
@@ -101,6 +105,19 @@ async fn studio(
                                         td {
                                             a href={ "/write/" (r.id) } { (r.title) }
                                             @if r.status == ArticleStatus::Published { " " a href=(article_url(r.id)) { "查看" } }
+                                            " " a href={ "/write/" (r.id) "/history" } { "历史" }
+                                            @if matches!(r.status, ArticleStatus::Published | ArticleStatus::Scheduled | ArticleStatus::InReview) {
+                                                form class="inline" method="post" action={ "/write/" (r.id) "/unpublish" } {
+                                                    input type="hidden" name="csrf" value=(session.csrf);
+                                                    button type="submit" aria-label={ "撤回 " (r.title) } { "撤回" }
+                                                }
+                                            }
+                                            @if r.status != ArticleStatus::TakenDown {
+                                                form class="inline" method="post" action={ "/write/" (r.id) "/delete" } {
+                                                    input type="hidden" name="csrf" value=(session.csrf);
+                                                    button type="submit" aria-label={ "删除 " (r.title) } { "删除" }
+                                                }
+                                            }
                                             @if !r.review_note.is_empty() && r.status == ArticleStatus::Rejected { p class="reason" { "编辑意见：" (r.review_note) } }
                                         }
                                         td class={ "status " (r.status.code()) } { (status_label(r.status)) }
@@ -189,6 +206,163 @@ fn ledger_section(standing: i64, ledger: &[hao_store::LedgerEntry], csrf: &str) 
             }
         }
     }
+}
+
+/// `/write/{id}/history`: every earlier version, its differences from the
+/// current one marked, each restorable.
+async fn history(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(raw): Path<String>,
+    SignedIn(session): SignedIn,
+) -> Result<Response, PageError> {
+    let a = editable(&state, &session, &raw).await?;
+    let revisions = state.store().revisions(a.id).await?;
+    let frame = Frame {
+        title: "修订历史",
+        description: "文章的每一个保存版本",
+        path: "/studio",
+        care: is_care(&headers),
+        active: None,
+    };
+    Ok(no_store(
+        StatusCode::OK,
+        layout(
+            &frame,
+            html! {
+                section class="editor history" {
+                    h1 { "修订历史：" (a.title) }
+                    p { "当前版本保存于 " (format_time(a.updated_at)) "。" a href={ "/write/" (a.id) } { "修改" } }
+                    @if revisions.is_empty() { p { "还没有更早的版本。" } }
+                    @for r in &revisions {
+                        @let (left, right) = crate::editor::side_by_side(&format!("{}\n{}", r.title, r.body), &format!("{}\n{}", a.title, a.body_markdown));
+                        article class="revision" aria-labelledby={ "rev-" (r.id) } {
+                            h2 id={ "rev-" (r.id) } { (format_time(r.saved_at)) " 的版本：" (r.title) }
+                            div class="side-by-side" {
+                                div { h3 { "这个版本" } (left) }
+                                div { h3 { "当前版本" } (right) }
+                            }
+                            form method="post" action={ "/write/" (a.id) "/restore/" (r.id) } {
+                                input type="hidden" name="csrf" value=(session.csrf);
+                                button type="submit" { "恢复这个版本" }
+                            }
+                        }
+                    }
+                    p { a href="/studio" { "返回创作中心" } }
+                }
+            },
+        ),
+    ))
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct CsrfOnly {
+    #[serde(default)]
+    csrf: String,
+}
+
+async fn restore(
+    State(state): State<AppState>,
+    Path((raw, rev)): Path<(String, String)>,
+    SignedIn(session): SignedIn,
+    Form(f): Form<CsrfOnly>,
+) -> Result<Response, PageError> {
+    session.check_csrf(&f.csrf)?;
+    let a = editable(&state, &session, &raw).await?;
+    let revision = state
+        .store()
+        .revisions(a.id)
+        .await?
+        .into_iter()
+        .find(|r| rev.parse() == Ok(r.id))
+        .ok_or_else(|| PageError::not_found("没有这个版本。"))?;
+    let (original, source, source_url) = match &a.originality {
+        Originality::Original => (true, None, None),
+        Originality::Reprint {
+            source_name,
+            source_url,
+        } => (false, Some(source_name.clone()), source_url.clone()),
+    };
+    // Restoring saves the old text as the newest version (the current one
+    // goes to the history): nothing is lost either way.
+    let request = WriteRequest {
+        input: ArticleInput {
+            external_id: None,
+            title: Some(revision.title),
+            body: Some(revision.body),
+            author: None,
+            author_type: None,
+            demo: false,
+            channel: Some(a.channel.slug().to_owned()),
+            published_at: None,
+            original: Some(original),
+            source,
+            source_url,
+            cover: a.cover_url.clone(),
+            tags: a.tags.clone(),
+        },
+        publish: !matches!(a.status, ArticleStatus::Draft | ArticleStatus::Rejected),
+        publish_at: None,
+    };
+    let id = a.id;
+    save(&state, &session.user, request, Some(a))
+        .await
+        .map_err(|e| PageError::bad_request(e.message))?;
+    Ok(Redirect::to(&format!("/write/{id}/history")).into_response())
+}
+
+async fn unpublish(
+    State(state): State<AppState>,
+    Path(raw): Path<String>,
+    SignedIn(session): SignedIn,
+    Form(f): Form<CsrfOnly>,
+) -> Result<Response, PageError> {
+    session.check_csrf(&f.csrf)?;
+    let a = editable(&state, &session, &raw).await?;
+    let from = [
+        ArticleStatus::Published,
+        ArticleStatus::Scheduled,
+        ArticleStatus::InReview,
+    ];
+    if !state
+        .store()
+        .set_status(a.id, &from, ArticleStatus::Draft)
+        .await?
+    {
+        return Err(PageError::bad_request(
+            "只有已发布、定时或审核中的文章可以撤回。",
+        ));
+    }
+    state.invalidate();
+    Ok(Redirect::to("/studio").into_response())
+}
+
+async fn delete(
+    State(state): State<AppState>,
+    Path(raw): Path<String>,
+    SignedIn(session): SignedIn,
+    Form(f): Form<CsrfOnly>,
+) -> Result<Response, PageError> {
+    session.check_csrf(&f.csrf)?;
+    let a = editable(&state, &session, &raw).await?;
+    let from = [
+        ArticleStatus::Draft,
+        ArticleStatus::InReview,
+        ArticleStatus::Scheduled,
+        ArticleStatus::Published,
+        ArticleStatus::Rejected,
+    ];
+    if !state
+        .store()
+        .set_status(a.id, &from, ArticleStatus::Deleted)
+        .await?
+    {
+        return Err(PageError::bad_request(
+            "这篇文章不能删除（已下架的文章请先申诉）。",
+        ));
+    }
+    state.invalidate();
+    Ok(Redirect::to("/studio").into_response())
 }
 
 /// What the form carries (and shows back).

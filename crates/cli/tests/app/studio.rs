@@ -119,7 +119,7 @@ async fn creators_write_preview_publish_and_edit_in_the_studio() {
     assert_eq!(rows.len(), 2, "{rows:?}");
     assert!(rows[0].contains("未完成的草稿") && rows[0].contains("草稿"));
     assert!(rows[1].contains("量子芯片新进展") && rows[1].contains("已发布"));
-    let edit = attrs(&studio, "tbody tr td a[href^='/write/']", "href");
+    let edit = attrs(&studio, "tbody tr td:first-child > a:first-child", "href");
     let published = &edit[1];
     let id: i64 = published.rsplit('/').next().unwrap().parse().unwrap();
     app.sync().await;
@@ -306,4 +306,110 @@ async fn a_take_down_costs_standing_and_an_appeal_can_undo_it() {
         .map(|e| e.action)
         .collect();
     assert_eq!(log[..2], ["appeal.grant", "article.take-down"]);
+}
+
+#[tokio::test]
+async fn revisions_are_kept_diffed_and_restored_and_deletes_are_recoverable() {
+    let app = TestApp::with_articles().await;
+    app.user("writer", Role::Creator, Some("科技写手")).await;
+    app.user("editor", Role::Editor, None).await;
+    let writer = app.sign_in("writer", PASSWORD).await.unwrap();
+    let editor = app.sign_in("editor", PASSWORD).await.unwrap();
+    let (csrf, ecsrf) = (app.csrf_of(&writer).await, app.csrf_of(&editor).await);
+    let save = |path: String, title: &'static str, body: &'static str| {
+        let app = &app;
+        let writer = writer.clone();
+        let csrf = csrf.clone();
+        async move {
+            let r = app
+                .post_form_with(&path, &writer, &form(&csrf, title, body, "publish", ""))
+                .await;
+            assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+        }
+    };
+    save("/write".into(), "初稿标题", "第一版正文。").await;
+    let studio = app.get_with("/studio", &[("cookie", &writer)]).await.html();
+    let edit = attrs(&studio, "tbody tr td:first-child > a:first-child", "href")[0].clone();
+    let id: i64 = edit.rsplit('/').next().unwrap().parse().unwrap();
+    save(edit.clone(), "二稿标题", "第二版正文，改了一句。").await;
+    save(edit.clone(), "二稿标题", "第二版正文，改了一句。").await; // unchanged: no new version
+    let history = app
+        .get_with(&format!("{edit}/history"), &[("cookie", &writer)])
+        .await;
+    assert_eq!(history.status, StatusCode::OK);
+    let html = history.html();
+    assert_eq!(texts(&html, ".revision").len(), 1);
+    assert!(
+        text(&html, ".revision del").contains("一"),
+        "{}",
+        text(&html, ".revision")
+    );
+    // Restore the first version: it becomes current, the second goes to history.
+    let restore = attrs(&html, ".revision form", "action")[0].clone();
+    let r = app
+        .post_form_with(&restore, &writer, &format!("csrf={csrf}"))
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let a = app.store().article(id).await.unwrap().unwrap();
+    assert_eq!(
+        (a.title.as_str(), a.body_markdown.as_str()),
+        ("初稿标题", "第一版正文。")
+    );
+    assert_eq!(app.store().revisions(id).await.unwrap().len(), 2);
+
+    // Unpublish: a draft again, gone from the site; delete: gone from the
+    // studio; an editor restores it as a draft.
+    let r = app
+        .post_form_with(
+            &format!("{edit}/unpublish"),
+            &writer,
+            &format!("csrf={csrf}"),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    app.sync().await;
+    assert_eq!(
+        app.get(&format!("/article/{id}")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let r = app
+        .post_form_with(
+            &format!("{edit}/unpublish"),
+            &writer,
+            &format!("csrf={csrf}"),
+        )
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::BAD_REQUEST,
+        "a draft cannot be unpublished"
+    );
+    let r = app
+        .post_form_with(&format!("{edit}/delete"), &writer, &format!("csrf={csrf}"))
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let studio = app.get_with("/studio", &[("cookie", &writer)]).await.html();
+    assert!(texts(&studio, "tbody tr").is_empty());
+    assert_eq!(
+        app.get_with(&edit, &[("cookie", &writer)]).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let r = app
+        .post_form_with(
+            "/editor/restore",
+            &editor,
+            &format!("csrf={ecsrf}&article={id}&reason={}", enc("作者误删")),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let studio = app.get_with("/studio", &[("cookie", &writer)]).await.html();
+    assert!(text(&studio, "tbody").contains("草稿"));
+    let r = app
+        .post_form_with(
+            "/editor/restore",
+            &writer,
+            &format!("csrf={csrf}&article={id}&reason=x"),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
 }
