@@ -766,3 +766,50 @@ async fn take_downs_charge_standing_and_granted_appeals_refund_it() {
         db.cleanup().await;
     }
 }
+
+#[tokio::test]
+async fn updates_keep_the_replaced_version_and_statuses_move_only_from_allowed_ones() {
+    for db in backends().await {
+        let s = &db.store;
+        let c = creator(s, "甲").await;
+        let id = s
+            .upsert_articles(&[draft("r", c, Channel::Tech, "一稿", 100)])
+            .await
+            .unwrap()[0]
+            .id;
+        assert!(s.revisions(id).await.unwrap().is_empty());
+        s.upsert_articles(&[draft("r", c, Channel::Tech, "二稿", 100)])
+            .await
+            .unwrap();
+        s.upsert_articles(&[draft("r", c, Channel::Tech, "二稿", 100)])
+            .await
+            .unwrap();
+        let revs = s.revisions(id).await.unwrap();
+        assert_eq!(revs.len(), 1, "an unchanged save adds no version");
+        assert_eq!(
+            (revs[0].title.as_str(), revs[0].body.as_str()),
+            ("一稿", "一稿的正文")
+        );
+        let published = [ArticleStatus::Published];
+        assert!(
+            s.set_status(id, &published, ArticleStatus::Draft)
+                .await
+                .unwrap()
+        );
+        assert!(
+            !s.set_status(id, &published, ArticleStatus::Draft)
+                .await
+                .unwrap()
+        );
+        assert!(
+            s.set_status(id, &[ArticleStatus::Draft], ArticleStatus::Deleted)
+                .await
+                .unwrap()
+        );
+        assert_eq!(
+            s.article(id).await.unwrap().unwrap().status,
+            ArticleStatus::Deleted
+        );
+        db.cleanup().await;
+    }
+}
