@@ -335,6 +335,7 @@ impl Store {
         // Views are 热点's most frequent event: each counts VIEW at this time.
         let epoch = self.hot_epoch_in(&mut tx).await?;
         let unit = hao_recommend::hot::gain(hao_recommend::hot::VIEW, now(), epoch);
+        let day = crate::beijing_day(now());
         for (id, n) in batch {
             sqlx::query("UPDATE articles SET views = views + $1, hot = hot + $2 WHERE id = $3")
                 .bind(*n)
@@ -342,6 +343,17 @@ impl Store {
                 .bind(*id)
                 .execute(&mut *tx)
                 .await?;
+            // Creators' analytics: views per day.
+            sqlx::query(
+                "INSERT INTO article_daily (article_id, day, views) \
+                 SELECT $1, $2, $3 WHERE EXISTS (SELECT 1 FROM articles WHERE id = $1) \
+                 ON CONFLICT (article_id, day) DO UPDATE SET views = article_daily.views + $3",
+            )
+            .bind(*id)
+            .bind(day)
+            .bind(*n)
+            .execute(&mut *tx)
+            .await?;
         }
         tx.commit().await?;
         Ok(())
@@ -368,6 +380,14 @@ impl Store {
         .rows_affected()
             == 1;
         if done {
+            sqlx::query(
+                "INSERT INTO article_daily (article_id, day, shares) VALUES ($1, $2, 1) \
+                 ON CONFLICT (article_id, day) DO UPDATE SET shares = article_daily.shares + 1",
+            )
+            .bind(id)
+            .bind(crate::beijing_day(at))
+            .execute(&mut *tx)
+            .await?;
             self.log_change(&mut tx, "share", Some(id), at).await?;
         }
         tx.commit().await?;

@@ -17,6 +17,7 @@ mod originality;
 mod review;
 mod rows;
 mod standing;
+mod stats;
 
 use std::path::Path;
 use std::str::FromStr;
@@ -34,6 +35,7 @@ pub use feed::Pin;
 pub use originality::{NearDuplicate, OriginalityReview, SketchRow, Verdict};
 pub use review::{NOVICE_APPROVALS, Reviewed, Revision, StudioRow};
 pub use standing::{LedgerEntry, STANDING_START, TAKE_DOWN};
+pub use stats::DayStats;
 
 /// A storage failure. `NotFound`-style outcomes are `Option`s, not errors.
 #[derive(Debug, thiserror::Error)]
@@ -185,6 +187,23 @@ impl Store {
             .await?;
         Ok(())
     }
+}
+
+/// The Beijing calendar day of a Unix time, as a `YYYYMMDD` number (the key
+/// of daily statistics).
+pub fn beijing_day(unix: i64) -> i64 {
+    let days = (unix + 8 * 3600).div_euclid(86_400);
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    y * 10_000 + m * 100 + d
 }
 
 /// The current time as Unix seconds.

@@ -813,3 +813,28 @@ async fn updates_keep_the_replaced_version_and_statuses_move_only_from_allowed_o
         db.cleanup().await;
     }
 }
+
+#[tokio::test]
+async fn daily_stats_cover_thirty_days_with_zeros() {
+    for db in backends().await {
+        let s = &db.store;
+        let c = creator(s, "甲").await;
+        let id = s
+            .upsert_articles(&[draft("d", c, Channel::Tech, "一", 100)])
+            .await
+            .unwrap()[0]
+            .id;
+        s.add_views(&[(id, 7)]).await.unwrap();
+        s.add_views(&[(id, 2), (9_999_999, 5)]).await.unwrap();
+        assert!(s.add_share(id).await.unwrap());
+        let now = hao_store::now();
+        let days = s.daily_stats(c, None, 30, now).await.unwrap();
+        assert_eq!(days.len(), 30);
+        assert_eq!(days[29].day, hao_store::beijing_day(now));
+        assert_eq!((days[29].views, days[29].shares), (9, 1));
+        assert!(days[..29].iter().all(|d| d.views == 0 && d.shares == 0));
+        let one = s.daily_stats(c, Some(id), 7, now).await.unwrap();
+        assert_eq!((one.len(), one[6].views), (7, 9));
+        db.cleanup().await;
+    }
+}

@@ -413,3 +413,97 @@ async fn revisions_are_kept_diffed_and_restored_and_deletes_are_recoverable() {
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn analytics_count_views_shares_and_follows_per_day_as_chart_table_and_csv() {
+    let app = TestApp::with_articles().await;
+    app.user("jiang", Role::Creator, Some("江畔球评")).await;
+    app.user("fan", Role::Reader, None).await;
+    let creator = app.sign_in("jiang", PASSWORD).await.unwrap();
+    let fan = app.sign_in("fan", PASSWORD).await.unwrap();
+    let id = app.id_of("fx-001").await;
+    let other = app.id_of("fx-003").await;
+    for reader in ["a", "b", "c", "a"] {
+        app.get_with(&format!("/article/{id}"), &[("user-agent", reader)])
+            .await;
+    }
+    app.get_with(
+        &format!("/article/{}", app.id_of("fx-002").await),
+        &[("user-agent", "a")],
+    )
+    .await;
+    app.state.flush_views().await.unwrap();
+    app.post_form(&format!("/article/{id}/share"), "to=weibo")
+        .await;
+    let author = app.store().article(id).await.unwrap().unwrap().creator_id;
+    app.request(
+        axum::http::Request::post(format!("/author/{author}/follow"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("cookie", &fan)
+            .header("sec-fetch-site", "same-origin")
+            .body(axum::body::Body::empty())
+            .unwrap(),
+    )
+    .await;
+
+    let page = app.get_with("/studio/stats", &[("cookie", &creator)]).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let html = page.html();
+    assert_eq!(texts(&html, ".totals strong"), ["4", "1", "1"]);
+    assert_eq!(texts(&html, "tbody tr").len(), 30);
+    let today = texts(&html, "tbody tr")[0].clone();
+    assert!(today.contains('4') && today.contains('1'), "{today}");
+    assert_eq!(html.select(&sel("svg.chart rect")).count(), 30);
+    assert!(attrs(&html, "svg.chart", "aria-label")[0].contains("见下表"));
+
+    let one = app
+        .get_with(
+            &format!("/studio/stats?article={id}"),
+            &[("cookie", &creator)],
+        )
+        .await
+        .html();
+    assert_eq!(texts(&one, ".totals strong"), ["3", "1", "1"]);
+    let csv = app
+        .get_with(
+            &format!("/studio/stats?article={id}&format=csv"),
+            &[("cookie", &creator)],
+        )
+        .await;
+    assert_eq!(
+        csv.header("content-type").as_deref(),
+        Some("text/csv; charset=utf-8")
+    );
+    assert!(
+        csv.header("content-disposition")
+            .unwrap()
+            .contains(&format!("article-{id}.csv"))
+    );
+    let text = csv.text();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], "day,views,shares,followers_gained");
+    assert_eq!(lines.len(), 31);
+    assert!(lines[30].ends_with(",3,1,1"), "{}", lines[30]);
+
+    assert_eq!(
+        app.get_with(
+            &format!("/studio/stats?article={other}"),
+            &[("cookie", &creator)]
+        )
+        .await
+        .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.get_with("/studio/stats?format=xml", &[("cookie", &creator)])
+            .await
+            .status,
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        app.get_with("/studio/stats", &[("cookie", &fan)])
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+}
