@@ -8,6 +8,7 @@ mod accounts;
 mod api;
 mod apply;
 mod article_page;
+mod authz;
 mod feed;
 mod follows;
 mod import;
