@@ -125,3 +125,32 @@ test("everything works without JavaScript", async () => {
   if (shots) await page.screenshot({ path: `${shots}/channel-nojs-care.png` });
   await context.close();
 });
+
+test("the editor keeps what was typed and offers it back after the tab is closed", async () => {
+  const { context, page } = await newPage();
+  await page.goto(base + "/signin?next=%2Fwrite");
+  await page.fill("#username", "writer");
+  await page.fill("#password", "browser-test-1");
+  await Promise.all([page.waitForURL(base + "/write"), page.click("section.account-form form button[type=submit]")]);
+  // The studio's pages pass axe too.
+  for (const path of ["/write", "/studio", "/studio/stats"]) {
+    await page.goto(base + path);
+    const violations = await axe(page, ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]);
+    assert.deepEqual(violations, [], `${path}: ${JSON.stringify(violations, null, 1)}`);
+  }
+  await page.goto(base + "/write");
+  await page.fill("#title", "自动保存的标题");
+  await page.fill("#body", "写到一半的正文。");
+  await page.waitForTimeout(3500);
+  // The tab is closed and opened again: the typed text is offered back.
+  await page.goto(base + "/write");
+  assert.equal(await page.inputValue("#title"), "");
+  await page.getByRole("button", { name: "恢复自动保存的内容" }).click();
+  assert.equal(await page.inputValue("#title"), "自动保存的标题");
+  assert.equal(await page.inputValue("#body"), "写到一半的正文。");
+  // Saving as a draft clears the kept copy.
+  await Promise.all([page.waitForURL(base + "/studio"), page.click("button[value=draft]")]);
+  await page.goto(base + "/write");
+  assert.equal(await page.getByRole("button", { name: "恢复自动保存的内容" }).count(), 0);
+  await context.close();
+});
