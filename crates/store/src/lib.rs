@@ -13,6 +13,7 @@ mod creators;
 mod feed;
 mod follows;
 mod hot;
+mod media;
 mod originality;
 mod review;
 mod rows;

@@ -838,3 +838,27 @@ async fn daily_stats_cover_thirty_days_with_zeros() {
         db.cleanup().await;
     }
 }
+
+#[tokio::test]
+async fn media_round_trips_bytes_once_per_name() {
+    use hao_domain::Role;
+    for db in backends().await {
+        let s = &db.store;
+        let u = s
+            .create_user("up", "h", Role::Creator, None)
+            .await
+            .unwrap()
+            .unwrap();
+        let bytes: Vec<u8> = (0..=255u8).cycle().take(70_000).collect();
+        s.put_media("abc.jpg", "image/jpeg", &bytes, (10, 20), u)
+            .await
+            .unwrap();
+        s.put_media("abc.jpg", "image/jpeg", b"other", (1, 1), u)
+            .await
+            .unwrap();
+        let (mime, got) = s.media("abc.jpg").await.unwrap().unwrap();
+        assert_eq!((mime.as_str(), got), ("image/jpeg", bytes));
+        assert!(s.media("missing.png").await.unwrap().is_none());
+        db.cleanup().await;
+    }
+}

@@ -45,7 +45,12 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 pub fn sha256_hex(secret: &str) -> String {
-    hex(&Sha256::digest(secret.as_bytes()))
+    sha256_hex_bytes(secret.as_bytes())
+}
+
+/// SHA-256 of bytes, hex.
+pub fn sha256_hex_bytes(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
 }
 
 /// An argon2id hash in PHC format (salt and parameters included).

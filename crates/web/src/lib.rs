@@ -18,6 +18,7 @@ mod error;
 mod feed;
 mod follows;
 mod lists;
+mod media;
 pub mod originality;
 mod pages;
 pub mod related;
@@ -143,6 +144,7 @@ pub fn router(state: AppState) -> Router {
         .merge(follows::router())
         .merge(apply::router())
         .merge(studio::router())
+        .merge(media::router())
         .merge(feed::router())
         .merge(api::router())
         .merge(api_write::router())

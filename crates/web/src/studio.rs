@@ -94,6 +94,12 @@ async fn studio(
                             span { (status_label(s)) " " strong { (count(s)) } } " "
                         }
                     }
+                    form class="upload" method="post" action="/studio/upload" enctype="multipart/form-data" {
+                        input type="hidden" name="csrf" value=(session.csrf);
+                        label for="upload-file" { "上传图片（PNG、JPEG、WebP、GIF，最大 5 MB）" }
+                        input id="upload-file" name="file" type="file" accept="image/png,image/jpeg,image/webp,image/gif";
+                        button type="submit" { "上传" }
+                    }
                     (ledger_section(standing, &ledger, &session.csrf))
                     h2 { "我的文章" }
                     @if rows.is_empty() { p { "还没有文章。" } }
