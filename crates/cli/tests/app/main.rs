@@ -12,6 +12,7 @@ mod authz;
 mod feed;
 mod follows;
 mod import;
+mod journey;
 mod lists;
 mod nodes;
 mod process;

@@ -1,0 +1,157 @@
+//! A creator's whole journey, in process, through the forms a person uses:
+//! sign up → apply → an editor approves → upload an image → write with it →
+//! submit (novice: in review) → an editor approves → published on the channel
+//! page, the author page and in search.
+
+use axum::http::StatusCode;
+use hao_domain::Role;
+
+use crate::support::*;
+
+#[tokio::test]
+async fn sign_up_apply_approve_write_with_an_image_review_publish() {
+    let app = TestApp::with_articles().await;
+    // Sign up through the form.
+    let form = app.get("/signup").await;
+    let pre = set_cookie(&form, "hao_csrf").unwrap();
+    let csrf = form_value(&form.html(), "csrf");
+    let r = app
+        .post_form_with(
+            "/signup",
+            &pre,
+            &format!(
+                "csrf={csrf}&username=lvyin&password={p}&password2={p}&next=%2Fapply",
+                p = enc(PASSWORD)
+            ),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(r.header("location").as_deref(), Some("/apply"));
+    let me = set_cookie(&r, "hao_session").unwrap();
+    let csrf = app.csrf_of(&me).await;
+
+    // Apply; an editor approves.
+    let r = app
+        .post_form_with(
+            "/apply",
+            &me,
+            &format!(
+                "csrf={csrf}&account_type=personal&display_name={}&bio=&channel=sports&contact={}&statement={}",
+                enc("绿茵速递"),
+                enc("lvyin@example.com"),
+                enc("业余足球联赛记录者，五年来坚持记录社区球赛，代表作品是社区联赛周报。")
+            ),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    app.user("editor", Role::Editor, None).await;
+    let editor = app.sign_in("editor", PASSWORD).await.unwrap();
+    let ecsrf = app.csrf_of(&editor).await;
+    let queue = app
+        .get_with("/editor/applications", &[("cookie", &editor)])
+        .await
+        .html();
+    let action = attrs(&queue, ".application form", "action")[0].clone();
+    let r = app
+        .post_form_with(
+            &action,
+            &editor,
+            &format!("csrf={ecsrf}&verdict=approve&reason="),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let studio = app.get_with("/studio", &[("cookie", &me)]).await;
+    assert_eq!(studio.status, StatusCode::OK);
+    assert!(text(&studio.html(), ".form-notice").contains("新手期"));
+
+    // Upload an image and write with it.
+    let mut png = std::io::Cursor::new(Vec::new());
+    image::DynamicImage::ImageRgb8(image::RgbImage::from_pixel(
+        64,
+        48,
+        image::Rgb([30, 120, 60]),
+    ))
+    .write_to(&mut png, image::ImageFormat::Png)
+    .unwrap();
+    let boundary = "journeyBoundary";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"pitch.png\"\r\nContent-Type: image/png\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(&png.into_inner());
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let r = app
+        .request(
+            axum::http::Request::post("/studio/upload")
+                .header(
+                    "content-type",
+                    format!("multipart/form-data; boundary={boundary}"),
+                )
+                .header("cookie", &me)
+                .body(axum::body::Body::from(body))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    let markdown = attrs(&r.html(), "#markdown", "value")[0].clone();
+    let text_body = format!("社区足球联赛第三轮战罢，绿茵队主场三比一取胜。\n{markdown}");
+    let r = app
+        .post_form_with(
+            "/write",
+            &me,
+            &format!(
+                "csrf={csrf}&title={}&body={}&channel=sports&tags=&original=1&action=publish",
+                enc("社区联赛第三轮：绿茵队主场取胜"),
+                enc(&text_body)
+            ),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let studio = app.get_with("/studio", &[("cookie", &me)]).await.html();
+    assert!(text(&studio, "tbody").contains("审核中"));
+    let edit = attrs(&studio, "tbody tr td:first-child > a:first-child", "href")[0].clone();
+    let id: i64 = edit.rsplit('/').next().unwrap().parse().unwrap();
+    assert_eq!(
+        app.get(&format!("/article/{id}")).await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    // The editor approves: on the channel page, the author page, in search.
+    let r = app
+        .post_form_with(
+            &format!("/editor/reviews/{id}"),
+            &editor,
+            &format!("csrf={ecsrf}&verdict=approve&reason="),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    app.sync().await;
+    let page = app.get(&format!("/article/{id}")).await.html();
+    assert_eq!(text(&page, "article h1"), "社区联赛第三轮：绿茵队主场取胜");
+    let img = attrs(&page, "article .body img", "src")[0].clone();
+    assert_eq!(app.get(&img).await.status, StatusCode::OK);
+    let channel = app.get("/channel/sports").await.html();
+    assert!(attrs(&channel, "ul.articles h3 a", "href").contains(&format!("/article/{id}")));
+    let creator = app
+        .store()
+        .user_for_signin("lvyin")
+        .await
+        .unwrap()
+        .unwrap()
+        .0
+        .creator_id
+        .unwrap();
+    let author = app.get(&format!("/author/{creator}")).await.html();
+    assert!(attrs(&author, "ul.articles h3 a", "href").contains(&format!("/article/{id}")));
+    let hits = app
+        .get("/api/v1/search?q=%E7%BB%BF%E8%8C%B5%E9%98%9F")
+        .await
+        .json();
+    assert!(
+        hits["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|h| h["id"] == id)
+    );
+}
