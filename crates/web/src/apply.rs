@@ -19,7 +19,7 @@ use crate::accounts::{described_by, field_error};
 use crate::auth::{EditorSession, MaybeSession, Session, SignedIn};
 use crate::editor::DecideForm;
 use crate::error::PageError;
-use crate::pages::is_care;
+use crate::pages::{is_care, parse_id};
 use crate::templates::{Frame, format_time, layout};
 
 pub fn router() -> Router<AppState> {
@@ -357,11 +357,7 @@ async fn decide(
     Form(form): Form<DecideForm>,
 ) -> Result<Response, PageError> {
     session.check_csrf(&form.csrf)?;
-    let id: i64 = raw
-        .parse()
-        .ok()
-        .filter(|id| *id > 0)
-        .ok_or_else(|| PageError::bad_request("申请编号须为正整数。"))?;
+    let id = parse_id(&raw, "申请")?;
     let approve = match form.verdict.as_str() {
         "approve" => true,
         "reject" => false,

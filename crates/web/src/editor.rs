@@ -17,7 +17,7 @@ use similar::{ChangeTag, TextDiff};
 use crate::AppState;
 use crate::auth::EditorSession;
 use crate::error::PageError;
-use crate::pages::is_care;
+use crate::pages::{is_care, parse_id};
 use crate::templates::{Frame, article_url, format_time, layout};
 
 pub fn router() -> Router<AppState> {
@@ -285,6 +285,8 @@ async fn log(
     )))
 }
 
+/// An editor's form about one article: pin, unpin, take down, restore
+/// (`channel` only for pins).
 #[derive(Debug, Deserialize, Default)]
 pub struct PinForm {
     #[serde(default)]
@@ -517,11 +519,7 @@ async fn review_article(
     Form(form): Form<DecideForm>,
 ) -> Result<Response, PageError> {
     session.check_csrf(&form.csrf)?;
-    let id: i64 = raw
-        .parse()
-        .ok()
-        .filter(|id| *id > 0)
-        .ok_or_else(|| PageError::bad_request("文章编号须为正整数。"))?;
+    let id = parse_id(&raw, "文章")?;
     let approve = match form.verdict.as_str() {
         "approve" => true,
         "reject" => false,
@@ -562,30 +560,20 @@ async fn review_article(
     Ok(Redirect::to("/editor/reviews").into_response())
 }
 
-#[derive(Debug, Default, Deserialize)]
-pub struct TakeDownForm {
-    #[serde(default)]
-    csrf: String,
-    #[serde(default)]
-    article: String,
-    #[serde(default)]
-    reason: String,
-}
-
 /// Take-downs and appeals: `/editor/standing`.
 async fn standing(
     State(state): State<AppState>,
     headers: HeaderMap,
     EditorSession(session): EditorSession,
 ) -> Result<Response, PageError> {
-    standing_page(&state, &headers, &session, &TakeDownForm::default(), None).await
+    standing_page(&state, &headers, &session, &PinForm::default(), None).await
 }
 
 async fn standing_page(
     state: &AppState,
     headers: &HeaderMap,
     session: &crate::auth::Session,
-    typed: &TakeDownForm,
+    typed: &PinForm,
     error: Option<&str>,
 ) -> Result<Response, PageError> {
     let appeals = state.store().pending_appeals(200).await?;
@@ -664,7 +652,7 @@ async fn take_down(
     State(state): State<AppState>,
     headers: HeaderMap,
     EditorSession(session): EditorSession,
-    Form(form): Form<TakeDownForm>,
+    Form(form): Form<PinForm>,
 ) -> Result<Response, PageError> {
     session.check_csrf(&form.csrf)?;
     let Some(id) = form.article.trim().parse::<i64>().ok().filter(|id| *id > 0) else {
@@ -714,16 +702,10 @@ async fn take_down(
 async fn restore_deleted(
     State(state): State<AppState>,
     EditorSession(session): EditorSession,
-    Form(form): Form<TakeDownForm>,
+    Form(form): Form<PinForm>,
 ) -> Result<Response, PageError> {
     session.check_csrf(&form.csrf)?;
-    let id = form
-        .article
-        .trim()
-        .parse::<i64>()
-        .ok()
-        .filter(|id| *id > 0)
-        .ok_or_else(|| PageError::bad_request("文章编号须为正整数。"))?;
+    let id = parse_id(form.article.trim(), "文章")?;
     let reason = form.reason.trim();
     if reason.is_empty() || reason.chars().count() > 500 {
         return Err(PageError::bad_request("请填写 1–500 字的理由。"));
@@ -756,11 +738,7 @@ async fn decide_appeal(
     Form(form): Form<DecideForm>,
 ) -> Result<Response, PageError> {
     session.check_csrf(&form.csrf)?;
-    let id: i64 = raw
-        .parse()
-        .ok()
-        .filter(|id| *id > 0)
-        .ok_or_else(|| PageError::bad_request("记录编号须为正整数。"))?;
+    let id = parse_id(&raw, "记录")?;
     let grant = match form.verdict.as_str() {
         "grant" => true,
         "deny" => false,

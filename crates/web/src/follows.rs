@@ -19,7 +19,7 @@ use serde::Deserialize;
 use crate::AppState;
 use crate::auth::{MaybeSession, Session, SignedIn};
 use crate::error::PageError;
-use crate::pages::{PER_PAGE, is_care, parse_page_number};
+use crate::pages::{PER_PAGE, is_care, parse_id, parse_page_number};
 use crate::templates::{self, Frame};
 
 pub fn router() -> Router<AppState> {
@@ -87,12 +87,7 @@ async fn change(
     follow: bool,
 ) -> Result<Response, PageError> {
     let care = is_care(&headers);
-    let id = raw
-        .parse::<i64>()
-        .ok()
-        .filter(|id| *id > 0)
-        .ok_or_else(|| PageError::bad_request(format!("作者编号“{raw}”无效：应为正整数。")))
-        .map_err(|e| e.with_care(care))?;
+    let id = parse_id(&raw, "作者").map_err(|e| e.with_care(care))?;
     let creator = state
         .store()
         .creator(id)

@@ -51,7 +51,7 @@ pub fn is_care(headers: &HeaderMap) -> bool {
 }
 
 /// Parses a numeric path id; anything else is a 400 with a clear message.
-fn parse_id(raw: &str, what: &str) -> Result<i64, PageError> {
+pub(crate) fn parse_id(raw: &str, what: &str) -> Result<i64, PageError> {
     raw.parse::<i64>()
         .ok()
         .filter(|id| *id > 0)

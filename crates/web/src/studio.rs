@@ -19,7 +19,7 @@ use crate::api_write::{WriteRequest, save};
 use crate::auth::{Session, SignedIn};
 use crate::drafts::ArticleInput;
 use crate::error::PageError;
-use crate::pages::is_care;
+use crate::pages::{is_care, parse_id};
 use crate::templates::{Frame, article_url, format_time, layout};
 
 pub fn router() -> Router<AppState> {
@@ -159,11 +159,7 @@ async fn appeal(
 ) -> Result<Response, PageError> {
     session.check_csrf(&f.csrf)?;
     let creator = creator_of(&session)?;
-    let id: i64 = raw
-        .parse()
-        .ok()
-        .filter(|id| *id > 0)
-        .ok_or_else(|| PageError::bad_request("记录编号须为正整数。"))?;
+    let id = parse_id(&raw, "记录")?;
     let text = f.text.trim();
     if !(5..=500).contains(&text.chars().count()) {
         return Err(PageError::bad_request("申诉理由须为 5–500 字。"));
@@ -319,30 +315,36 @@ async fn restore(
     Ok(Redirect::to(&format!("/write/{id}/history")).into_response())
 }
 
+/// A status move the creator (or an editor) asks for: the article's status
+/// must be one of `from`, else `refused` is the answer.
+async fn move_status(
+    state: &AppState,
+    session: &Session,
+    raw: &str,
+    csrf: &str,
+    from: &[ArticleStatus],
+    to: ArticleStatus,
+    refused: &str,
+) -> Result<Response, PageError> {
+    session.check_csrf(csrf)?;
+    let a = editable(state, session, raw).await?;
+    if !state.store().set_status(a.id, from, to).await? {
+        return Err(PageError::bad_request(refused));
+    }
+    state.invalidate();
+    Ok(Redirect::to("/studio").into_response())
+}
+
 async fn unpublish(
     State(state): State<AppState>,
     Path(raw): Path<String>,
     SignedIn(session): SignedIn,
     Form(f): Form<CsrfOnly>,
 ) -> Result<Response, PageError> {
-    session.check_csrf(&f.csrf)?;
-    let a = editable(&state, &session, &raw).await?;
-    let from = [
-        ArticleStatus::Published,
-        ArticleStatus::Scheduled,
-        ArticleStatus::InReview,
-    ];
-    if !state
-        .store()
-        .set_status(a.id, &from, ArticleStatus::Draft)
-        .await?
-    {
-        return Err(PageError::bad_request(
-            "只有已发布、定时或审核中的文章可以撤回。",
-        ));
-    }
-    state.invalidate();
-    Ok(Redirect::to("/studio").into_response())
+    use ArticleStatus::*;
+    let from = [Published, Scheduled, InReview];
+    let refused = "只有已发布、定时或审核中的文章可以撤回。";
+    move_status(&state, &session, &raw, &f.csrf, &from, Draft, refused).await
 }
 
 async fn delete(
@@ -351,26 +353,10 @@ async fn delete(
     SignedIn(session): SignedIn,
     Form(f): Form<CsrfOnly>,
 ) -> Result<Response, PageError> {
-    session.check_csrf(&f.csrf)?;
-    let a = editable(&state, &session, &raw).await?;
-    let from = [
-        ArticleStatus::Draft,
-        ArticleStatus::InReview,
-        ArticleStatus::Scheduled,
-        ArticleStatus::Published,
-        ArticleStatus::Rejected,
-    ];
-    if !state
-        .store()
-        .set_status(a.id, &from, ArticleStatus::Deleted)
-        .await?
-    {
-        return Err(PageError::bad_request(
-            "这篇文章不能删除（已下架的文章请先申诉）。",
-        ));
-    }
-    state.invalidate();
-    Ok(Redirect::to("/studio").into_response())
+    use ArticleStatus::*;
+    let from = [Draft, InReview, Scheduled, Published, Rejected];
+    let refused = "这篇文章不能删除（已下架的文章请先申诉）。";
+    move_status(&state, &session, &raw, &f.csrf, &from, Deleted, refused).await
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -672,11 +658,7 @@ async fn editable(
     session: &Session,
     raw: &str,
 ) -> Result<hao_domain::Article, PageError> {
-    let id: i64 = raw
-        .parse()
-        .ok()
-        .filter(|id| *id > 0)
-        .ok_or_else(|| PageError::bad_request(format!("文章编号“{raw}”无效：应为正整数。")))?;
+    let id = parse_id(raw, "文章")?;
     let article = state
         .store()
         .article(id)
