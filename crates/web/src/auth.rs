@@ -199,11 +199,16 @@ impl FromRequestParts<AppState> for SignedIn {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         let MaybeSession(session) = MaybeSession::from_request_parts(parts, state).await?;
-        let next = parts
-            .uri
-            .path_and_query()
-            .map(|p| p.as_str().to_owned())
-            .unwrap_or_else(|| "/".into());
+        // Back to the page after signing in; a form's target is no page to
+        // come back to (it answers POST only), so a refused form goes home.
+        let next = match parts.method {
+            axum::http::Method::GET | axum::http::Method::HEAD => parts
+                .uri
+                .path_and_query()
+                .map(|p| p.as_str().to_owned())
+                .unwrap_or_else(|| "/".into()),
+            _ => "/".into(),
+        };
         session.map(SignedIn).ok_or(Refusal::SignIn(next))
     }
 }
