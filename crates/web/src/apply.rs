@@ -358,18 +358,12 @@ async fn decide(
 ) -> Result<Response, PageError> {
     session.check_csrf(&form.csrf)?;
     let id = parse_id(&raw, "申请")?;
-    let approve = match form.verdict.as_str() {
-        "approve" => true,
-        "reject" => false,
-        _ => return Err(PageError::bad_request("请选择通过或驳回。")),
-    };
-    let reason = form.reason.trim();
-    if reason.chars().count() > 500 {
-        return Err(PageError::bad_request("审核意见最多 500 字。"));
-    }
-    if !approve && reason.is_empty() {
-        return Err(PageError::bad_request("驳回时请填写理由，申请人会看到它。"));
-    }
+    let (approve, reason) = form.decision(
+        ("approve", "reject"),
+        "请选择通过或驳回。",
+        false,
+        "驳回时请填写理由，申请人会看到它。",
+    )?;
     let editor = &session.user.username;
     match state
         .store()

@@ -215,6 +215,33 @@ pub struct DecideForm {
     pub(crate) reason: String,
 }
 
+impl DecideForm {
+    /// The verdict (`yes` → true, `no` → false) and the trimmed reason, at
+    /// most 500 characters; `reason_always` requires one for both verdicts,
+    /// otherwise only for `no`. `choose` and `missing` say what is wrong.
+    pub(crate) fn decision(
+        &self,
+        (yes, no): (&str, &str),
+        choose: &str,
+        reason_always: bool,
+        missing: &str,
+    ) -> Result<(bool, &str), PageError> {
+        let verdict = match self.verdict.as_str() {
+            v if v == yes => true,
+            v if v == no => false,
+            _ => return Err(PageError::bad_request(choose)),
+        };
+        let reason = self.reason.trim();
+        if reason.chars().count() > 500 {
+            return Err(PageError::bad_request("意见最多 500 字。"));
+        }
+        if reason.is_empty() && (reason_always || !verdict) {
+            return Err(PageError::bad_request(missing));
+        }
+        Ok((verdict, reason))
+    }
+}
+
 async fn decide(
     State(state): State<AppState>,
     EditorSession(session): EditorSession,
@@ -225,15 +252,17 @@ async fn decide(
     let id: i64 = id
         .parse()
         .map_err(|_| PageError::bad_request("审核编号须为正整数。"))?;
-    let verdict = match form.verdict.as_str() {
-        "copy" => Verdict::Copy,
-        "original" => Verdict::Original,
-        _ => return Err(PageError::bad_request("请选择结论：确认抄袭或确属原创。")),
+    let (copy, reason) = form.decision(
+        ("copy", "original"),
+        "请选择结论：确认抄袭或确属原创。",
+        true,
+        "请填写 1–500 字的理由。",
+    )?;
+    let verdict = if copy {
+        Verdict::Copy
+    } else {
+        Verdict::Original
     };
-    let reason = form.reason.trim();
-    if reason.is_empty() || reason.chars().count() > 500 {
-        return Err(PageError::bad_request("请填写 1–500 字的理由。"));
-    }
     let editor = &session.user.username;
     if !state
         .store()
@@ -520,18 +549,12 @@ async fn review_article(
 ) -> Result<Response, PageError> {
     session.check_csrf(&form.csrf)?;
     let id = parse_id(&raw, "文章")?;
-    let approve = match form.verdict.as_str() {
-        "approve" => true,
-        "reject" => false,
-        _ => return Err(PageError::bad_request("请选择通过或退回。")),
-    };
-    let reason = form.reason.trim();
-    if reason.chars().count() > 500 {
-        return Err(PageError::bad_request("审核意见最多 500 字。"));
-    }
-    if !approve && reason.is_empty() {
-        return Err(PageError::bad_request("退回时请填写理由，创作者会看到它。"));
-    }
+    let (approve, reason) = form.decision(
+        ("approve", "reject"),
+        "请选择通过或退回。",
+        false,
+        "退回时请填写理由，创作者会看到它。",
+    )?;
     let Some(done) = state.store().review_article(id, approve, reason).await? else {
         return Err(PageError::not_found("这篇文章不在审核队列中，或已被处理。"));
     };
@@ -739,17 +762,12 @@ async fn decide_appeal(
 ) -> Result<Response, PageError> {
     session.check_csrf(&form.csrf)?;
     let id = parse_id(&raw, "记录")?;
-    let grant = match form.verdict.as_str() {
-        "grant" => true,
-        "deny" => false,
-        _ => return Err(PageError::bad_request("请选择申诉成立或维持。")),
-    };
-    let reply = form.reason.trim();
-    if reply.is_empty() || reply.chars().count() > 500 {
-        return Err(PageError::bad_request(
-            "请填写 1–500 字的答复，作者会看到它。",
-        ));
-    }
+    let (grant, reply) = form.decision(
+        ("grant", "deny"),
+        "请选择申诉成立或维持。",
+        true,
+        "请填写 1–500 字的答复，作者会看到它。",
+    )?;
     let editor = &session.user.username;
     if !state
         .store()
