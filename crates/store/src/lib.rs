@@ -35,7 +35,7 @@ pub use creators::NewCreator;
 pub use feed::Pin;
 pub use originality::{NearDuplicate, OriginalityReview, SketchRow, Verdict};
 pub use review::{NOVICE_APPROVALS, Reviewed, Revision, StudioRow};
-pub use standing::{LedgerEntry, STANDING_START, TAKE_DOWN};
+pub use standing::{FALSE_ORIGINAL, LedgerEntry, STANDING_START, TAKE_DOWN};
 pub use stats::DayStats;
 
 /// A storage failure. `NotFound`-style outcomes are `Option`s, not errors.

@@ -206,7 +206,8 @@ impl Store {
     }
 
     /// Decides a pending review. A confirmed copy loses its 原创 label (it
-    /// becomes a 转载 of the earlier article's creator). Returns false when the
+    /// becomes a 转载 of the earlier article's creator) and costs its creator
+    /// [`crate::standing::FALSE_ORIGINAL`] of standing. Returns false when the
     /// review does not exist or was already decided.
     pub async fn decide_originality(
         &self,
@@ -245,6 +246,35 @@ impl Store {
             )
             .bind(article_id)
             .bind(duplicate_of)
+            .bind(at)
+            .execute(&mut *tx)
+            .await?;
+            // 信用分: a rejected originality claim is charged in the same
+            // transaction, with a reason the creator reads and may appeal.
+            let titles: (i64, String, String) = sqlx::query_as(
+                "SELECT a.creator_id, a.title, o.title FROM articles a, articles o \
+                 WHERE a.id = $1 AND o.id = $2",
+            )
+            .bind(article_id)
+            .bind(duplicate_of)
+            .fetch_one(&mut *tx)
+            .await?;
+            let why = if reason.trim().is_empty() {
+                String::new()
+            } else {
+                format!("；编辑意见：{}", reason.trim())
+            };
+            sqlx::query(
+                "INSERT INTO standing_ledger (creator_id, delta, reason, article_id, at) \
+                 VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(titles.0)
+            .bind(crate::standing::FALSE_ORIGINAL)
+            .bind(format!(
+                "原创声明不成立：《{}》与更早发表的《{}》重复{why}",
+                titles.1, titles.2
+            ))
+            .bind(article_id)
             .bind(at)
             .execute(&mut *tx)
             .await?;

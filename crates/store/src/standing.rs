@@ -9,6 +9,8 @@ use crate::{Result, Store, now};
 pub const STANDING_START: i64 = 100;
 /// What a take-down costs.
 pub const TAKE_DOWN: i64 = -10;
+/// What a 原创 claim confirmed by an editor to be a copy costs.
+pub const FALSE_ORIGINAL: i64 = -5;
 
 /// One line of the ledger.
 #[derive(Debug, Clone, PartialEq)]

@@ -403,6 +403,20 @@ async fn near_duplicates_candidates_reviews_and_verdicts() {
             (done.status.as_str(), done.decided_by.as_deref()),
             ("confirmed", Some("ed"))
         );
+        // The rejected claim is charged to the copy's creator, with its reason.
+        assert_eq!(
+            s.standing(c2).await.unwrap(),
+            hao_store::STANDING_START + hao_store::FALSE_ORIGINAL
+        );
+        let ledger = s.ledger(c2).await.unwrap();
+        assert_eq!(ledger.len(), 1);
+        assert_eq!(ledger[0].article_id, Some(ids[1]));
+        assert!(
+            ledger[0].reason.contains("原创声明不成立") && ledger[0].reason.contains("抄袭"),
+            "{}",
+            ledger[0].reason
+        );
+        assert_eq!(s.standing(c1).await.unwrap(), hao_store::STANDING_START);
         db.cleanup().await;
     }
 }

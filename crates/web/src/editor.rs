@@ -187,7 +187,7 @@ async fn review(
                         input type="hidden" name="csrf" value=(session.csrf);
                         fieldset {
                             legend { "结论" }
-                            p { label { input type="radio" name="verdict" value="copy" required; " 确认抄袭：取消原创标记" } }
+                            p { label { input type="radio" name="verdict" value="copy" required; " 确认抄袭：取消原创标记，扣作者信用分 " (-hao_store::FALSE_ORIGINAL) " 分（作者可申诉）" } }
                             p { label { input type="radio" name="verdict" value="original"; " 确属原创：保留原创标记" } }
                         }
                         p {
