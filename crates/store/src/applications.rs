@@ -14,6 +14,8 @@ pub struct NewApplication {
     pub channel: String,
     pub contact: String,
     pub statement: String,
+    /// An uploaded avatar (`/media/…`); `None` draws one from the name.
+    pub avatar_url: Option<String>,
 }
 
 /// An application as applicants and editors see it.
@@ -57,11 +59,12 @@ type Row = (
     Option<String>,
     i64,
     Option<i64>,
+    Option<String>,
 );
 
 const COLUMNS: &str = "a.id, a.user_id, u.username, a.account_type, a.display_name, a.bio, \
      a.channel, a.contact, a.statement, a.status, a.reason, a.decided_by, a.created_at, \
-     a.decided_at";
+     a.decided_at, a.avatar_url";
 
 fn application(r: Row) -> Application {
     Application {
@@ -75,6 +78,7 @@ fn application(r: Row) -> Application {
             channel: r.6,
             contact: r.7,
             statement: r.8,
+            avatar_url: r.14,
         },
         status: r.9,
         reason: r.10,
@@ -112,7 +116,8 @@ impl Store {
         }
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO creator_applications (user_id, account_type, display_name, bio, channel, \
-             contact, statement, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+             contact, statement, created_at, avatar_url) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+             RETURNING id",
         )
         .bind(user_id)
         .bind(a.account_type.code())
@@ -122,6 +127,7 @@ impl Store {
         .bind(&a.contact)
         .bind(&a.statement)
         .bind(now())
+        .bind(a.avatar_url.as_deref())
         .fetch_one(&mut *tx)
         .await?;
         tx.commit().await?;
@@ -196,12 +202,14 @@ impl Store {
         // the application (by an import, say) is refused, never shared.
         let created = sqlx::query(
             "INSERT INTO creators (display_name, bio, account_type, is_demo, is_official, created_at, \
-             novice) VALUES ($1, $2, $3, 0, 0, $4, 1) ON CONFLICT (display_name) DO NOTHING",
+             novice, avatar_url) VALUES ($1, $2, $3, 0, 0, $4, 1, $5) \
+             ON CONFLICT (display_name) DO NOTHING",
         )
         .bind(&app.form.display_name)
         .bind(&app.form.bio)
         .bind(app.form.account_type.code())
         .bind(now())
+        .bind(app.form.avatar_url.as_deref())
         .execute(&mut *tx)
         .await?
         .rows_affected();

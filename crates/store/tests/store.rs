@@ -618,6 +618,7 @@ async fn applications_are_decided_once_and_never_share_a_name() {
             channel: "local".into(),
             contact: "gov@example.com".into(),
             statement: "市政府新闻办公室官方账号，发布权威信息。".into(),
+            avatar_url: Some("/media/0123456789abcdef0123456789abcdef.jpg".into()),
         };
         let first = s.apply(u, &form("城市发布")).await.unwrap().unwrap();
         assert_eq!(
@@ -652,6 +653,11 @@ async fn applications_are_decided_once_and_never_share_a_name() {
             .unwrap();
         let user = s.user(u).await.unwrap().unwrap();
         assert_eq!((user.role, user.creator_id), (Role::Creator, Some(c)));
+        assert_eq!(
+            s.creator(c).await.unwrap().unwrap().avatar_url.as_deref(),
+            Some("/media/0123456789abcdef0123456789abcdef.jpg"),
+            "the applied avatar is the creator's"
+        );
         let mine = s.applications_of(u).await.unwrap();
         let statuses: Vec<&str> = mine.iter().map(|a| a.status.as_str()).collect();
         assert_eq!(statuses, ["approved", "rejected"]);
@@ -733,6 +739,7 @@ async fn novice(s: &Store) -> i64 {
                 channel: "sports".into(),
                 contact: "x@example.com".into(),
                 statement: "二十个字以上的资质说明，用于测试新手期。".into(),
+                avatar_url: None,
             },
         )
         .await

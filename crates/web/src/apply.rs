@@ -5,7 +5,7 @@
 //! again after a rejection.
 
 use axum::Router;
-use axum::extract::{Form, Path, State};
+use axum::extract::{DefaultBodyLimit, Form, FromRequest, Multipart, Path, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -24,7 +24,12 @@ use crate::templates::{Frame, format_time, layout};
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/apply", get(page).post(submit))
+        .route(
+            "/apply",
+            get(page)
+                .post(submit)
+                .layer(DefaultBodyLimit::max(crate::media::MAX_BYTES + (64 << 10))),
+        )
         .route("/editor/applications", get(queue))
         .route("/editor/applications/{id}", post(decide))
 }
@@ -45,6 +50,10 @@ pub struct ApplyForm {
     contact: String,
     #[serde(default)]
     statement: String,
+    /// The avatar uploaded with an earlier try of this form (`/media/…`),
+    /// kept so that a validation error loses nothing.
+    #[serde(default)]
+    avatar: String,
 }
 
 use crate::accounts::FieldErrors;
@@ -91,8 +100,13 @@ fn validate(f: &ApplyForm) -> Result<NewApplication, FieldErrors> {
             ),
         ));
     }
+    let avatar = f.avatar.trim();
+    if !avatar.is_empty() && !crate::media::is_media_url(avatar) {
+        errors.push(("avatar", "头像地址无效，请重新上传头像。".into()));
+    }
     match (account_type, channel) {
         (Some(account_type), Some(channel)) if errors.is_empty() => Ok(NewApplication {
+            avatar_url: Some(avatar.to_owned()).filter(|a| !a.is_empty()),
             account_type,
             display_name: name.to_owned(),
             bio: f.bio.trim().to_owned(),
@@ -210,7 +224,7 @@ fn form(session: &Session, typed: &ApplyForm, errors: &[(&'static str, String)])
         }
     };
     html! {
-        form method="post" action="/apply" novalidate {
+        form method="post" action="/apply" enctype="multipart/form-data" novalidate {
             input type="hidden" name="csrf" value=(session.csrf);
             fieldset {
                 legend { "账号类型" }
@@ -242,6 +256,18 @@ fn form(session: &Session, typed: &ApplyForm, errors: &[(&'static str, String)])
                 }
                 @if let Some(e) = field_error(errors, "channel") { (e) }
             }
+            p {
+                label for="avatar_file" { "头像（可不传；PNG、JPEG、WebP 或 GIF，最大 5 MB，取中间的正方形）" }
+                @if !typed.avatar.is_empty() {
+                    img class="avatar" src=(typed.avatar) alt="已上传的头像" width="64" height="64";
+                    input type="hidden" name="avatar" value=(typed.avatar);
+                    " 已上传；重新选择文件可替换。"
+                }
+                input id="avatar_file" name="avatar_file" type="file" accept="image/png,image/jpeg,image/webp,image/gif"
+                    aria-invalid=[described_by(errors, "avatar").map(|_| "true")]
+                    aria-describedby=[described_by(errors, "avatar")];
+                @if let Some(e) = field_error(errors, "avatar") { (e) }
+            }
             (text("contact", "联系方式（手机或邮箱，仅编辑可见）", &typed.contact, 100))
             p {
                 label for="statement" { "资质说明或代表作品（20–2000 字）" }
@@ -255,15 +281,84 @@ fn form(session: &Session, typed: &ApplyForm, errors: &[(&'static str, String)])
     }
 }
 
+/// Reads the form, sent as `multipart/form-data` (the page's form, which
+/// may carry an avatar) or URL-encoded (no avatar): the fields, and the
+/// avatar file's bytes (empty when none was chosen).
+async fn read_form(state: &AppState, request: Request) -> Result<(ApplyForm, Vec<u8>), PageError> {
+    let multipart = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    if !multipart {
+        let Form(f) = Form::<ApplyForm>::from_request(request, state)
+            .await
+            .map_err(|_| PageError::bad_request("表单无法读取，请重试。"))?;
+        return Ok((f, Vec::new()));
+    }
+    let mut multipart = Multipart::from_request(request, state)
+        .await
+        .map_err(|_| PageError::bad_request("表单无法读取，请重试。"))?;
+    let (mut f, mut file) = (ApplyForm::default(), Vec::new());
+    let too_big =
+        || PageError::bad_request(format!("头像最大 {} MB。", crate::media::MAX_BYTES >> 20));
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|_| PageError::bad_request("上传的表单不完整，请重试。"))?
+    {
+        let name = field.name().unwrap_or_default().to_owned();
+        if name == "avatar_file" {
+            file = field.bytes().await.map_err(|_| too_big())?.to_vec();
+            continue;
+        }
+        let text = field.text().await.map_err(|_| too_big())?;
+        let slot = match name.as_str() {
+            "csrf" => &mut f.csrf,
+            "account_type" => &mut f.account_type,
+            "display_name" => &mut f.display_name,
+            "bio" => &mut f.bio,
+            "channel" => &mut f.channel,
+            "contact" => &mut f.contact,
+            "statement" => &mut f.statement,
+            "avatar" => &mut f.avatar,
+            _ => continue,
+        };
+        *slot = text;
+    }
+    Ok((f, file))
+}
+
 async fn submit(
     State(state): State<AppState>,
     headers: HeaderMap,
     SignedIn(session): SignedIn,
-    Form(typed): Form<ApplyForm>,
+    request: Request,
 ) -> Result<Response, PageError> {
+    let (mut typed, avatar_file) = read_form(&state, request).await?;
     session.check_csrf(&typed.csrf)?;
     if session.user.creator_id.is_some() {
         return Err(PageError::bad_request("你已经是创作者，无需再申请。"));
+    }
+    // A valid avatar is stored at once, so that whatever else is wrong with
+    // the form, it is not asked for again.
+    let mut avatar_error = None;
+    if !avatar_file.is_empty() {
+        match crate::media::reencode_avatar(&avatar_file) {
+            Ok(e) => {
+                state
+                    .store()
+                    .put_media(&e.name, e.mime, &e.bytes, e.size, session.user.id)
+                    .await?;
+                typed.avatar = format!("/media/{}", e.name);
+            }
+            Err(m) => avatar_error = Some(m),
+        }
+    }
+    if let Some(m) = avatar_error {
+        let mut errors = validate(&typed).err().unwrap_or_default();
+        errors.insert(0, ("avatar", m));
+        return render(&state, &headers, Some(&session), &typed, &errors, None).await;
     }
     let application = match validate(&typed) {
         Ok(a) => a,
@@ -325,7 +420,10 @@ fn application_card(a: &Application, csrf: &str) -> Markup {
         .unwrap_or("—");
     html! {
         article class="application" aria-labelledby={ "app-" (a.id) } {
-            h2 id={ "app-" (a.id) } { (a.form.display_name) "（" (a.form.account_type.label()) "）" }
+            h2 id={ "app-" (a.id) } {
+                @if let Some(url) = &a.form.avatar_url { img class="avatar" src=(url) alt="" width="48" height="48"; " " }
+                (a.form.display_name) "（" (a.form.account_type.label()) "）"
+            }
             dl {
                 dt { "申请人" } dd { (a.username) }
                 dt { "主要频道" } dd { (channel) }

@@ -85,7 +85,14 @@ pub fn parse(r: ArticleInput, now: i64) -> Result<Parsed, ValidationError> {
         .cover
         .as_deref()
         .filter(|c| !c.trim().is_empty())
-        .map(|c| validate_url("cover", c))
+        .map(|c| {
+            // An image uploaded here, or a link.
+            if crate::media::is_media_url(c.trim()) {
+                Ok(c.trim().to_owned())
+            } else {
+                validate_url("cover", c)
+            }
+        })
         .transpose()?;
     let mut tags: Vec<String> = Vec::new();
     for t in r.tags {

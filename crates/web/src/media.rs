@@ -42,8 +42,16 @@ pub struct Encoded {
     pub size: (u32, u32),
 }
 
-/// Checks and re-encodes an upload, or says why it is refused.
-pub fn reencode(bytes: &[u8]) -> Result<Encoded, String> {
+/// Whether `url` is the address of an image stored here, as [`reencode`]
+/// names them (`/media/` + 32 hex digits + `.jpg` or `.png`).
+pub fn is_media_url(url: &str) -> bool {
+    url.strip_prefix("/media/")
+        .and_then(|n| n.strip_suffix(".jpg").or_else(|| n.strip_suffix(".png")))
+        .is_some_and(|h| h.len() == 32 && h.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// Checks and decodes an upload, or says why it is refused.
+fn decode(bytes: &[u8]) -> Result<(image::DynamicImage, (u32, u32)), String> {
     if bytes.is_empty() {
         return Err("请选择要上传的图片。".into());
     }
@@ -71,6 +79,31 @@ pub fn reencode(bytes: &[u8]) -> Result<Encoded, String> {
     }
     let img = image::load_from_memory_with_format(bytes, format)
         .map_err(|_| "图片文件已损坏，无法读取。".to_owned())?;
+    Ok((img, (w, h)))
+}
+
+/// Checks and re-encodes an upload, or says why it is refused.
+pub fn reencode(bytes: &[u8]) -> Result<Encoded, String> {
+    let (img, size) = decode(bytes)?;
+    encode(&img, size)
+}
+
+/// The side of an avatar, in pixels.
+pub const AVATAR_SIDE: u32 = 256;
+
+/// Checks an upload and makes an avatar of it: the centre square, scaled to
+/// [`AVATAR_SIDE`] pixels, re-encoded.
+pub fn reencode_avatar(bytes: &[u8]) -> Result<Encoded, String> {
+    let (img, _) = decode(bytes)?;
+    let square = img.resize_to_fill(
+        AVATAR_SIDE,
+        AVATAR_SIDE,
+        image::imageops::FilterType::Lanczos3,
+    );
+    encode(&square, (AVATAR_SIDE, AVATAR_SIDE))
+}
+
+fn encode(img: &image::DynamicImage, size: (u32, u32)) -> Result<Encoded, String> {
     let mut out = std::io::Cursor::new(Vec::new());
     let (ext, mime) = if img.color().has_alpha() {
         img.write_to(&mut out, image::ImageFormat::Png)
@@ -89,7 +122,7 @@ pub fn reencode(bytes: &[u8]) -> Result<Encoded, String> {
         name,
         mime,
         bytes,
-        size: (w, h),
+        size,
     })
 }
 
@@ -152,6 +185,8 @@ async fn upload(
                         img src=(url) alt="刚上传的图片" width=(size.0.min(600));
                         p { label for="markdown" { "复制到正文中（Markdown）：" } }
                         input id="markdown" type="text" readonly value={ "![](" (url) ")" };
+                        p { label for="cover-url" { "用作封面（粘贴到写文章页的“封面图片”）：" } }
+                        input id="cover-url" type="text" readonly value=(url);
                         p { a href="/write" { "写文章" } " " a href="/studio" { "返回创作中心" } }
                     }
                 },

@@ -515,6 +515,9 @@ pub struct WriteForm {
     channel: String,
     #[serde(default)]
     tags: String,
+    /// The cover image: an uploaded image's address (`/media/…`) or a link.
+    #[serde(default)]
+    cover: String,
     /// "1": 原创; "0": 转载.
     #[serde(default)]
     original: String,
@@ -600,6 +603,15 @@ fn render_form(
                         label for="tags" { "标签（用逗号分隔）" }
                         input id="tags" name="tags" type="text" value=(f.tags) aria-describedby=[described("tags")];
                         (field_error("tags"))
+                    }
+                    p {
+                        label for="cover" { "封面图片（可不填；在创作中心上传图片后粘贴它的地址，如 /media/….jpg）" }
+                        input id="cover" name="cover" type="text" maxlength="2000" value=(f.cover)
+                            aria-invalid=[described("cover").map(|_| "true")] aria-describedby=[described("cover")];
+                        (field_error("cover"))
+                        @if crate::media::is_media_url(f.cover.trim()) {
+                            img class="cover-preview" src=(f.cover.trim()) alt="封面预览" width="240";
+                        }
                     }
                     fieldset {
                         legend { "原创声明" }
@@ -702,6 +714,7 @@ async fn edit_form(
         body: a.body_markdown.clone(),
         channel: a.channel.slug().to_owned(),
         tags: a.tags.join("，"),
+        cover: a.cover_url.clone().unwrap_or_default(),
         original: original.into(),
         source,
         source_url,
@@ -764,6 +777,14 @@ async fn submit(
             ),
         ),
         (f.body.trim().is_empty(), "body", "请填写正文。".to_owned()),
+        (
+            !f.cover.trim().is_empty()
+                && !crate::media::is_media_url(f.cover.trim())
+                && !f.cover.trim().starts_with("https://")
+                && !f.cover.trim().starts_with("http://"),
+            "cover",
+            "封面须是上传后得到的图片地址（/media/…）或 http(s):// 链接。".to_owned(),
+        ),
         (
             f.original == "0" && f.source.trim().is_empty(),
             "source",
@@ -839,7 +860,7 @@ async fn submit(
             original: Some(original),
             source: Some(f.source.clone()).filter(|s| !original && !s.trim().is_empty()),
             source_url: Some(f.source_url.clone()).filter(|s| !original && !s.trim().is_empty()),
-            cover: None,
+            cover: Some(f.cover.trim().to_owned()).filter(|c| !c.is_empty()),
             tags,
         },
         publish: f.action != "draft",
@@ -848,10 +869,18 @@ async fn submit(
     match save(state, &session.user, request, existing).await {
         Ok(_) => Ok(Redirect::to("/studio").into_response()),
         Err(e) if e.status == StatusCode::UNPROCESSABLE_ENTITY => {
-            let field = ["title", "body", "channel", "tags", "source_url", "source"]
-                .into_iter()
-                .find(|field| e.message.contains(&format!("'{field}'")))
-                .unwrap_or("form");
+            let field = [
+                "title",
+                "body",
+                "channel",
+                "tags",
+                "cover",
+                "source_url",
+                "source",
+            ]
+            .into_iter()
+            .find(|field| e.message.contains(&format!("'{field}'")))
+            .unwrap_or("form");
             Ok(render_form(
                 headers,
                 session,

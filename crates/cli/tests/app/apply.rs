@@ -139,19 +139,90 @@ async fn a_reader_applies_an_editor_decides_and_the_reader_sees_why() {
     assert_eq!(text(&mine, ".applications .status"), "未通过");
     assert!(text(&mine, ".applications .reason").contains("请补充代表作品链接"));
 
-    // Reapply; approved: a creator with the applied profile, and a creator role.
+    // Reapply, now with an avatar, as the page's form sends it (multipart).
+    // A file that is not an image is refused next to the field, nothing
+    // else typed is lost.
+    let fields = |statement: &str, avatar: &str| {
+        vec![
+            ("csrf", csrf.clone()),
+            ("account_type", "media".to_owned()),
+            ("display_name", "绿茵观察".to_owned()),
+            ("bio", "专注中超与CBA".to_owned()),
+            ("channel", "sports".to_owned()),
+            ("contact", "sports@example.com".to_owned()),
+            ("statement", statement.to_owned()),
+            ("avatar", avatar.to_owned()),
+        ]
+    };
     let r = app
-        .post_form_with(
+        .post_multipart(
             "/apply",
             &session,
-            &format!("csrf={csrf}&{}", application("绿茵观察")),
+            &fields(STATEMENT, ""),
+            Some(("avatar_file", "me.png", b"just some text, not a picture")),
         )
         .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.html();
+    assert!(text(&html, "#avatar-error").contains("PNG"), "{}", r.text());
+    assert_eq!(form_value(&html, "display_name"), "绿茵观察");
+    assert_eq!(text(&html, "#statement"), STATEMENT);
+    // A real image with another field wrong: the avatar is kept (stored,
+    // carried in the form), so it is not asked for again.
+    let mut photo = std::io::Cursor::new(Vec::new());
+    image::DynamicImage::ImageRgb8(image::RgbImage::from_pixel(
+        300,
+        200,
+        image::Rgb([10, 90, 160]),
+    ))
+    .write_to(&mut photo, image::ImageFormat::Png)
+    .unwrap();
+    let photo = photo.into_inner();
+    let r = app
+        .post_multipart(
+            "/apply",
+            &session,
+            &fields("太短", ""),
+            Some(("avatar_file", "me.png", &photo)),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.html();
+    assert!(text(&html, "#statement-error").contains("20–2000"));
+    assert!(texts(&html, "#avatar-error").is_empty());
+    let avatar = form_value(&html, "avatar");
+    assert!(avatar.starts_with("/media/"), "{avatar}");
+    let img = app.get(&avatar).await;
+    assert_eq!(img.status, StatusCode::OK);
+    let decoded = image::load_from_memory(&img.body).unwrap();
+    assert_eq!(
+        (decoded.width(), decoded.height()),
+        (256, 256),
+        "the centre square"
+    );
+    // A forged avatar address is refused.
+    let r = app
+        .post_multipart(
+            "/apply",
+            &session,
+            &fields(STATEMENT, "https://evil.example/x.png"),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(text(&r.html(), "#avatar-error").contains("头像"));
+    let r = app
+        .post_multipart("/apply", &session, &fields(STATEMENT, &avatar), None)
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
     let queue = app
         .get_with("/editor/applications", &[("cookie", &editor)])
         .await
         .html();
+    assert_eq!(
+        attrs(&queue, ".application h2 img", "src"),
+        [avatar.as_str()]
+    );
     let action = attrs(&queue, ".application form", "action")[0].clone();
     let r = app
         .post_form_with(
@@ -185,6 +256,7 @@ async fn a_reader_applies_an_editor_decides_and_the_reader_sees_why() {
         ),
         ("绿茵观察", "媒体", "专注中超与CBA")
     );
+    assert_eq!(creator.avatar_url.as_deref(), Some(avatar.as_str()));
     let mine = app.get_with("/apply", &[("cookie", &session)]).await.html();
     let statuses = texts(&mine, ".applications .status");
     assert_eq!(statuses, ["已通过", "未通过"]);

@@ -638,4 +638,56 @@ async fn images_are_judged_by_content_reencoded_and_served_from_the_database() {
     let url = found["hits"][0]["url"].as_str().unwrap().to_owned();
     let page = app.get(&url).await.html();
     assert!(attrs(&page, "article .body img", "src").contains(&src));
+
+    // As the cover: a bad address is refused next to the field with
+    // everything typed kept; the uploaded image's address is accepted, shown
+    // on the page and offered again when editing.
+    let r = app
+        .post_form_with(
+            "/write",
+            &writer,
+            &form(
+                &csrf,
+                "封面测试",
+                "有封面的文章。",
+                "publish",
+                &format!("&cover={}", enc("ftp://example.com/a.jpg")),
+            ),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.html();
+    assert!(text(&html, "#cover-error").contains("/media/"));
+    assert_eq!(form_value(&html, "title"), "封面测试");
+    assert_eq!(form_value(&html, "cover"), "ftp://example.com/a.jpg");
+    let r = app
+        .post_form_with(
+            "/write",
+            &writer,
+            &form(
+                &csrf,
+                "封面测试",
+                "有封面的文章。",
+                "publish",
+                &format!("&cover={}", enc(&src)),
+            ),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    app.sync().await;
+    let found = app
+        .get(&format!("/api/v1/search?q={}", enc("封面测试")))
+        .await
+        .json();
+    let url = found["hits"][0]["url"].as_str().unwrap().to_owned();
+    let page = app.get(&url).await.html();
+    assert_eq!(attrs(&page, "article img.cover", "src"), [src.as_str()]);
+    let id = url
+        .trim_start_matches("/article/")
+        .trim_end_matches(".html");
+    let edit = app
+        .get_with(&format!("/write/{id}"), &[("cookie", &writer)])
+        .await
+        .html();
+    assert_eq!(form_value(&edit, "cover"), src);
 }
