@@ -183,7 +183,7 @@ pub(crate) async fn save(
         .transpose()?;
     draft.status = match publish_at {
         _ if !request.publish => ArticleStatus::Draft,
-        Some(at) if at > hao_store::now() => {
+        Some(at) if at > state.now() => {
             draft.published_at = at;
             ArticleStatus::Scheduled
         }

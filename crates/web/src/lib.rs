@@ -30,7 +30,7 @@ mod views;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::time::Duration;
 
 use axum::Router;
@@ -72,6 +72,9 @@ struct Inner {
     generation: AtomicU64,
     /// 相关推荐 of this node (see `related`).
     related: related::RelatedCache,
+    /// Seconds added to the system clock for scheduling (0 in production;
+    /// tests move time forward with [`AppState::advance_clock`]).
+    clock_offset: AtomicI64,
 }
 
 impl AppState {
@@ -95,6 +98,7 @@ impl AppState {
                 search,
                 generation: AtomicU64::new(1),
                 related: related::RelatedCache::default(),
+                clock_offset: AtomicI64::new(0),
             }),
         }
     }
@@ -130,6 +134,30 @@ impl AppState {
 
     /// Writes the counted views to the database. Called periodically and on
     /// shutdown; counts that fail to write are kept for the next flush.
+    /// The time scheduling goes by: the system clock, plus whatever
+    /// [`AppState::advance_clock`] added.
+    pub fn now(&self) -> i64 {
+        hao_store::now() + self.inner.clock_offset.load(Ordering::Acquire)
+    }
+
+    /// Moves this node's scheduling clock forward (a test's controllable
+    /// clock: "it is now two hours later").
+    pub fn advance_clock(&self, seconds: i64) {
+        self.inner
+            .clock_offset
+            .fetch_add(seconds, Ordering::AcqRel);
+    }
+
+    /// Publishes the scheduled articles whose time has come, each exactly
+    /// once however many nodes run this (see `Store::publish_due`).
+    pub async fn publish_due(&self) -> Result<Vec<i64>, hao_store::StoreError> {
+        let ids = self.inner.store.publish_due(self.now(), 100).await?;
+        if !ids.is_empty() {
+            self.invalidate();
+        }
+        Ok(ids)
+    }
+
     pub async fn flush_views(&self) -> Result<usize, hao_store::StoreError> {
         self.inner.views.flush(&self.inner.store).await
     }
@@ -216,7 +244,7 @@ pub fn spawn_background(state: AppState, from_seq: i64) -> tokio::task::JoinHand
             // Scheduled articles every second, on every node: each is
             // published once (see `Store::publish_due`).
             if ticks.is_multiple_of(4) {
-                match state.store().publish_due(hao_store::now(), 100).await {
+                match state.publish_due().await {
                     Ok(ids) if !ids.is_empty() => {
                         tracing::info!(articles = ?ids, "scheduled articles published")
                     }

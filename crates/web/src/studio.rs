@@ -813,7 +813,7 @@ async fn submit(
             ));
         }
         ("schedule", t) => match chrono::NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M") {
-            Ok(local) if local.and_utc().timestamp() - 8 * 3600 > hao_store::now() => {
+            Ok(local) if local.and_utc().timestamp() - 8 * 3600 > state.now() => {
                 Some(format!("{t}:00+08:00"))
             }
             Ok(_) => {

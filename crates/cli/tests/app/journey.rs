@@ -1,7 +1,10 @@
 //! A creator's whole journey, in process, through the forms a person uses:
 //! sign up → apply → an editor approves → upload an image → write with it →
 //! submit (novice: in review) → an editor approves → published on the channel
-//! page, the author page and in search.
+//! page, the author page and in search → more approvals end the novice period
+//! and the next article publishes directly → a scheduled article goes live at
+//! its time, once, on a controllable clock → an edit is undone by restoring a
+//! revision.
 
 use axum::http::StatusCode;
 use hao_domain::Role;
@@ -154,4 +157,129 @@ async fn sign_up_apply_approve_write_with_an_image_review_publish() {
             .iter()
             .any(|h| h["id"] == id)
     );
+
+    // 新手期 ends after NOVICE_APPROVALS approvals in a row; then the
+    // creator publishes directly.
+    let write = |title: &str, body: &str, action: &str, extra: &str| {
+        format!(
+            "csrf={csrf}&title={}&body={}&channel=sports&tags=&original=1&action={action}{extra}",
+            enc(title),
+            enc(body)
+        )
+    };
+    let newest_id = |studio: scraper::Html| -> i64 {
+        let edit = attrs(&studio, "tbody tr td:first-child > a:first-child", "href")[0].clone();
+        edit.rsplit('/').next().unwrap().parse().unwrap()
+    };
+    let reviews = [
+        ("社区联赛第四轮：雨战平局", "大雨中双方一比一握手言和，门将贡献多次扑救。"),
+        ("青训营开营：六十名少年报名", "区青训营周末开营，教练组由退役球员组成，训练每周两次。"),
+    ];
+    for (n, (title, body)) in reviews.into_iter().enumerate() {
+        let r = app
+            .post_form_with("/write", &me, &write(title, body, "publish", ""))
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        let id = newest_id(app.get_with("/studio", &[("cookie", &me)]).await.html());
+        let novice = app.store().is_novice(creator).await.unwrap();
+        assert!(novice, "still a novice before approval {}", n + 2);
+        let r = app
+            .post_form_with(
+                &format!("/editor/reviews/{id}"),
+                &editor,
+                &format!("csrf={ecsrf}&verdict=approve&reason="),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+    }
+    assert_eq!(hao_store::NOVICE_APPROVALS, 3);
+    assert!(!app.store().is_novice(creator).await.unwrap());
+    let r = app
+        .post_form_with(
+            "/write",
+            &me,
+            &write(
+                "社区联赛积分榜：绿茵队领跑",
+                "三轮过后绿茵队积七分领跑，下轮客场挑战老对手。",
+                "publish",
+                &format!("&cover={}", enc(&img)),
+            ),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let direct = newest_id(app.get_with("/studio", &[("cookie", &me)]).await.html());
+    let page = app.get(&format!("/article/{direct}")).await;
+    assert_eq!(page.status, StatusCode::OK, "published without review");
+    assert_eq!(attrs(&page.html(), "article img.cover", "src"), [img.as_str()]);
+
+    // Scheduled two hours ahead (Beijing time, as the form takes it): not
+    // live; two hours and a minute later, live once.
+    let at = chrono::DateTime::from_timestamp(hao_store::now() + 2 * 3600, 0)
+        .unwrap()
+        .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap())
+        .format("%Y-%m-%dT%H:%M")
+        .to_string();
+    let r = app
+        .post_form_with(
+            "/write",
+            &me,
+            &write(
+                "下周预告：社区联赛第五轮前瞻",
+                "第五轮将于周六下午开赛，绿茵队客场作战，主力前锋伤愈复出。",
+                "schedule",
+                &format!("&publish_at={}", enc(&at)),
+            ),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let studio = app.get_with("/studio", &[("cookie", &me)]).await.html();
+    let scheduled = newest_id(studio.clone());
+    assert!(text(&studio, "tbody tr").contains("定时"));
+    assert!(app.state.publish_due().await.unwrap().is_empty(), "not yet");
+    assert_eq!(
+        app.get(&format!("/article/{scheduled}")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    app.state.advance_clock(2 * 3600 + 60);
+    assert_eq!(app.state.publish_due().await.unwrap(), [scheduled]);
+    assert!(
+        app.state.publish_due().await.unwrap().is_empty(),
+        "published exactly once"
+    );
+    app.sync().await;
+    assert_eq!(
+        app.get(&format!("/article/{scheduled}")).await.status,
+        StatusCode::OK
+    );
+
+    // An edit, undone by restoring the earlier revision.
+    let r = app
+        .post_form_with(
+            &format!("/write/{direct}"),
+            &me,
+            &write(
+                "社区联赛积分榜：绿茵队暂列第二",
+                "改错了的版本。",
+                "publish",
+                "",
+            ),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    app.sync().await;
+    let page = app.get(&format!("/article/{direct}")).await.html();
+    assert_eq!(text(&page, "article h1"), "社区联赛积分榜：绿茵队暂列第二");
+    let history = app
+        .get_with(&format!("/write/{direct}/history"), &[("cookie", &me)])
+        .await
+        .html();
+    let restore = attrs(&history, ".revision form", "action")[0].clone();
+    let r = app
+        .post_form_with(&restore, &me, &format!("csrf={csrf}"))
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    app.sync().await;
+    let page = app.get(&format!("/article/{direct}")).await.html();
+    assert_eq!(text(&page, "article h1"), "社区联赛积分榜：绿茵队领跑");
+    assert!(text(&page, "article .body").contains("积七分领跑"));
 }
