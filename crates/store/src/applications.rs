@@ -195,6 +195,18 @@ impl Store {
             return Ok(Err(ApplicationRefusal::NotPending));
         }
         if !approve {
+            crate::notifications::notify_user(
+                &mut tx,
+                app.user_id,
+                "application",
+                &format!(
+                    "你的入驻申请「{}」未通过：{reason}。修改后可以重新申请。",
+                    app.form.display_name
+                ),
+                "/apply",
+                now(),
+            )
+            .await?;
             tx.commit().await?;
             return Ok(Ok(None));
         }
@@ -234,6 +246,18 @@ impl Store {
             .bind(app.user_id)
             .execute(&mut *tx)
             .await?;
+        crate::notifications::notify_user(
+            &mut tx,
+            app.user_id,
+            "application",
+            &format!(
+                "你的入驻申请「{}」已通过，欢迎入驻！新手期内的文章经编辑审核后发布。",
+                app.form.display_name
+            ),
+            "/studio",
+            now(),
+        )
+        .await?;
         tx.commit().await?;
         Ok(Ok(Some(creator)))
     }

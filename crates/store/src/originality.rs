@@ -278,8 +278,37 @@ impl Store {
             .bind(at)
             .execute(&mut *tx)
             .await?;
+            crate::notifications::notify_creator(
+                &mut tx,
+                titles.0,
+                "originality",
+                &format!(
+                    "《{}》的原创声明不成立（与更早发表的《{}》重复）{why}。信用分 {}，可在创作中心申诉。",
+                    titles.1,
+                    titles.2,
+                    crate::standing::FALSE_ORIGINAL
+                ),
+                "/studio",
+                at,
+            )
+            .await?;
             self.log_change(&mut tx, "article", Some(article_id), at)
                 .await?;
+        } else {
+            let (creator, title): (i64, String) =
+                sqlx::query_as("SELECT creator_id, title FROM articles WHERE id = $1")
+                    .bind(article_id)
+                    .fetch_one(&mut *tx)
+                    .await?;
+            crate::notifications::notify_creator(
+                &mut tx,
+                creator,
+                "originality",
+                &format!("《{title}》的原创声明经编辑审核成立，保留原创标记。"),
+                &format!("/article/{article_id}"),
+                at,
+            )
+            .await?;
         }
         tx.commit().await?;
         Ok(true)

@@ -81,13 +81,14 @@ impl Store {
         let mut tx = self.pool.begin().await?;
         let at = now();
         let epoch = self.hot_epoch_in(&mut tx).await?;
-        let row: Option<(i64, i64)> = sqlx::query_as(
-            "SELECT creator_id, published_at FROM articles WHERE id = $1 AND status = 'in_review'",
+        let row: Option<(i64, i64, String)> = sqlx::query_as(
+            "SELECT creator_id, published_at, title FROM articles \
+             WHERE id = $1 AND status = 'in_review'",
         )
         .bind(id)
         .fetch_optional(&mut *tx)
         .await?;
-        let Some((creator, published_at)) = row else {
+        let Some((creator, published_at, title)) = row else {
             return Ok(None);
         };
         let status = match (approve, published_at > at) {
@@ -138,6 +139,32 @@ impl Store {
                 .await?;
             false
         };
+        let (text, link) = match status {
+            ArticleStatus::Rejected => (
+                format!("《{title}》未通过审核：{reason}。修改后可以重新提交。"),
+                format!("/write/{id}"),
+            ),
+            ArticleStatus::Scheduled => (
+                format!("《{title}》已通过审核，将在定时发布时间发布。"),
+                "/studio".to_owned(),
+            ),
+            _ => (
+                format!("《{title}》已通过审核并发布。"),
+                format!("/article/{id}"),
+            ),
+        };
+        crate::notifications::notify_creator(&mut tx, creator, "review", &text, &link, at).await?;
+        if graduated {
+            crate::notifications::notify_creator(
+                &mut tx,
+                creator,
+                "review",
+                "你已度过新手期：今后的文章将直接发布。",
+                "/studio",
+                at,
+            )
+            .await?;
+        }
         self.log_change(&mut tx, "review", Some(id), at).await?;
         tx.commit().await?;
         Ok(Some(Reviewed { status, graduated }))

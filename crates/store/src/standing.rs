@@ -63,17 +63,17 @@ impl Store {
     pub async fn take_down(&self, article_id: i64, reason: &str) -> Result<Option<i64>> {
         let mut tx = self.pool.begin().await?;
         let at = now();
-        let creator: Option<i64> = sqlx::query_scalar(
+        let row: Option<(i64, String)> = sqlx::query_as(
             "UPDATE articles SET status = 'taken_down', review_note = $1, updated_at = $2 \
              WHERE id = $3 AND status IN ('published', 'scheduled', 'in_review') \
-             RETURNING creator_id",
+             RETURNING creator_id, title",
         )
         .bind(reason)
         .bind(at)
         .bind(article_id)
         .fetch_optional(&mut *tx)
         .await?;
-        let Some(creator) = creator else {
+        let Some((creator, title)) = row else {
             return Ok(None);
         };
         let entry: i64 = sqlx::query_scalar(
@@ -86,6 +86,15 @@ impl Store {
         .bind(article_id)
         .bind(at)
         .fetch_one(&mut *tx)
+        .await?;
+        crate::notifications::notify_creator(
+            &mut tx,
+            creator,
+            "take-down",
+            &format!("《{title}》被下架：{reason}。信用分 {TAKE_DOWN}，可在创作中心申诉。"),
+            "/studio",
+            at,
+        )
         .await?;
         self.log_change(&mut tx, "take-down", Some(article_id), at)
             .await?;
@@ -152,17 +161,28 @@ impl Store {
         editor: &str,
         reply: &str,
     ) -> Result<bool> {
-        let n = sqlx::query(
+        let mut tx = self.pool.begin().await?;
+        let row: Option<(i64, String, i64)> = sqlx::query_as(
             "UPDATE standing_ledger SET appeal = $1, appeal_reply = $2, decided_by = $3 \
-             WHERE id = $4 AND appeal = 'pending'",
+             WHERE id = $4 AND appeal = 'pending' RETURNING creator_id, reason, delta",
         )
         .bind(if grant { "granted" } else { "denied" })
         .bind(reply)
         .bind(editor)
         .bind(id)
-        .execute(&self.pool)
-        .await?
-        .rows_affected();
-        Ok(n == 1)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some((creator, reason, delta)) = row else {
+            return Ok(false);
+        };
+        let text = if grant {
+            format!("你对「{reason}」的申诉已获支持，信用分 {delta} 已撤销：{reply}")
+        } else {
+            format!("你对「{reason}」的申诉未获支持：{reply}")
+        };
+        crate::notifications::notify_creator(&mut tx, creator, "appeal", &text, "/studio", now())
+            .await?;
+        tx.commit().await?;
+        Ok(true)
     }
 }

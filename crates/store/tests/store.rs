@@ -757,6 +757,11 @@ async fn take_downs_charge_standing_and_granted_appeals_refund_it() {
     for db in backends().await {
         let s = &db.store;
         let c = creator(s, "甲").await;
+        let account = s
+            .create_user("jia", "h", hao_domain::Role::Creator, Some(c))
+            .await
+            .unwrap()
+            .unwrap();
         let r = s
             .upsert_articles(&[
                 draft("t1", c, Channel::Tech, "一", 100),
@@ -784,6 +789,15 @@ async fn take_downs_charge_standing_and_granted_appeals_refund_it() {
         let ledger = s.ledger(c).await.unwrap();
         assert_eq!(ledger.len(), 2);
         assert_eq!(ledger[1].appeal.as_deref(), Some("granted"));
+        // Every decision reached the creator's account, newest first.
+        let notices = s.notifications(account, 10).await.unwrap();
+        let kinds: Vec<&str> = notices.iter().map(|n| n.kind.as_str()).collect();
+        assert_eq!(kinds, ["appeal", "take-down", "take-down"]);
+        assert!(notices[0].text.contains("属实") && notices[2].text.contains("违规"));
+        assert_eq!(s.unread_notifications(account).await.unwrap(), 3);
+        assert_eq!(s.mark_notifications_read(account).await.unwrap(), 3);
+        assert_eq!(s.unread_notifications(account).await.unwrap(), 0);
+        assert!(s.notifications(account, 10).await.unwrap()[0].read);
         db.cleanup().await;
     }
 }

@@ -19,6 +19,7 @@ mod feed;
 mod follows;
 mod lists;
 mod media;
+mod notifications;
 pub mod originality;
 mod pages;
 pub mod related;
@@ -143,9 +144,7 @@ impl AppState {
     /// Moves this node's scheduling clock forward (a test's controllable
     /// clock: "it is now two hours later").
     pub fn advance_clock(&self, seconds: i64) {
-        self.inner
-            .clock_offset
-            .fetch_add(seconds, Ordering::AcqRel);
+        self.inner.clock_offset.fetch_add(seconds, Ordering::AcqRel);
     }
 
     /// Publishes the scheduled articles whose time has come, each exactly
@@ -173,6 +172,7 @@ pub fn router(state: AppState) -> Router {
         .merge(apply::router())
         .merge(studio::router())
         .merge(media::router())
+        .merge(notifications::router())
         .merge(feed::router())
         .merge(api::router())
         .merge(api_write::router())

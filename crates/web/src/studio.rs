@@ -72,6 +72,7 @@ async fn studio(
     let novice = state.store().is_novice(creator).await?;
     let standing = state.store().standing(creator).await?;
     let ledger = state.store().ledger(creator).await?;
+    let unread = state.store().unread_notifications(session.user.id).await?;
     let frame = Frame {
         title: "创作中心",
         description: "我的文章、状态与数据",
@@ -88,6 +89,7 @@ async fn studio(
                 section class="editor studio" {
                     h1 { "创作中心" }
                     p { a class="button" href="/write" { "写文章" } " " a href="/studio/stats" { "数据" } " " a href={ "/author/" (creator) } { "我的主页" } }
+                    @if unread > 0 { p class="form-notice" { a href="/notifications" { "你有 " (unread) " 条未读消息" } } }
                     @if novice { p class="form-notice" { "你在新手期：文章经编辑审核通过后发布。" } }
                     p class="status-counts" {
                         @for s in [ArticleStatus::Draft, ArticleStatus::InReview, ArticleStatus::Scheduled, ArticleStatus::Published, ArticleStatus::Rejected, ArticleStatus::TakenDown] {
@@ -262,7 +264,7 @@ async fn history(
 #[derive(Debug, Default, Deserialize)]
 pub struct CsrfOnly {
     #[serde(default)]
-    csrf: String,
+    pub csrf: String,
 }
 
 async fn restore(

@@ -114,6 +114,8 @@ pub fn layout(frame: &Frame<'_>, content: Markup) -> Markup {
                         a href="/help/originality" { "原创保护" }
                         " "
                         a href="/following" { "我的关注" }
+                        " "
+                        a href="/notifications" { "消息" }
                     }
                     p { "号 Hao · 自媒体开放平台" }
                 }

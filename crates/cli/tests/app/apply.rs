@@ -138,6 +138,24 @@ async fn a_reader_applies_an_editor_decides_and_the_reader_sees_why() {
     let mine = app.get_with("/apply", &[("cookie", &session)]).await.html();
     assert_eq!(text(&mine, ".applications .status"), "未通过");
     assert!(text(&mine, ".applications .reason").contains("请补充代表作品链接"));
+    // …and in their notifications (消息), unread until they say so.
+    let notices = app
+        .get_with("/notifications", &[("cookie", &session)])
+        .await
+        .html();
+    assert_eq!(texts(&notices, ".notices li.unread").len(), 1);
+    assert!(text(&notices, ".notices li").contains("请补充代表作品链接"));
+    assert_eq!(attrs(&notices, ".notices li a", "href"), ["/apply"]);
+    let r = app
+        .post_form_with("/notifications/read", &session, &format!("csrf={csrf}"))
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let notices = app
+        .get_with("/notifications", &[("cookie", &session)])
+        .await
+        .html();
+    assert!(texts(&notices, ".notices li.unread").is_empty());
+    assert_eq!(texts(&notices, ".notices li").len(), 1);
 
     // Reapply, now with an avatar, as the page's form sends it (multipart).
     // A file that is not an image is refused next to the field, nothing
@@ -257,6 +275,11 @@ async fn a_reader_applies_an_editor_decides_and_the_reader_sees_why() {
         ("绿茵观察", "媒体", "专注中超与CBA")
     );
     assert_eq!(creator.avatar_url.as_deref(), Some(avatar.as_str()));
+    let notices = app
+        .get_with("/notifications", &[("cookie", &session)])
+        .await
+        .html();
+    assert!(text(&notices, ".notices li.unread").contains("已通过"));
     let mine = app.get_with("/apply", &[("cookie", &session)]).await.html();
     let statuses = texts(&mine, ".applications .status");
     assert_eq!(statuses, ["已通过", "未通过"]);

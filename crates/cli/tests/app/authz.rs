@@ -46,6 +46,7 @@ async fn every_route_refuses_every_role_it_should_and_serves_the_others() {
     let pages: Vec<(String, &[&str])> = vec![
         ("/me".into(), SIGNED_IN),
         ("/following".into(), SIGNED_IN),
+        ("/notifications".into(), SIGNED_IN),
         ("/feed".into(), EVERYONE),
         ("/apply".into(), EVERYONE),
         ("/studio".into(), CREATORS),
@@ -88,6 +89,7 @@ async fn every_route_refuses_every_role_it_should_and_serves_the_others() {
     let forms: Vec<(String, String, &[&str])> = vec![
         ("/me/tokens".into(), "name=matrix".into(), SIGNED_IN),
         ("/feed/history/clear".into(), String::new(), SIGNED_IN),
+        ("/notifications/read".into(), String::new(), SIGNED_IN),
         ("/feed/personalize".into(), "on=1".into(), SIGNED_IN),
         (
             format!("/write/{article}/unpublish"),

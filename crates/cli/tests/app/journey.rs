@@ -172,8 +172,14 @@ async fn sign_up_apply_approve_write_with_an_image_review_publish() {
         edit.rsplit('/').next().unwrap().parse().unwrap()
     };
     let reviews = [
-        ("社区联赛第四轮：雨战平局", "大雨中双方一比一握手言和，门将贡献多次扑救。"),
-        ("青训营开营：六十名少年报名", "区青训营周末开营，教练组由退役球员组成，训练每周两次。"),
+        (
+            "社区联赛第四轮：雨战平局",
+            "大雨中双方一比一握手言和，门将贡献多次扑救。",
+        ),
+        (
+            "青训营开营：六十名少年报名",
+            "区青训营周末开营，教练组由退役球员组成，训练每周两次。",
+        ),
     ];
     for (n, (title, body)) in reviews.into_iter().enumerate() {
         let r = app
@@ -194,6 +200,21 @@ async fn sign_up_apply_approve_write_with_an_image_review_publish() {
     }
     assert_eq!(hao_store::NOVICE_APPROVALS, 3);
     assert!(!app.store().is_novice(creator).await.unwrap());
+    // Each decision reached the creator's 消息, newest first.
+    let notices = app
+        .get_with("/notifications", &[("cookie", &me)])
+        .await
+        .html();
+    let lines = texts(&notices, ".notices li");
+    assert!(lines[0].contains("度过新手期"), "{lines:?}");
+    assert_eq!(
+        lines
+            .iter()
+            .filter(|l| l.contains("已通过审核并发布"))
+            .count(),
+        3
+    );
+    assert!(lines.last().unwrap().contains("入驻申请"));
     let r = app
         .post_form_with(
             "/write",
@@ -210,7 +231,10 @@ async fn sign_up_apply_approve_write_with_an_image_review_publish() {
     let direct = newest_id(app.get_with("/studio", &[("cookie", &me)]).await.html());
     let page = app.get(&format!("/article/{direct}")).await;
     assert_eq!(page.status, StatusCode::OK, "published without review");
-    assert_eq!(attrs(&page.html(), "article img.cover", "src"), [img.as_str()]);
+    assert_eq!(
+        attrs(&page.html(), "article img.cover", "src"),
+        [img.as_str()]
+    );
 
     // Scheduled two hours ahead (Beijing time, as the form takes it): not
     // live; two hours and a minute later, live once.

@@ -297,6 +297,16 @@ async fn a_take_down_costs_standing_and_an_appeal_can_undo_it() {
     assert_eq!(score(&studio), "100");
     assert!(text(&studio, ".ledger").contains("申诉成立"));
     assert!(text(&studio, ".ledger").contains("核实属实"));
+    // Both decisions reached the creator's 消息, with their reasons.
+    assert!(text(&studio, ".form-notice a").contains("2 条未读"));
+    let notices = app
+        .get_with("/notifications", &[("cookie", &creator)])
+        .await
+        .html();
+    let lines = texts(&notices, ".notices li.unread");
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert!(lines[0].contains("申诉已获支持") && lines[0].contains("核实属实"));
+    assert!(lines[1].contains("被下架") && lines[1].contains(reason));
     let log: Vec<String> = app
         .store()
         .moderation_log(5)
