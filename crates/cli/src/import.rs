@@ -122,6 +122,7 @@ pub async fn import_reader(
     let mut raw: Vec<(usize, Vec<u8>)> = Vec::with_capacity(batch_size);
     let now = hao_store::now();
     let mut number = 0usize;
+    let mut parsing: Option<tokio::task::JoinHandle<ParsedLines>> = None;
     loop {
         line.clear();
         let n = reader
@@ -142,47 +143,54 @@ pub async fn import_reader(
         }
         raw.push((number, std::mem::take(&mut line)));
         if raw.len() >= batch_size {
-            parse_batch(&mut raw, now, &mut batch, &mut summary, opts);
-            store_batch(store, &mut batch, &mut creators, &mut summary).await?;
-            opts.progress
-                .set_message(format!("{} imported", summary.created + summary.updated));
-            if opts.stop.load(Ordering::SeqCst) {
-                summary.interrupted = true;
-                break;
+            // This batch is parsed on the other cores while the previous
+            // one is written to the database.
+            let lines = std::mem::replace(&mut raw, Vec::with_capacity(batch_size));
+            let job = tokio::task::spawn_blocking(move || parse_all(lines, now));
+            if let Some(previous) = parsing.replace(job) {
+                take_parsed(previous.await?, &mut batch, &mut summary, opts);
+                store_batch(store, &mut batch, &mut creators, &mut summary).await?;
+                opts.progress
+                    .set_message(format!("{} imported", summary.created + summary.updated));
+                if opts.stop.load(Ordering::SeqCst) {
+                    summary.interrupted = true;
+                    // The batch being parsed is dropped, not half-stored.
+                    return Ok(summary);
+                }
             }
         }
     }
-    parse_batch(&mut raw, now, &mut batch, &mut summary, opts);
+    if let Some(previous) = parsing.take() {
+        take_parsed(previous.await?, &mut batch, &mut summary, opts);
+        store_batch(store, &mut batch, &mut creators, &mut summary).await?;
+    }
+    take_parsed(parse_all(raw, now), &mut batch, &mut summary, opts);
     store_batch(store, &mut batch, &mut creators, &mut summary).await?;
     Ok(summary)
 }
 
+/// A batch's lines, parsed: (line number, result) in line order.
+type ParsedLines = Vec<(usize, Result<Parsed, LineError>)>;
+
 /// Parses and analyses (segmentation, keywords, fingerprints: the costly
-/// part of an import) the raw lines on every core, then takes the results in
-/// line order: parsed articles into `batch`, bad lines reported.
-fn parse_batch(
-    raw: &mut Vec<(usize, Vec<u8>)>,
-    now: i64,
-    batch: &mut Vec<Parsed>,
-    summary: &mut Summary,
-    opts: &Options<'_>,
-) {
+/// part of an import) the raw lines on every core.
+fn parse_all(raw: Vec<(usize, Vec<u8>)>, now: i64) -> ParsedLines {
     if raw.is_empty() {
-        return;
+        return Vec::new();
     }
     let threads = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1)
         .min(raw.len());
     let chunk = raw.len().div_ceil(threads);
-    let results: Vec<Result<Parsed, LineError>> = std::thread::scope(|scope| {
+    std::thread::scope(|scope| {
         let workers: Vec<_> = raw
             .chunks(chunk)
             .map(|lines| {
                 scope.spawn(move || {
                     lines
                         .iter()
-                        .map(|(_, bytes)| parse_line(bytes, now))
+                        .map(|(number, bytes)| (*number, parse_line(bytes, now)))
                         .collect::<Vec<_>>()
                 })
             })
@@ -191,8 +199,17 @@ fn parse_batch(
             .into_iter()
             .flat_map(|w| w.join().expect("a parsing thread panicked"))
             .collect()
-    });
-    for ((number, _), result) in raw.drain(..).zip(results) {
+    })
+}
+
+/// Takes parsed lines in order: articles into `batch`, bad lines reported.
+fn take_parsed(
+    parsed: ParsedLines,
+    batch: &mut Vec<Parsed>,
+    summary: &mut Summary,
+    opts: &Options<'_>,
+) {
+    for (number, result) in parsed {
         match result {
             Ok(p) => batch.push(p),
             Err(e) => {

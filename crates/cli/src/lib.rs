@@ -4,6 +4,7 @@
 //! same functions.
 
 pub mod eval;
+pub mod gen_corpus;
 pub mod import;
 pub mod reindex;
 pub mod seed;
@@ -45,6 +46,9 @@ pub enum Command {
     /// API tokens.
     #[command(subcommand)]
     Token(users::TokenCommand),
+    /// Write a synthetic corpus of N articles built from real text (for
+    /// measuring at scale).
+    GenCorpus(gen_corpus::GenCorpusArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -124,6 +128,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             eval::segment_stdin()
         }
         Command::Eval(e) => eval::run(e),
+        Command::GenCorpus(a) => gen_corpus::run(a),
         Command::Serve(a) => block_on(serve::run(a)),
         Command::Import(a) => block_on(import::run(a)),
         Command::Reindex(a) => block_on(reindex::run(a)),

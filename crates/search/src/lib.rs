@@ -33,7 +33,7 @@ pub use analysis::{bigrams, is_cjk, normalize, units, words};
 pub const MAX_QUERY_CHARS: usize = 100;
 /// A serving node indexes with one thread and a small buffer: its writes are
 /// a trickle from the change log, and memory is better spent on pages.
-const NODE_WRITER_BYTES: usize = 20 << 20;
+const NODE_WRITER_BYTES: usize = 40 << 20;
 /// The file holding the applied change-log position.
 const APPLIED_FILE: &str = "hao-applied-seq";
 /// Scores added by an exact match of the whole query (see `build_query`).
@@ -236,14 +236,14 @@ impl SearchIndex {
         } else {
             Opened::Created
         };
-        let mut s = Self::wrap(index, 1, NODE_WRITER_BYTES)?;
+        let mut s = Self::wrap(index, 2, NODE_WRITER_BYTES)?;
         s.dir = Some(dir.to_owned());
         Ok((s, opened))
     }
 
     fn open_existing(dir: &Path) -> Result<SearchIndex> {
         let index = Index::open_in_dir(dir)?;
-        let mut s = Self::wrap(index, 1, NODE_WRITER_BYTES)?;
+        let mut s = Self::wrap(index, 2, NODE_WRITER_BYTES)?;
         s.dir = Some(dir.to_owned());
         let applied = std::fs::read_to_string(dir.join(APPLIED_FILE))
             .ok()
@@ -324,27 +324,52 @@ impl SearchIndex {
         }
         for d in docs {
             writer.delete_term(Term::from_field_i64(f.id, d.id));
-            let mut doc = TantivyDocument::default();
-            doc.add_i64(f.id, d.id);
-            doc.add_text(f.external_id, &d.external_id);
-            doc.add_text(f.title_w, &d.title);
-            doc.add_text(f.title_bi, &d.title);
-            doc.add_text(f.title_uni, &d.title);
-            doc.add_text(f.body_w, &d.body);
-            doc.add_text(f.body_bi, &d.body);
-            doc.add_text(f.body_uni, &d.body);
-            doc.add_text(f.author, &d.author);
-            for t in &d.tags {
-                doc.add_text(f.tags, t);
-            }
-            doc.add_text(f.channel, &d.channel);
-            doc.add_i64(f.published_at, d.published_at);
-            writer.add_document(doc)?;
+            writer.add_document(self.document(d))?;
         }
         writer.commit()?;
         drop(writer);
         self.reader.reload()?;
         Ok(())
+    }
+
+    /// Adds documents known not to be in the index (a rebuild after
+    /// [`SearchIndex::clear`]): no deletes to apply, and nothing is visible
+    /// until [`SearchIndex::commit`].
+    pub fn add_fresh(&self, docs: &[SearchDoc]) -> Result<()> {
+        let writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        for d in docs {
+            writer.add_document(self.document(d))?;
+        }
+        Ok(())
+    }
+
+    /// Commits what was added and makes it visible to searches.
+    pub fn commit(&self) -> Result<()> {
+        let mut writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        writer.commit()?;
+        drop(writer);
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    fn document(&self, d: &SearchDoc) -> TantivyDocument {
+        let f = self.fields;
+        let mut doc = TantivyDocument::default();
+        doc.add_i64(f.id, d.id);
+        doc.add_text(f.external_id, &d.external_id);
+        doc.add_text(f.title_w, &d.title);
+        doc.add_text(f.title_bi, &d.title);
+        doc.add_text(f.title_uni, &d.title);
+        doc.add_text(f.body_w, &d.body);
+        doc.add_text(f.body_bi, &d.body);
+        doc.add_text(f.body_uni, &d.body);
+        doc.add_text(f.author, &d.author);
+        for t in &d.tags {
+            doc.add_text(f.tags, t);
+        }
+        doc.add_text(f.channel, &d.channel);
+        doc.add_i64(f.published_at, d.published_at);
+        doc
     }
 
     /// Removes every document (before a full rebuild).

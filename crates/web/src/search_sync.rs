@@ -45,21 +45,44 @@ pub async fn reindex_all(
     let seq = store.last_change().await?;
     let i = index.clone();
     tokio::task::spawn_blocking(move || i.clear()).await??;
+    // The index is empty: documents are only added (no deletes to apply),
+    // committed every few batches, and the next batch is read from the
+    // database while the index takes the previous one.
+    const COMMIT_EVERY: u64 = 20_000;
     let mut after = 0;
     let mut done = 0u64;
+    let mut since_commit = 0u64;
+    let mut adding: Option<tokio::task::JoinHandle<hao_search::Result<()>>> = None;
     loop {
         if stop() {
             break;
         }
         let rows = store.index_rows_after(after, 1000).await?;
+        if let Some(previous) = adding.take() {
+            previous.await??;
+            progress(done);
+        }
         let Some(last) = rows.last() else { break };
         after = last.id;
         done += rows.len() as u64;
+        since_commit += rows.len() as u64;
         let docs: Vec<SearchDoc> = rows.into_iter().map(doc).collect();
         let i = index.clone();
-        tokio::task::spawn_blocking(move || i.update(&docs, &[])).await??;
+        let commit = since_commit >= COMMIT_EVERY;
+        if commit {
+            since_commit = 0;
+        }
+        adding = Some(tokio::task::spawn_blocking(move || {
+            i.add_fresh(&docs)?;
+            if commit { i.commit() } else { Ok(()) }
+        }));
+    }
+    if let Some(previous) = adding.take() {
+        previous.await??;
         progress(done);
     }
+    let i = index.clone();
+    tokio::task::spawn_blocking(move || i.commit()).await??;
     if !stop() {
         // Changes made during the rebuild are applied again by the follower:
         // re-applying a change is harmless, missing one is not.
