@@ -38,14 +38,10 @@ pub struct RelatedArgs {
     /// Fail when P@1 is below this.
     #[arg(long)]
     pub min_p1: Option<f64>,
-    /// Also import this many synthetic articles (real paragraphs of
-    /// `--paragraphs-from`, shuffled, under real titles, many creators and
-    /// channels), to measure at scale.
-    #[arg(long, default_value_t = 0)]
-    pub synthetic: usize,
-    /// Where the synthetic articles' paragraphs come from (JSON Lines).
+    /// Also import these articles (JSON Lines, e.g. from `hao gen-corpus`),
+    /// to measure at scale.
     #[arg(long)]
-    pub paragraphs_from: Vec<PathBuf>,
+    pub extra: Vec<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -307,6 +303,7 @@ fn search(args: SearchArgs) -> anyhow::Result<ExitCode> {
             body: a.body.clone(),
             author: String::new(),
             tags: vec![],
+            keywords: vec![],
             channel: String::new(),
             published_at: 0,
         })
@@ -682,42 +679,14 @@ async fn related_async(args: RelatedArgs) -> anyhow::Result<ExitCode> {
             jsonl.push('\n');
         }
     }
-    if args.synthetic > 0 {
-        let mut sources = Vec::new();
-        for p in &args.paragraphs_from {
-            sources.extend(read_articles(p)?);
+    let mut data = jsonl.into_bytes();
+    for path in &args.extra {
+        let mut extra =
+            std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+        if !data.ends_with(b"\n") && !data.is_empty() {
+            data.push(b'\n');
         }
-        anyhow::ensure!(
-            !sources.is_empty(),
-            "--synthetic needs --paragraphs-from with articles"
-        );
-        let paragraphs: Vec<&str> = sources
-            .iter()
-            .flat_map(|a| a.body.split('\n'))
-            .map(str::trim)
-            .filter(|p| p.chars().count() >= 20)
-            .collect();
-        let mut rng = Rng(0x5EED);
-        for n in 0..args.synthetic {
-            let title = sources[rng.below(sources.len())].title.trim();
-            let body: Vec<&str> = (0..3 + rng.below(6))
-                .map(|_| paragraphs[rng.below(paragraphs.len())])
-                .collect();
-            let body = body.join("\n");
-            let channel = hao_text::classify_channel(title, &body).slug();
-            jsonl.push_str(
-                &serde_json::json!({
-                    "external_id": format!("synthetic-{n}"),
-                    "title": format!("{title}（{n}）"),
-                    "body": body,
-                    "author": format!("合成作者{}", rng.below(2000)),
-                    "channel": channel,
-                    "published_at": "2026-09-01T08:00:00+08:00",
-                })
-                .to_string(),
-            );
-            jsonl.push('\n');
-        }
+        data.append(&mut extra);
     }
     let dir = tempfile::tempdir()?;
     let store = hao_store::Store::connect(&hao_store::Store::sqlite_url(dir.path())).await?;
@@ -726,7 +695,7 @@ async fn related_async(args: RelatedArgs) -> anyhow::Result<ExitCode> {
     let stop = AtomicBool::new(false);
     let summary = crate::import::import_reader(
         &store,
-        std::io::Cursor::new(jsonl.into_bytes()),
+        std::io::Cursor::new(data),
         &crate::import::Options {
             batch: 500,
             progress: &bar,

@@ -29,6 +29,7 @@ fn corpus() -> Vec<SearchDoc> {
                 body: body.to_owned(),
                 author: "作者".to_owned(),
                 tags: vec![],
+                keywords: vec![],
                 channel: "local".to_owned(),
                 published_at: 0,
             });

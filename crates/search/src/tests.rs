@@ -8,6 +8,7 @@ fn doc(id: i64, title: &str, body: &str, channel: &str, at: i64) -> SearchDoc {
         body: body.to_owned(),
         author: "江畔球评".to_owned(),
         tags: vec![],
+        keywords: vec![],
         channel: channel.to_owned(),
         published_at: at,
     }

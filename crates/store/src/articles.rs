@@ -450,9 +450,13 @@ impl Store {
             return Ok(vec![]);
         }
         let list: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+        // Visibility is checked here, not in SQL: with `status = …` in the
+        // WHERE clause SQLite walks the (status, listed, …) index over every
+        // published article instead of looking the ids up (4 ms at 20,000
+        // articles, growing with the table).
         let sql = format!(
-            "SELECT {}, a.keywords FROM articles a JOIN creators c ON c.id = a.creator_id \
-             WHERE {VISIBLE} AND a.id IN ({})",
+            "SELECT {}, a.keywords, a.status, a.listed FROM articles a \
+             JOIN creators c ON c.id = a.creator_id WHERE a.id IN ({})",
             rows::SUMMARY_COLUMNS,
             list.join(", ")
         );
@@ -463,8 +467,14 @@ impl Store {
         let mut found = std::collections::HashMap::new();
         for row in q.fetch_all(&self.pool).await? {
             use sqlx::Row;
+            let n = rows::SUMMARY_COLUMN_COUNT;
+            let status: String = row.try_get(n + 1)?;
+            let listed: i64 = row.try_get(n + 2)?;
+            if status != "published" || listed != 1 {
+                continue;
+            }
             let summary = rows::summary(&row)?;
-            let keywords: String = row.try_get(rows::SUMMARY_COLUMN_COUNT)?;
+            let keywords: String = row.try_get(n)?;
             found.insert(summary.id, (summary, rows::split_tags(&keywords)));
         }
         Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
@@ -500,6 +510,7 @@ pub struct IndexRow {
     pub body_markdown: String,
     pub author: String,
     pub tags: Vec<String>,
+    pub keywords: Vec<String>,
     pub channel: Channel,
     pub published_at: i64,
     /// Only published articles are searchable; others are removed from the index.
@@ -507,7 +518,7 @@ pub struct IndexRow {
 }
 
 const INDEX_COLUMNS: &str = "a.id, a.external_id, a.title, a.body_markdown, c.display_name, \
-     a.tags, a.channel, a.published_at, a.status";
+     a.tags, a.channel, a.published_at, a.status, a.keywords";
 
 fn index_row(row: &sqlx::any::AnyRow) -> Result<IndexRow> {
     use sqlx::Row;
@@ -520,6 +531,7 @@ fn index_row(row: &sqlx::any::AnyRow) -> Result<IndexRow> {
         body_markdown: row.try_get(3)?,
         author: row.try_get(4)?,
         tags: rows::split_tags(&tags),
+        keywords: rows::split_tags(&row.try_get::<String, _>(9)?),
         channel: rows::channel(row.try_get(6)?)?,
         published_at: row.try_get(7)?,
         published: status == ArticleStatus::Published.code(),

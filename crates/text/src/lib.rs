@@ -14,8 +14,12 @@ pub use keywords::keywords;
 pub use markdown::{plain_text, render_markdown, summarize};
 pub use segment::{DictionaryError, SpanScore, cut, jieba, load_user_dictionary};
 
-/// Keywords kept per article.
+/// Keywords an article shows (the API, related reasons): the first of its
+/// stored ones.
 pub const KEYWORDS_PER_ARTICLE: usize = 8;
+/// Keywords stored per article, best first: enough for 相关推荐 to query
+/// with, so that computing an article's related list segments nothing.
+pub const KEYWORDS_STORED: usize = 20;
 
 /// Everything the text engine derives from an article when it is saved.
 #[derive(Debug, Clone, PartialEq)]
@@ -35,7 +39,7 @@ pub fn analyze(title: &str, body_markdown: &str) -> Analysis {
     Analysis {
         body_html: render_markdown(body_markdown),
         summary: summarize(body_markdown, 120),
-        keywords: keywords(&format!("{title}\n{title}\n{plain}"), KEYWORDS_PER_ARTICLE),
+        keywords: keywords(&format!("{title}\n{title}\n{plain}"), KEYWORDS_STORED),
         fingerprint: fingerprint::simhash(&plain),
         sketch: fingerprint::sketch(&plain),
     }

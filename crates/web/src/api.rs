@@ -79,7 +79,11 @@ impl ArticleJson {
             body_markdown: a.body_markdown,
             body_html: a.body_html,
             tags: a.tags,
-            keywords: a.keywords,
+            keywords: a
+                .keywords
+                .into_iter()
+                .take(hao_text::KEYWORDS_PER_ARTICLE)
+                .collect(),
             original,
             source,
             source_url,

@@ -17,7 +17,7 @@ pub const KEEP: usize = 6;
 /// Candidates read from the search index per computation.
 const CANDIDATES: usize = 40;
 /// Keywords asked of the search index.
-const QUERY_KEYWORDS: usize = 20;
+const QUERY_KEYWORDS: usize = hao_text::KEYWORDS_STORED;
 
 /// One related article and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,12 +74,25 @@ pub async fn compute(
     // The stored keywords name the article (reasons, tags); the query asks
     // for more of its characteristic words, so that an article sharing only
     // part of its vocabulary is still found.
-    let keywords = article.keywords.clone();
-    let plain = hao_text::plain_text(&article.body_markdown);
-    let query = hao_text::keywords(
-        &format!("{t}\n{t}\n{plain}", t = article.title),
-        QUERY_KEYWORDS,
-    );
+    let keywords: Vec<String> = article
+        .keywords
+        .iter()
+        .take(hao_text::KEYWORDS_PER_ARTICLE)
+        .cloned()
+        .collect();
+    // Saved articles store their QUERY_KEYWORDS best keywords; an article
+    // saved before they did (fewer stored, but a long text) is analysed now.
+    let query = if article.keywords.len() >= QUERY_KEYWORDS
+        || article.body_markdown.chars().count() < 200
+    {
+        article.keywords.clone()
+    } else {
+        let plain = hao_text::plain_text(&article.body_markdown);
+        hao_text::keywords(
+            &format!("{t}\n{t}\n{plain}", t = article.title),
+            QUERY_KEYWORDS,
+        )
+    };
     let i = index.clone();
     let similar = tokio::task::spawn_blocking(move || i.similar(&query, id, CANDIDATES)).await??;
     let ids: Vec<i64> = similar.iter().map(|s| s.id).collect();

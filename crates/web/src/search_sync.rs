@@ -28,6 +28,7 @@ fn doc(row: IndexRow) -> SearchDoc {
         body: row.body_markdown,
         author: row.author,
         tags: row.tags,
+        keywords: row.keywords,
         channel: row.channel.slug().to_owned(),
         published_at: row.published_at,
     }
