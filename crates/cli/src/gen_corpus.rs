@@ -26,7 +26,7 @@ pub struct GenCorpusArgs {
     pub articles: usize,
     /// Real articles to take titles and paragraphs from (JSON Lines with
     /// `title` and `body`), e.g. the inews corpus.
-    #[arg(long, required = true)]
+    #[arg(long, required = true, num_args = 1..)]
     pub from: Vec<PathBuf>,
     /// Where to write the corpus (JSON Lines, as `hao import` reads).
     #[arg(long)]

@@ -18,10 +18,19 @@ pub struct ReindexArgs {
     pub data: DataArgs,
 }
 
-/// Opens this node's index (in the data dir), rebuilding a damaged one.
-pub fn open_index(data: &DataArgs) -> anyhow::Result<(Arc<SearchIndex>, hao_search::Opened)> {
+/// Opens this node's index (in the data dir), rebuilding a damaged one;
+/// `bulk` for a whole rebuild in this process (`hao reindex`).
+pub fn open_index(
+    data: &DataArgs,
+    bulk: bool,
+) -> anyhow::Result<(Arc<SearchIndex>, hao_search::Opened)> {
     let dir = data.data_dir.join("search");
-    let (index, opened) = SearchIndex::open(&dir).with_context(|| {
+    let opened = if bulk {
+        SearchIndex::open_for_rebuild(&dir)
+    } else {
+        SearchIndex::open(&dir)
+    };
+    let (index, opened) = opened.with_context(|| {
         format!(
             "cannot open the search index in {} (is another hao using it?)",
             dir.display()
@@ -32,7 +41,7 @@ pub fn open_index(data: &DataArgs) -> anyhow::Result<(Arc<SearchIndex>, hao_sear
 
 pub async fn run(args: ReindexArgs) -> anyhow::Result<ExitCode> {
     let store = args.data.open().await?;
-    let (index, _) = open_index(&args.data)?;
+    let (index, _) = open_index(&args.data, true)?;
     let total = store.count_published().await?;
     let bar = ProgressBar::new(total as u64);
     bar.set_style(

@@ -50,7 +50,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     // Search: this node's own index, kept in step with the change log. A new,
     // damaged or incomplete index is filled in the background: the site serves
     // at once, search catches up.
-    let (index, from_seq) = match super::reindex::open_index(&args.data) {
+    let (index, from_seq) = match super::reindex::open_index(&args.data, false) {
         Ok((index, _)) => match index.applied_seq() {
             Some(seq) => (Some(index), seq),
             None => {

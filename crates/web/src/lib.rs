@@ -93,7 +93,7 @@ impl AppState {
             inner: Arc::new(Inner {
                 store,
                 options,
-                cache: cache::PageCache::new(64 << 20),
+                cache: cache::PageCache::new(32 << 20),
                 lists: lists::SharedLists::default(),
                 views: ViewCounter::default(),
                 search,
