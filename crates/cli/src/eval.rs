@@ -183,16 +183,20 @@ pub fn segment_stdin() -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// An article of a JSON Lines corpus, as the evaluations and `gen-corpus` read it.
 #[derive(serde::Deserialize)]
-struct EvalArticle {
-    external_id: String,
+pub(crate) struct EvalArticle {
     #[serde(default)]
-    title: String,
+    pub(crate) external_id: String,
     #[serde(default)]
-    body: String,
+    pub(crate) title: String,
+    #[serde(default)]
+    pub(crate) body: String,
 }
 
-fn read_articles(path: &std::path::Path) -> anyhow::Result<Vec<EvalArticle>> {
+/// The articles of a JSON Lines file that have a title and a body; a bad
+/// line is an error naming its number.
+pub(crate) fn read_articles(path: &std::path::Path) -> anyhow::Result<Vec<EvalArticle>> {
     let file = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
     let mut out = Vec::new();
     for (n, line) in BufReader::new(file).lines().enumerate() {
@@ -210,18 +214,7 @@ fn read_articles(path: &std::path::Path) -> anyhow::Result<Vec<EvalArticle>> {
     Ok(out)
 }
 
-/// A small deterministic generator (xorshift64*), so that every run asks the
-/// same queries.
-struct Rng(u64);
-
-impl Rng {
-    fn below(&mut self, n: usize) -> usize {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        (self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 33) as usize % n.max(1)
-    }
-}
+use crate::gen_corpus::Rng;
 
 #[derive(Default, Clone)]
 struct Tally {

@@ -9,7 +9,7 @@
 //! no half corpus.
 
 use std::fs::File;
-use std::io::{BufRead, BufReader, BufWriter, Write};
+use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -17,7 +17,6 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
-use serde::Deserialize;
 
 #[derive(Debug, clap::Args)]
 pub struct GenCorpusArgs {
@@ -42,16 +41,9 @@ pub struct GenCorpusArgs {
     pub quiet: bool,
 }
 
-#[derive(Deserialize)]
-struct Source {
-    #[serde(default)]
-    title: String,
-    #[serde(default)]
-    body: String,
-}
-
-/// xorshift64*: small, fast, deterministic.
-struct Rng(u64);
+/// xorshift64*: small, fast, deterministic (the evaluations use it too, so
+/// that every run asks the same queries).
+pub(crate) struct Rng(pub(crate) u64);
 
 impl Rng {
     fn next(&mut self) -> u64 {
@@ -61,7 +53,7 @@ impl Rng {
         self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
     }
 
-    fn below(&mut self, n: usize) -> usize {
+    pub(crate) fn below(&mut self, n: usize) -> usize {
         ((self.next() >> 33) as usize) % n.max(1)
     }
 
@@ -135,18 +127,7 @@ pub fn run(args: GenCorpusArgs) -> anyhow::Result<ExitCode> {
     anyhow::ensure!(args.articles > 0, "--articles must be at least 1");
     let mut sources = Vec::new();
     for path in &args.from {
-        let file = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
-        for (n, line) in BufReader::new(file).lines().enumerate() {
-            let line = line.with_context(|| format!("{}:{}", path.display(), n + 1))?;
-            if line.trim().is_empty() {
-                continue;
-            }
-            let s: Source = serde_json::from_str(&line)
-                .with_context(|| format!("{}:{}: invalid JSON", path.display(), n + 1))?;
-            if !s.title.trim().is_empty() && !s.body.trim().is_empty() {
-                sources.push(s);
-            }
-        }
+        sources.extend(crate::eval::read_articles(path)?);
     }
     anyhow::ensure!(
         !sources.is_empty(),

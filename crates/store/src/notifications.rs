@@ -29,18 +29,7 @@ pub(crate) async fn notify_user(
     link: &str,
     at: i64,
 ) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO notifications (user_id, kind, text, link, created_at) \
-         VALUES ($1, $2, $3, $4, $5)",
-    )
-    .bind(user_id)
-    .bind(kind)
-    .bind(text)
-    .bind(link)
-    .bind(at)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
+    notify(tx, "id", user_id, (kind, text, link), at).await
 }
 
 /// Notifies every account of a creator (none, for an imported author
@@ -53,11 +42,23 @@ pub(crate) async fn notify_creator(
     link: &str,
     at: i64,
 ) -> Result<()> {
-    sqlx::query(
+    notify(tx, "creator_id", creator_id, (kind, text, link), at).await
+}
+
+/// Notifies the users whose `column` (`id` or `creator_id`) is `value` of
+/// (kind, text, link).
+async fn notify(
+    tx: &mut Tx<'_>,
+    column: &'static str,
+    value: i64,
+    (kind, text, link): (&str, &str, &str),
+    at: i64,
+) -> Result<()> {
+    sqlx::query(&format!(
         "INSERT INTO notifications (user_id, kind, text, link, created_at) \
-         SELECT id, $2, $3, $4, $5 FROM users WHERE creator_id = $1",
-    )
-    .bind(creator_id)
+         SELECT id, $2, $3, $4, $5 FROM users WHERE {column} = $1"
+    ))
+    .bind(value)
     .bind(kind)
     .bind(text)
     .bind(link)
