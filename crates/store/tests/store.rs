@@ -897,3 +897,46 @@ async fn media_round_trips_bytes_once_per_name() {
         db.cleanup().await;
     }
 }
+
+#[tokio::test]
+async fn related_lists_are_kept_replaced_and_removed() {
+    for db in backends().await {
+        let s = &db.store;
+        let c = creator(s, "甲").await;
+        let ids: Vec<i64> = s
+            .upsert_articles(&[
+                draft("r1", c, Channel::Tech, "一", 100),
+                draft("r2", c, Channel::Tech, "二", 200),
+                draft("r3", c, Channel::Tech, "三", 300),
+            ])
+            .await
+            .unwrap()
+            .iter()
+            .map(|u| u.id)
+            .collect();
+        assert_eq!(s.published_ids_without_related(0, 10).await.unwrap(), ids);
+        let items = vec![
+            (ids[1], "「芯片」".to_owned()),
+            (ids[2], "同频道相关".to_owned()),
+        ];
+        s.put_related(ids[0], Some(&items), 1).await.unwrap();
+        s.put_related(ids[1], Some(&[]), 1).await.unwrap();
+        assert_eq!(
+            s.published_ids_without_related(0, 10).await.unwrap(),
+            [ids[2]]
+        );
+        let found = s.related_lists(&[ids[0], ids[1], ids[2]]).await.unwrap();
+        assert_eq!(found.len(), 2);
+        assert_eq!(found[&ids[0]], items);
+        assert!(found[&ids[1]].is_empty());
+        // Replaced, then removed.
+        s.put_related(ids[0], Some(&items[..1]), 2).await.unwrap();
+        assert_eq!(
+            s.related_lists(&[ids[0]]).await.unwrap()[&ids[0]],
+            items[..1]
+        );
+        s.put_related(ids[0], None, 3).await.unwrap();
+        assert!(s.related_lists(&[ids[0]]).await.unwrap().is_empty());
+        db.cleanup().await;
+    }
+}

@@ -199,7 +199,7 @@ async fn related(
                 ))
             })?,
     };
-    let list = match state.related().get(id) {
+    let list = match state.related().get(state.store(), id).await? {
         Some(list) => list,
         None => {
             let index = state
@@ -212,8 +212,12 @@ async fn related(
                     ApiError::bad_request("related articles could not be computed")
                 })?
                 .ok_or_else(|| ApiError::not_found(format!("no published article with id {id}")))?;
-            state.related().put(id, Some(computed));
-            state.related().get(id).unwrap_or_default()
+            let list = std::sync::Arc::new(computed);
+            state
+                .related()
+                .put(state.store(), id, Some(list.as_ref().clone()))
+                .await?;
+            list
         }
     };
     let ids: Vec<i64> = list.iter().map(|r| r.id).collect();

@@ -51,12 +51,13 @@ async fn feed(
         personalize = store.personalize(user).await?;
         if personalize {
             history = store.reading_history(user, 30).await?;
+            let read: Vec<i64> = history.iter().map(|h| h.0).collect();
+            let lists = state.related().get_many(store, &read).await?;
             let ranked = similar_to_history(
                 &history,
                 |id| {
-                    state
-                        .related()
-                        .get(id)
+                    lists
+                        .get(&id)
                         .map(|list| list.iter().map(|r| r.id).collect())
                         .unwrap_or_default()
                 },

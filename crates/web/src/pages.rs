@@ -234,7 +234,7 @@ async fn render_article(state: &AppState, id: i64, care: bool) -> Result<String,
         .lists
         .get(store, state.generation(), state.options().page_ttl)
         .await?;
-    let related = match state.related().get(article.id) {
+    let related = match state.related().get(store, article.id).await? {
         // Computed at publish time: read the picks, in order, still published.
         Some(list) => {
             let ids: Vec<i64> = list.iter().map(|r| r.id).collect();

@@ -4,7 +4,7 @@
 //! shows the newest of its channel instead.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 
 use hao_recommend::{RelatedCandidate, RelatedSource};
 use hao_search::SearchIndex;
@@ -26,35 +26,98 @@ pub struct Related {
     pub reason: String,
 }
 
-/// This node's related lists.
-#[derive(Default)]
+/// Lists kept in memory per node: the ones being read (the database keeps
+/// them all).
+const MEMORY_LISTS: usize = 20_000;
+
+/// This node's view of the related lists: the database's table, with the
+/// lists being read kept in memory.
 pub struct RelatedCache {
-    map: RwLock<HashMap<i64, Arc<Vec<Related>>>>,
+    lists: quick_cache::sync::Cache<i64, Arc<Vec<Related>>>,
+}
+
+impl Default for RelatedCache {
+    fn default() -> Self {
+        RelatedCache {
+            lists: quick_cache::sync::Cache::new(MEMORY_LISTS),
+        }
+    }
+}
+
+fn from_items(items: Vec<hao_store::RelatedItem>) -> Arc<Vec<Related>> {
+    Arc::new(
+        items
+            .into_iter()
+            .map(|(id, reason)| Related { id, reason })
+            .collect(),
+    )
 }
 
 impl RelatedCache {
-    pub fn get(&self, id: i64) -> Option<Arc<Vec<Related>>> {
-        self.map
-            .read()
-            .unwrap_or_else(|p| p.into_inner())
-            .get(&id)
-            .cloned()
+    /// The list of `id`, or `None` when it has not been computed yet.
+    pub async fn get(
+        &self,
+        store: &Store,
+        id: i64,
+    ) -> Result<Option<Arc<Vec<Related>>>, hao_store::StoreError> {
+        if let Some(list) = self.lists.get(&id) {
+            return Ok(Some(list));
+        }
+        let found = store
+            .related_lists(&[id])
+            .await?
+            .remove(&id)
+            .map(from_items);
+        if let Some(list) = &found {
+            self.lists.insert(id, list.clone());
+        }
+        Ok(found)
     }
 
-    pub fn put(&self, id: i64, list: Option<Vec<Related>>) {
-        let mut map = self.map.write().unwrap_or_else(|p| p.into_inner());
+    /// The lists of several articles (those computed).
+    pub async fn get_many(
+        &self,
+        store: &Store,
+        ids: &[i64],
+    ) -> Result<HashMap<i64, Arc<Vec<Related>>>, hao_store::StoreError> {
+        let mut out = HashMap::new();
+        let mut missing = Vec::new();
+        for &id in ids {
+            match self.lists.get(&id) {
+                Some(list) => {
+                    out.insert(id, list);
+                }
+                None => missing.push(id),
+            }
+        }
+        for (id, items) in store.related_lists(&missing).await? {
+            let list = from_items(items);
+            self.lists.insert(id, list.clone());
+            out.insert(id, list);
+        }
+        Ok(out)
+    }
+
+    /// Keeps a freshly computed list (or its absence) in the database and here.
+    pub async fn put(
+        &self,
+        store: &Store,
+        id: i64,
+        list: Option<Vec<Related>>,
+    ) -> Result<(), hao_store::StoreError> {
+        let items: Option<Vec<hao_store::RelatedItem>> = list
+            .as_ref()
+            .map(|l| l.iter().map(|r| (r.id, r.reason.clone())).collect());
+        store
+            .put_related(id, items.as_deref(), hao_store::now())
+            .await?;
         match list {
-            Some(list) => map.insert(id, Arc::new(list)),
-            None => map.remove(&id),
-        };
-    }
-
-    pub fn len(&self) -> usize {
-        self.map.read().unwrap_or_else(|p| p.into_inner()).len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
+            Some(list) => self.lists.insert(id, Arc::new(list)),
+            None => {
+                self.lists.remove(&id);
+            }
+        }
+        Ok(())
     }
 }
 
@@ -139,12 +202,14 @@ pub async fn refresh(
 ) -> Result<(), SyncError> {
     let now = hao_store::now();
     for &id in ids {
-        cache.put(id, compute(store, index, id, now).await?);
+        let list = compute(store, index, id, now).await?;
+        cache.put(store, id, list).await?;
     }
     Ok(())
 }
 
-/// Fills the lists of every published article (a node's start), in pages.
+/// Computes the lists of every published article that has none kept (after
+/// an import, or the first start), in pages; returns how many.
 pub async fn fill_all(
     store: &Store,
     index: &Arc<SearchIndex>,
@@ -153,16 +218,12 @@ pub async fn fill_all(
     let mut after = 0;
     let mut done = 0;
     loop {
-        let ids = store.published_ids_after(after, 500).await?;
+        let ids = store.published_ids_without_related(after, 500).await?;
         let Some(&last) = ids.last() else {
             return Ok(done);
         };
         after = last;
-        let missing: Vec<i64> = ids
-            .into_iter()
-            .filter(|id| cache.get(*id).is_none())
-            .collect();
-        refresh(store, index, cache, &missing).await?;
-        done += missing.len();
+        refresh(store, index, cache, &ids).await?;
+        done += ids.len();
     }
 }

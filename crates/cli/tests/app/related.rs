@@ -74,3 +74,42 @@ async fn the_second_half_is_the_first_halfs_first_related_article() {
     assert_eq!(list[0].id, hb, "{list:?}");
     assert!(list[0].reason.starts_with('「'), "{}", list[0].reason);
 }
+
+#[tokio::test]
+async fn lists_are_kept_in_the_database_so_another_node_reads_them_without_computing() {
+    let app = TestApp::with_articles().await;
+    let index = app.state.search().unwrap().clone();
+    let computed = hao_web::related::fill_all(app.store(), &index, app.state.related())
+        .await
+        .unwrap();
+    assert!(computed > 0);
+    assert_eq!(
+        hao_web::related::fill_all(app.store(), &index, app.state.related())
+            .await
+            .unwrap(),
+        0,
+        "nothing left to compute"
+    );
+    // A second node on the same database: an empty memory, the same lists.
+    let other = hao_web::related::RelatedCache::default();
+    let id = app.id_of("fx-001").await;
+    let here = app
+        .state
+        .related()
+        .get(app.store(), id)
+        .await
+        .unwrap()
+        .unwrap();
+    let there = other.get(app.store(), id).await.unwrap().unwrap();
+    assert_eq!(here, there);
+    assert!(!there.is_empty());
+    // An article no longer published has no list.
+    other.put(app.store(), id, None).await.unwrap();
+    assert!(
+        hao_web::related::RelatedCache::default()
+            .get(app.store(), id)
+            .await
+            .unwrap()
+            .is_none()
+    );
+}
