@@ -264,19 +264,17 @@ impl Store {
             } else {
                 format!("；编辑意见：{}", reason.trim())
             };
-            sqlx::query(
-                "INSERT INTO standing_ledger (creator_id, delta, reason, article_id, at) \
-                 VALUES ($1, $2, $3, $4, $5)",
+            crate::standing::charge(
+                &mut tx,
+                titles.0,
+                crate::standing::FALSE_ORIGINAL,
+                &format!(
+                    "原创声明不成立：《{}》与更早发表的《{}》重复{why}",
+                    titles.1, titles.2
+                ),
+                article_id,
+                at,
             )
-            .bind(titles.0)
-            .bind(crate::standing::FALSE_ORIGINAL)
-            .bind(format!(
-                "原创声明不成立：《{}》与更早发表的《{}》重复{why}",
-                titles.1, titles.2
-            ))
-            .bind(article_id)
-            .bind(at)
-            .execute(&mut *tx)
             .await?;
             crate::notifications::notify_creator(
                 &mut tx,

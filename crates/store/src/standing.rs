@@ -56,6 +56,29 @@ fn entry(t: EntryTuple) -> LedgerEntry {
     }
 }
 
+/// Writes one ledger entry (in the caller's transaction, with the decision
+/// it records); returns its id.
+pub(crate) async fn charge(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    creator_id: i64,
+    delta: i64,
+    reason: &str,
+    article_id: i64,
+    at: i64,
+) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO standing_ledger (creator_id, delta, reason, article_id, at) \
+         VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    )
+    .bind(creator_id)
+    .bind(delta)
+    .bind(reason)
+    .bind(article_id)
+    .bind(at)
+    .fetch_one(&mut **tx)
+    .await?)
+}
+
 impl Store {
     /// Takes a published (or scheduled, or in review) article down with a
     /// reason, and charges its creator's standing. `Ok(None)` when there is
@@ -76,16 +99,14 @@ impl Store {
         let Some((creator, title)) = row else {
             return Ok(None);
         };
-        let entry: i64 = sqlx::query_scalar(
-            "INSERT INTO standing_ledger (creator_id, delta, reason, article_id, at) \
-             VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        let entry = charge(
+            &mut tx,
+            creator,
+            TAKE_DOWN,
+            &format!("文章被下架：{reason}"),
+            article_id,
+            at,
         )
-        .bind(creator)
-        .bind(TAKE_DOWN)
-        .bind(format!("文章被下架：{reason}"))
-        .bind(article_id)
-        .bind(at)
-        .fetch_one(&mut *tx)
         .await?;
         crate::notifications::notify_creator(
             &mut tx,

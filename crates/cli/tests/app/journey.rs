@@ -55,13 +55,16 @@ async fn sign_up_apply_approve_write_with_an_image_review_publish() {
         .await
         .html();
     let action = attrs(&queue, ".application form", "action")[0].clone();
-    let r = app
-        .post_form_with(
-            &action,
+    // The editor's 通过 on any queue item (an application, an article).
+    let approve = |action: String| {
+        let (app, editor, body) = (
+            &app,
             &editor,
-            &format!("csrf={ecsrf}&verdict=approve&reason="),
-        )
-        .await;
+            format!("csrf={ecsrf}&verdict=approve&reason="),
+        );
+        async move { app.post_form_with(&action, editor, &body).await }
+    };
+    let r = approve(action).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let studio = app.get_with("/studio", &[("cookie", &me)]).await;
     assert_eq!(studio.status, StatusCode::OK);
@@ -120,13 +123,7 @@ async fn sign_up_apply_approve_write_with_an_image_review_publish() {
     );
 
     // The editor approves: on the channel page, the author page, in search.
-    let r = app
-        .post_form_with(
-            &format!("/editor/reviews/{id}"),
-            &editor,
-            &format!("csrf={ecsrf}&verdict=approve&reason="),
-        )
-        .await;
+    let r = approve(format!("/editor/reviews/{id}")).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     app.sync().await;
     let page = app.get(&format!("/article/{id}")).await.html();
@@ -189,13 +186,7 @@ async fn sign_up_apply_approve_write_with_an_image_review_publish() {
         let id = newest_id(app.get_with("/studio", &[("cookie", &me)]).await.html());
         let novice = app.store().is_novice(creator).await.unwrap();
         assert!(novice, "still a novice before approval {}", n + 2);
-        let r = app
-            .post_form_with(
-                &format!("/editor/reviews/{id}"),
-                &editor,
-                &format!("csrf={ecsrf}&verdict=approve&reason="),
-            )
-            .await;
+        let r = approve(format!("/editor/reviews/{id}")).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER);
     }
     assert_eq!(hao_store::NOVICE_APPROVALS, 3);

@@ -652,37 +652,24 @@ async fn images_are_judged_by_content_reencoded_and_served_from_the_database() {
     // As the cover: a bad address is refused next to the field with
     // everything typed kept; the uploaded image's address is accepted, shown
     // on the page and offered again when editing.
-    let r = app
-        .post_form_with(
-            "/write",
-            &writer,
-            &form(
-                &csrf,
-                "封面测试",
-                "有封面的文章。",
-                "publish",
-                &format!("&cover={}", enc("ftp://example.com/a.jpg")),
-            ),
-        )
-        .await;
+    let with_cover = |cover: String| {
+        let body = form(
+            &csrf,
+            "封面测试",
+            "有封面的文章。",
+            "publish",
+            &format!("&cover={}", enc(&cover)),
+        );
+        let (app, writer) = (&app, &writer);
+        async move { app.post_form_with("/write", writer, &body).await }
+    };
+    let r = with_cover("ftp://example.com/a.jpg".into()).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     let html = r.html();
     assert!(text(&html, "#cover-error").contains("/media/"));
     assert_eq!(form_value(&html, "title"), "封面测试");
     assert_eq!(form_value(&html, "cover"), "ftp://example.com/a.jpg");
-    let r = app
-        .post_form_with(
-            "/write",
-            &writer,
-            &form(
-                &csrf,
-                "封面测试",
-                "有封面的文章。",
-                "publish",
-                &format!("&cover={}", enc(&src)),
-            ),
-        )
-        .await;
+    let r = with_cover(src.clone()).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
     app.sync().await;
     let found = app
