@@ -18,6 +18,7 @@ use crate::auth::{
 };
 use crate::error::PageError;
 use crate::pages::is_care;
+use crate::pages::{no_store, private_page};
 use crate::templates::{Frame, format_time, layout};
 
 pub fn router() -> Router<AppState> {
@@ -170,10 +171,7 @@ fn form_response(
             auth::set_cookie(state, PRE_CSRF_COOKIE, page.csrf, 3600),
         );
     }
-    response
-        .headers_mut()
-        .insert(header::CACHE_CONTROL, "no-store".parse().expect("valid"));
-    response
+    no_store(response)
 }
 
 async fn signup_form(
@@ -465,11 +463,7 @@ async fn me_page(
             }
         },
     );
-    let mut response = Html(page.into_string()).into_response();
-    response
-        .headers_mut()
-        .insert(header::CACHE_CONTROL, "no-store".parse().expect("valid"));
-    Ok(response)
+    Ok(private_page(StatusCode::OK, page))
 }
 
 async fn create_token(

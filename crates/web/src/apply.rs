@@ -7,7 +7,7 @@
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Form, FromRequest, Multipart, Path, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use hao_domain::{AccountType, Channel};
 use hao_store::{Application, ApplicationRefusal, NewApplication};
@@ -19,6 +19,7 @@ use crate::accounts::{described_by, field_error};
 use crate::auth::{EditorSession, MaybeSession, Session, SignedIn};
 use crate::editor::DecideForm;
 use crate::error::PageError;
+use crate::pages::private_page;
 use crate::pages::{is_care, parse_id};
 use crate::templates::{Frame, format_time, layout};
 
@@ -127,13 +128,6 @@ fn status_label(status: &str) -> &'static str {
     }
 }
 
-fn no_store(status: StatusCode, markup: Markup) -> Response {
-    let mut r = (status, Html(markup.into_string())).into_response();
-    r.headers_mut()
-        .insert(header::CACHE_CONTROL, "no-store".parse().expect("valid"));
-    r
-}
-
 async fn page(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -208,7 +202,7 @@ async fn render(
             }
         },
     );
-    Ok(no_store(status, markup))
+    Ok(private_page(status, markup))
 }
 
 fn form(session: &Session, typed: &ApplyForm, errors: &[(&'static str, String)]) -> Markup {
@@ -399,7 +393,7 @@ async fn queue(
         care: is_care(&headers),
         active: None,
     };
-    Ok(no_store(
+    Ok(private_page(
         StatusCode::OK,
         layout(
             &frame,

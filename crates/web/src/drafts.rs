@@ -42,6 +42,17 @@ pub struct Parsed {
     pub draft: ArticleDraft,
 }
 
+/// A cover image: the address of an image uploaded here (`/media/…`), or
+/// an http(s) link.
+pub fn cover_url(c: &str) -> Result<String, ValidationError> {
+    let c = c.trim();
+    if crate::media::is_media_url(c) {
+        Ok(c.to_owned())
+    } else {
+        validate_url("cover", c)
+    }
+}
+
 /// Validates and analyses one input. `now` is used when `published_at` is absent.
 pub fn parse(r: ArticleInput, now: i64) -> Result<Parsed, ValidationError> {
     let external_id = validate_external_id(r.external_id.as_deref().unwrap_or(""))?;
@@ -85,14 +96,7 @@ pub fn parse(r: ArticleInput, now: i64) -> Result<Parsed, ValidationError> {
         .cover
         .as_deref()
         .filter(|c| !c.trim().is_empty())
-        .map(|c| {
-            // An image uploaded here, or a link.
-            if crate::media::is_media_url(c.trim()) {
-                Ok(c.trim().to_owned())
-            } else {
-                validate_url("cover", c)
-            }
-        })
+        .map(cover_url)
         .transpose()?;
     let mut tags: Vec<String> = Vec::new();
     for t in r.tags {

@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::extract::{Form, Path, State};
-use axum::http::HeaderMap;
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use hao_store::Verdict;
 use maud::{Markup, html};
@@ -17,6 +17,7 @@ use similar::{ChangeTag, TextDiff};
 use crate::AppState;
 use crate::auth::EditorSession;
 use crate::error::PageError;
+use crate::pages::private_page;
 use crate::pages::{is_care, parse_id};
 use crate::templates::{Frame, article_url, format_time, layout};
 
@@ -33,15 +34,6 @@ pub fn router() -> Router<AppState> {
         .route("/editor/appeals/{id}", axum::routing::post(decide_appeal))
         .route("/editor/reviews/{id}", axum::routing::post(review_article))
         .route("/editor/pins/remove", axum::routing::post(unpin))
-}
-
-fn no_store(markup: Markup) -> Response {
-    let mut r = Html(markup.into_string()).into_response();
-    r.headers_mut().insert(
-        axum::http::header::CACHE_CONTROL,
-        "no-store".parse().expect("valid"),
-    );
-    r
 }
 
 async fn queue(
@@ -65,32 +57,35 @@ async fn queue(
         care: is_care(&headers),
         active: None,
     };
-    Ok(no_store(layout(
-        &frame,
-        html! {
-            section class="editor" {
-                h1 { "原创审核队列" }
-                p { "以下文章声明了原创，但与其他创作者更早发布的文章指纹相近（相似度：较短一篇的内容出现在另一篇中的比例）。" }
-                @if rows.is_empty() {
-                    p { "队列为空。" }
-                } @else {
-                    table {
-                        thead { tr { th scope="col" { "声明原创的文章" } th scope="col" { "更早的文章" } th scope="col" { "相似度" } th scope="col" { "发现时间" } } }
-                        tbody {
-                            @for (r, a, b) in &rows {
-                                tr {
-                                    td { a href={ "/editor/originality/" (r.id) } { (a.title) } }
-                                    td { a href=(article_url(b.id)) { (b.title) } }
-                                    td { (r.similarity) "%" }
-                                    td { (format_time(r.created_at)) }
+    Ok(private_page(
+        StatusCode::OK,
+        layout(
+            &frame,
+            html! {
+                section class="editor" {
+                    h1 { "原创审核队列" }
+                    p { "以下文章声明了原创，但与其他创作者更早发布的文章指纹相近（相似度：较短一篇的内容出现在另一篇中的比例）。" }
+                    @if rows.is_empty() {
+                        p { "队列为空。" }
+                    } @else {
+                        table {
+                            thead { tr { th scope="col" { "声明原创的文章" } th scope="col" { "更早的文章" } th scope="col" { "相似度" } th scope="col" { "发现时间" } } }
+                            tbody {
+                                @for (r, a, b) in &rows {
+                                    tr {
+                                        td { a href={ "/editor/originality/" (r.id) } { (a.title) } }
+                                        td { a href=(article_url(b.id)) { (b.title) } }
+                                        td { (r.similarity) "%" }
+                                        td { (format_time(r.created_at)) }
+                                    }
                                 }
                             }
                         }
                     }
                 }
-            }
-        },
-    )))
+            },
+        ),
+    ))
 }
 
 /// The two texts with what differs marked: deleted in the earlier text,
@@ -164,44 +159,47 @@ async fn review(
         care: is_care(&headers),
         active: None,
     };
-    Ok(no_store(layout(
-        &frame,
-        html! {
-            section class="editor" {
-                h1 { "原创审核：" (later.title) }
-                p { "较短的一篇约有 " (r.similarity) "% 的内容出现在另一篇中。" del { "删去的文字" } "只在更早的文章中，" ins { "加入的文字" } "只在声明原创的文章中。" }
-                div class="side-by-side" {
-                    article {
-                        h2 { "更早的文章" }
-                        p { a href=(article_url(earlier.id)) { (earlier.title) } " · " (format_time(earlier.published_at)) }
-                        (left)
+    Ok(private_page(
+        StatusCode::OK,
+        layout(
+            &frame,
+            html! {
+                section class="editor" {
+                    h1 { "原创审核：" (later.title) }
+                    p { "较短的一篇约有 " (r.similarity) "% 的内容出现在另一篇中。" del { "删去的文字" } "只在更早的文章中，" ins { "加入的文字" } "只在声明原创的文章中。" }
+                    div class="side-by-side" {
+                        article {
+                            h2 { "更早的文章" }
+                            p { a href=(article_url(earlier.id)) { (earlier.title) } " · " (format_time(earlier.published_at)) }
+                            (left)
+                        }
+                        article {
+                            h2 { "声明原创的文章" }
+                            p { a href=(article_url(later.id)) { (later.title) } " · " (format_time(later.published_at)) }
+                            (right)
+                        }
                     }
-                    article {
-                        h2 { "声明原创的文章" }
-                        p { a href=(article_url(later.id)) { (later.title) } " · " (format_time(later.published_at)) }
-                        (right)
+                    @if r.status == "pending" {
+                        form method="post" action={ "/editor/originality/" (r.id) } {
+                            input type="hidden" name="csrf" value=(session.csrf);
+                            fieldset {
+                                legend { "结论" }
+                                p { label { input type="radio" name="verdict" value="copy" required; " 确认抄袭：取消原创标记，扣作者信用分 " (-hao_store::FALSE_ORIGINAL) " 分（作者可申诉）" } }
+                                p { label { input type="radio" name="verdict" value="original"; " 确属原创：保留原创标记" } }
+                            }
+                            p {
+                                label for="reason" { "理由（创作者可见）" }
+                                textarea id="reason" name="reason" rows="3" maxlength="500" required {}
+                            }
+                            p { button type="submit" { "提交结论" } }
+                        }
+                    } @else {
+                        p { "已处理：" (r.status) "（" (r.decided_by.clone().unwrap_or_default()) "，" (r.reason) "）" }
                     }
                 }
-                @if r.status == "pending" {
-                    form method="post" action={ "/editor/originality/" (r.id) } {
-                        input type="hidden" name="csrf" value=(session.csrf);
-                        fieldset {
-                            legend { "结论" }
-                            p { label { input type="radio" name="verdict" value="copy" required; " 确认抄袭：取消原创标记，扣作者信用分 " (-hao_store::FALSE_ORIGINAL) " 分（作者可申诉）" } }
-                            p { label { input type="radio" name="verdict" value="original"; " 确属原创：保留原创标记" } }
-                        }
-                        p {
-                            label for="reason" { "理由（创作者可见）" }
-                            textarea id="reason" name="reason" rows="3" maxlength="500" required {}
-                        }
-                        p { button type="submit" { "提交结论" } }
-                    }
-                } @else {
-                    p { "已处理：" (r.status) "（" (r.decided_by.clone().unwrap_or_default()) "，" (r.reason) "）" }
-                }
-            }
-        },
-    )))
+            },
+        ),
+    ))
 }
 
 /// An editor's decision on a queue item (originality reviews, applications).
@@ -296,22 +294,25 @@ async fn log(
         care: is_care(&headers),
         active: None,
     };
-    Ok(no_store(layout(
-        &frame,
-        html! {
-            section class="editor" {
-                h1 { "操作日志" }
-                table {
-                    thead { tr { th scope="col" { "时间" } th scope="col" { "编辑" } th scope="col" { "操作" } th scope="col" { "对象" } th scope="col" { "理由" } } }
-                    tbody {
-                        @for e in &entries {
-                            tr { td { (format_time(e.at)) } td { (e.actor) } td { (e.action) } td { (e.target) } td { (e.reason) } }
+    Ok(private_page(
+        StatusCode::OK,
+        layout(
+            &frame,
+            html! {
+                section class="editor" {
+                    h1 { "操作日志" }
+                    table {
+                        thead { tr { th scope="col" { "时间" } th scope="col" { "编辑" } th scope="col" { "操作" } th scope="col" { "对象" } th scope="col" { "理由" } } }
+                        tbody {
+                            @for e in &entries {
+                                tr { td { (format_time(e.at)) } td { (e.actor) } td { (e.action) } td { (e.target) } td { (e.reason) } }
+                            }
                         }
                     }
                 }
-            }
-        },
-    )))
+            },
+        ),
+    ))
 }
 
 /// An editor's form about one article: pin, unpin, take down, restore
@@ -352,53 +353,56 @@ async fn pins_page(
         care: is_care(headers),
         active: None,
     };
-    let mut response = no_store(layout(
-        &frame,
-        html! {
-            section class="editor" {
-                h1 { "要闻置顶" }
-                p { "置顶的文章排在频道要闻区块（首页与文章页底部）的最前面。" }
-                form method="post" action="/editor/pins" {
-                    input type="hidden" name="csrf" value=(session.csrf);
-                    @if let Some(e) = error { p class="form-error" id="pin-error" role="alert" { (e) } }
-                    p {
-                        label for="pin-article" { "文章编号" }
-                        input id="pin-article" name="article" type="text" inputmode="numeric" required value=(typed.article)
-                            aria-describedby=[error.map(|_| "pin-error")];
-                    }
-                    p {
-                        label for="pin-channel" { "频道" }
-                        select id="pin-channel" name="channel" {
-                            @for c in hao_domain::Channel::ALL {
-                                option value=(c.slug()) selected[typed.channel == c.slug()] { (c.name()) }
+    let mut response = private_page(
+        StatusCode::OK,
+        layout(
+            &frame,
+            html! {
+                section class="editor" {
+                    h1 { "要闻置顶" }
+                    p { "置顶的文章排在频道要闻区块（首页与文章页底部）的最前面。" }
+                    form method="post" action="/editor/pins" {
+                        input type="hidden" name="csrf" value=(session.csrf);
+                        @if let Some(e) = error { p class="form-error" id="pin-error" role="alert" { (e) } }
+                        p {
+                            label for="pin-article" { "文章编号" }
+                            input id="pin-article" name="article" type="text" inputmode="numeric" required value=(typed.article)
+                                aria-describedby=[error.map(|_| "pin-error")];
+                        }
+                        p {
+                            label for="pin-channel" { "频道" }
+                            select id="pin-channel" name="channel" {
+                                @for c in hao_domain::Channel::ALL {
+                                    option value=(c.slug()) selected[typed.channel == c.slug()] { (c.name()) }
+                                }
                             }
                         }
+                        p {
+                            label for="pin-reason" { "理由" }
+                            input id="pin-reason" name="reason" type="text" maxlength="500" required value=(typed.reason);
+                        }
+                        p { button type="submit" { "置顶" } }
                     }
-                    p {
-                        label for="pin-reason" { "理由" }
-                        input id="pin-reason" name="reason" type="text" maxlength="500" required value=(typed.reason);
-                    }
-                    p { button type="submit" { "置顶" } }
-                }
-                h2 { "当前置顶" }
-                @if pins.is_empty() { p { "没有置顶文章。" } }
-                @else {
-                    table {
-                        thead { tr { th scope="col" { "频道" } th scope="col" { "文章" } th scope="col" { "编辑" } th scope="col" { "时间" } th scope="col" { "操作" } } }
-                        tbody {
-                            @for p in &pins {
-                                tr {
-                                    td { (p.channel.name()) }
-                                    td { a href=(article_url(p.article.id)) { (p.article.title) } }
-                                    td { (p.pinned_by) }
-                                    td { (format_time(p.pinned_at)) }
-                                    td {
-                                        form method="post" action="/editor/pins/remove" {
-                                            input type="hidden" name="csrf" value=(session.csrf);
-                                            input type="hidden" name="article" value=(p.article.id);
-                                            input type="hidden" name="channel" value=(p.channel.slug());
-                                            input type="hidden" name="reason" value="取消置顶";
-                                            button type="submit" aria-label={ "取消置顶 " (p.article.title) } { "取消置顶" }
+                    h2 { "当前置顶" }
+                    @if pins.is_empty() { p { "没有置顶文章。" } }
+                    @else {
+                        table {
+                            thead { tr { th scope="col" { "频道" } th scope="col" { "文章" } th scope="col" { "编辑" } th scope="col" { "时间" } th scope="col" { "操作" } } }
+                            tbody {
+                                @for p in &pins {
+                                    tr {
+                                        td { (p.channel.name()) }
+                                        td { a href=(article_url(p.article.id)) { (p.article.title) } }
+                                        td { (p.pinned_by) }
+                                        td { (format_time(p.pinned_at)) }
+                                        td {
+                                            form method="post" action="/editor/pins/remove" {
+                                                input type="hidden" name="csrf" value=(session.csrf);
+                                                input type="hidden" name="article" value=(p.article.id);
+                                                input type="hidden" name="channel" value=(p.channel.slug());
+                                                input type="hidden" name="reason" value="取消置顶";
+                                                button type="submit" aria-label={ "取消置顶 " (p.article.title) } { "取消置顶" }
+                                            }
                                         }
                                     }
                                 }
@@ -406,9 +410,9 @@ async fn pins_page(
                         }
                     }
                 }
-            }
-        },
-    ));
+            },
+        ),
+    );
     if error.is_some() {
         *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
     }
@@ -510,35 +514,38 @@ async fn reviews(
         care: is_care(&headers),
         active: None,
     };
-    Ok(no_store(layout(
-        &frame,
-        html! {
-            section class="editor" {
-                h1 { "新手期审核" span class="count" { "共 " (items.len()) " 篇" } }
-                p { "新手期创作者的文章经编辑通过后才会发布；连续通过 " (hao_store::NOVICE_APPROVALS) " 篇后转为直接发布，被退回则重新计数。" }
-                @if items.is_empty() { p { "没有等待审核的文章。" } }
-                @for (a, full) in &items {
-                    article class="review-item" aria-labelledby={ "review-" (a.id) } {
-                        h2 id={ "review-" (a.id) } { (a.title) }
-                        p class="meta" { (a.creator_name) " · " (a.channel.name()) " · " (format_time(full.updated_at)) }
-                        div class="body" { (maud::PreEscaped(&full.body_html)) }
-                        form method="post" action={ "/editor/reviews/" (a.id) } {
-                            input type="hidden" name="csrf" value=(session.csrf);
-                            p {
-                                label for={ "note-" (a.id) } { "审核意见（退回时必填，创作者会看到）" }
-                                input id={ "note-" (a.id) } name="reason" type="text" maxlength="500";
-                            }
-                            p {
-                                button type="submit" name="verdict" value="approve" { "通过并发布" }
-                                " "
-                                button type="submit" name="verdict" value="reject" { "退回" }
+    Ok(private_page(
+        StatusCode::OK,
+        layout(
+            &frame,
+            html! {
+                section class="editor" {
+                    h1 { "新手期审核" span class="count" { "共 " (items.len()) " 篇" } }
+                    p { "新手期创作者的文章经编辑通过后才会发布；连续通过 " (hao_store::NOVICE_APPROVALS) " 篇后转为直接发布，被退回则重新计数。" }
+                    @if items.is_empty() { p { "没有等待审核的文章。" } }
+                    @for (a, full) in &items {
+                        article class="review-item" aria-labelledby={ "review-" (a.id) } {
+                            h2 id={ "review-" (a.id) } { (a.title) }
+                            p class="meta" { (a.creator_name) " · " (a.channel.name()) " · " (format_time(full.updated_at)) }
+                            div class="body" { (maud::PreEscaped(&full.body_html)) }
+                            form method="post" action={ "/editor/reviews/" (a.id) } {
+                                input type="hidden" name="csrf" value=(session.csrf);
+                                p {
+                                    label for={ "note-" (a.id) } { "审核意见（退回时必填，创作者会看到）" }
+                                    input id={ "note-" (a.id) } name="reason" type="text" maxlength="500";
+                                }
+                                p {
+                                    button type="submit" name="verdict" value="approve" { "通过并发布" }
+                                    " "
+                                    button type="submit" name="verdict" value="reject" { "退回" }
+                                }
                             }
                         }
                     }
                 }
-            }
-        },
-    )))
+            },
+        ),
+    ))
 }
 
 async fn review_article(
@@ -607,64 +614,67 @@ async fn standing_page(
         care: is_care(headers),
         active: None,
     };
-    let mut response = no_store(layout(
-        &frame,
-        html! {
-            section class="editor" {
-                h1 { "下架与申诉" }
-                h2 { "下架文章" }
-                p { "下架后文章从所有页面和搜索中消失，作者信用分 " (hao_store::TAKE_DOWN) "，作者可以申诉。" }
-                form method="post" action="/editor/takedown" {
-                    input type="hidden" name="csrf" value=(session.csrf);
-                    @if let Some(e) = error { p class="form-error" id="takedown-error" role="alert" { (e) } }
-                    p {
-                        label for="takedown-article" { "文章编号" }
-                        input id="takedown-article" name="article" type="text" inputmode="numeric" value=(typed.article)
-                            aria-describedby=[error.map(|_| "takedown-error")];
+    let mut response = private_page(
+        StatusCode::OK,
+        layout(
+            &frame,
+            html! {
+                section class="editor" {
+                    h1 { "下架与申诉" }
+                    h2 { "下架文章" }
+                    p { "下架后文章从所有页面和搜索中消失，作者信用分 " (hao_store::TAKE_DOWN) "，作者可以申诉。" }
+                    form method="post" action="/editor/takedown" {
+                        input type="hidden" name="csrf" value=(session.csrf);
+                        @if let Some(e) = error { p class="form-error" id="takedown-error" role="alert" { (e) } }
+                        p {
+                            label for="takedown-article" { "文章编号" }
+                            input id="takedown-article" name="article" type="text" inputmode="numeric" value=(typed.article)
+                                aria-describedby=[error.map(|_| "takedown-error")];
+                        }
+                        p {
+                            label for="takedown-reason" { "理由（作者会看到）" }
+                            input id="takedown-reason" name="reason" type="text" maxlength="500" value=(typed.reason);
+                        }
+                        p { button type="submit" { "下架" } }
                     }
-                    p {
-                        label for="takedown-reason" { "理由（作者会看到）" }
-                        input id="takedown-reason" name="reason" type="text" maxlength="500" value=(typed.reason);
+                    h2 { "恢复已删除的文章" }
+                    p { "作者删除的文章可以由编辑恢复为草稿。" }
+                    form method="post" action="/editor/restore" {
+                        input type="hidden" name="csrf" value=(session.csrf);
+                        p {
+                            label for="restore-article" { "文章编号" }
+                            input id="restore-article" name="article" type="text" inputmode="numeric";
+                        }
+                        p {
+                            label for="restore-reason" { "理由" }
+                            input id="restore-reason" name="reason" type="text" maxlength="500";
+                        }
+                        p { button type="submit" { "恢复为草稿" } }
                     }
-                    p { button type="submit" { "下架" } }
-                }
-                h2 { "恢复已删除的文章" }
-                p { "作者删除的文章可以由编辑恢复为草稿。" }
-                form method="post" action="/editor/restore" {
-                    input type="hidden" name="csrf" value=(session.csrf);
-                    p {
-                        label for="restore-article" { "文章编号" }
-                        input id="restore-article" name="article" type="text" inputmode="numeric";
-                    }
-                    p {
-                        label for="restore-reason" { "理由" }
-                        input id="restore-reason" name="reason" type="text" maxlength="500";
-                    }
-                    p { button type="submit" { "恢复为草稿" } }
-                }
-                h2 { "待处理的申诉" }
-                @if appeals.is_empty() { p { "没有待处理的申诉。" } }
-                @for a in &appeals {
-                    article class="appeal" aria-labelledby={ "appeal-" (a.id) } {
-                        h3 id={ "appeal-" (a.id) } { "第 " (a.id) " 条记录：" (a.reason) "（" (a.delta) "）" }
-                        p { "申诉理由：" (a.appeal_text) }
-                        form method="post" action={ "/editor/appeals/" (a.id) } {
-                            input type="hidden" name="csrf" value=(session.csrf);
-                            p {
-                                label for={ "reply-" (a.id) } { "答复（必填）" }
-                                input id={ "reply-" (a.id) } name="reason" type="text" maxlength="500";
-                            }
-                            p {
-                                button type="submit" name="verdict" value="grant" { "申诉成立，撤销扣分" }
-                                " "
-                                button type="submit" name="verdict" value="deny" { "维持" }
+                    h2 { "待处理的申诉" }
+                    @if appeals.is_empty() { p { "没有待处理的申诉。" } }
+                    @for a in &appeals {
+                        article class="appeal" aria-labelledby={ "appeal-" (a.id) } {
+                            h3 id={ "appeal-" (a.id) } { "第 " (a.id) " 条记录：" (a.reason) "（" (a.delta) "）" }
+                            p { "申诉理由：" (a.appeal_text) }
+                            form method="post" action={ "/editor/appeals/" (a.id) } {
+                                input type="hidden" name="csrf" value=(session.csrf);
+                                p {
+                                    label for={ "reply-" (a.id) } { "答复（必填）" }
+                                    input id={ "reply-" (a.id) } name="reason" type="text" maxlength="500";
+                                }
+                                p {
+                                    button type="submit" name="verdict" value="grant" { "申诉成立，撤销扣分" }
+                                    " "
+                                    button type="submit" name="verdict" value="deny" { "维持" }
+                                }
                             }
                         }
                     }
                 }
-            }
-        },
-    ));
+            },
+        ),
+    );
     if error.is_some() {
         *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
     }

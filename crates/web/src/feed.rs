@@ -6,8 +6,8 @@
 
 use axum::Router;
 use axum::extract::{Form, State};
-use axum::http::{HeaderMap, header};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use hao_domain::ArticleSummary;
 use hao_recommend::feed::{FeedInput, feed as mix, similar_to_history};
@@ -17,6 +17,7 @@ use crate::AppState;
 use crate::auth::{MaybeSession, SignedIn};
 use crate::error::PageError;
 use crate::pages::is_care;
+use crate::pages::private_page;
 use crate::templates::{self, Frame};
 
 /// Items in the feed.
@@ -98,11 +99,7 @@ async fn feed(
         history: history.len(),
     });
     let page = templates::feed_page(&frame, &picks, state_of.as_ref());
-    let mut response = Html(page.into_string()).into_response();
-    response
-        .headers_mut()
-        .insert(header::CACHE_CONTROL, "no-store".parse().expect("valid"));
-    Ok(response)
+    Ok(private_page(StatusCode::OK, page))
 }
 
 #[derive(Debug, Deserialize, Default)]

@@ -19,6 +19,7 @@ use serde::Deserialize;
 use crate::AppState;
 use crate::auth::{MaybeSession, Session, SignedIn};
 use crate::error::PageError;
+use crate::pages::no_store;
 use crate::pages::{PER_PAGE, is_care, parse_id, parse_page_number};
 use crate::templates::{self, Frame};
 
@@ -180,11 +181,4 @@ async fn following(
         PER_PAGE,
     );
     Ok(no_store(Html(page.into_string()).into_response()))
-}
-
-fn no_store(mut response: Response) -> Response {
-    response
-        .headers_mut()
-        .insert(header::CACHE_CONTROL, "no-store".parse().expect("valid"));
-    response
 }

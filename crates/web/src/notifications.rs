@@ -5,8 +5,8 @@
 
 use axum::Router;
 use axum::extract::{Form, State};
-use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use maud::html;
 
@@ -14,6 +14,7 @@ use crate::AppState;
 use crate::auth::SignedIn;
 use crate::error::PageError;
 use crate::pages::is_care;
+use crate::pages::private_page;
 use crate::studio::CsrfOnly;
 use crate::templates::{Frame, format_time, layout};
 
@@ -75,10 +76,7 @@ async fn page(
             }
         },
     );
-    let mut r = (StatusCode::OK, Html(markup.into_string())).into_response();
-    r.headers_mut()
-        .insert(header::CACHE_CONTROL, "no-store".parse().expect("valid"));
-    Ok(r)
+    Ok(private_page(StatusCode::OK, markup))
 }
 
 async fn mark_read(

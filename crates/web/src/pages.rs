@@ -24,6 +24,20 @@ const MAX_PAGE: u32 = 5000;
 /// The cookie that keeps a reader's care-mode choice.
 pub const CARE_COOKIE: &str = "hao_care";
 
+/// Marks a response as meant for one reader only (signed-in pages, forms
+/// carrying their token): no cache may store it.
+pub(crate) fn no_store(response: impl IntoResponse) -> Response {
+    let mut r = response.into_response();
+    r.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r
+}
+
+/// A page for one reader: `markup` with `status`, never stored by a cache.
+pub(crate) fn private_page(status: StatusCode, markup: maud::Markup) -> Response {
+    no_store((status, axum::response::Html(markup.into_string())))
+}
+
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(home))

@@ -8,7 +8,7 @@
 use axum::Router;
 use axum::extract::{Form, Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use hao_domain::{ArticleStatus, Channel, Originality};
 use maud::{Markup, PreEscaped, html};
@@ -19,6 +19,7 @@ use crate::api_write::{WriteRequest, save};
 use crate::auth::{Session, SignedIn};
 use crate::drafts::ArticleInput;
 use crate::error::PageError;
+use crate::pages::private_page;
 use crate::pages::{is_care, parse_id};
 use crate::templates::{Frame, article_url, format_time, layout};
 
@@ -45,13 +46,6 @@ fn status_label(s: ArticleStatus) -> &'static str {
         ArticleStatus::TakenDown => "已下架",
         ArticleStatus::Deleted => "已删除",
     }
-}
-
-fn no_store(status: StatusCode, markup: Markup) -> Response {
-    let mut r = (status, Html(markup.into_string())).into_response();
-    r.headers_mut()
-        .insert(header::CACHE_CONTROL, "no-store".parse().expect("valid"));
-    r
 }
 
 /// The creator account the session writes as, or a page saying how to get one.
@@ -81,7 +75,7 @@ async fn studio(
         active: None,
     };
     let count = |s: ArticleStatus| rows.iter().filter(|r| r.status == s).count();
-    Ok(no_store(
+    Ok(private_page(
         StatusCode::OK,
         layout(
             &frame,
@@ -231,7 +225,7 @@ async fn history(
         care: is_care(&headers),
         active: None,
     };
-    Ok(no_store(
+    Ok(private_page(
         StatusCode::OK,
         layout(
             &frame,
@@ -454,7 +448,7 @@ async fn stats(
         Some(a) => format!("/studio/stats?article={}&format=csv", a.id),
         None => "/studio/stats?format=csv".to_owned(),
     };
-    Ok(no_store(
+    Ok(private_page(
         StatusCode::OK,
         layout(
             &frame,
@@ -654,7 +648,7 @@ fn render_form(
             }
         },
     );
-    no_store(status, markup)
+    private_page(status, markup)
 }
 
 async fn new_form(headers: HeaderMap, SignedIn(session): SignedIn) -> Result<Response, PageError> {
@@ -765,9 +759,14 @@ async fn submit(
         let html = hao_text::render_markdown(&f.body);
         return Ok(render_form(headers, session, id, &f, None, Some(html)));
     }
+    // The form again, with what was typed and why it was refused.
+    let refuse = |field: &str, message: &str| {
+        render_form(headers, session, id, &f, Some((field, message)), None)
+    };
     // The common mistakes, said in the reader's language next to the field;
     // anything else the shared validation finds is shown as it says it.
     let title_chars = f.title.trim().chars().count();
+    let cover = f.cover.trim();
     let checks = [
         (title_chars == 0, "title", "请填写标题。".to_owned()),
         (
@@ -780,10 +779,7 @@ async fn submit(
         ),
         (f.body.trim().is_empty(), "body", "请填写正文。".to_owned()),
         (
-            !f.cover.trim().is_empty()
-                && !crate::media::is_media_url(f.cover.trim())
-                && !f.cover.trim().starts_with("https://")
-                && !f.cover.trim().starts_with("http://"),
+            !cover.is_empty() && crate::drafts::cover_url(cover).is_err(),
             "cover",
             "封面须是上传后得到的图片地址（/media/…）或 http(s):// 链接。".to_owned(),
         ),
@@ -794,50 +790,16 @@ async fn submit(
         ),
     ];
     if let Some((_, field, message)) = checks.into_iter().find(|c| c.0) {
-        return Ok(render_form(
-            headers,
-            session,
-            id,
-            &f,
-            Some((field, &message)),
-            None,
-        ));
+        return Ok(refuse(field, &message));
     }
     let publish_at = match (f.action.as_str(), f.publish_at.trim()) {
-        ("schedule", "") => {
-            return Ok(render_form(
-                headers,
-                session,
-                id,
-                &f,
-                Some(("publish_at", "定时发布请填写发布时间。")),
-                None,
-            ));
-        }
+        ("schedule", "") => return Ok(refuse("publish_at", "定时发布请填写发布时间。")),
         ("schedule", t) => match chrono::NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M") {
             Ok(local) if local.and_utc().timestamp() - 8 * 3600 > state.now() => {
                 Some(format!("{t}:00+08:00"))
             }
-            Ok(_) => {
-                return Ok(render_form(
-                    headers,
-                    session,
-                    id,
-                    &f,
-                    Some(("publish_at", "发布时间须在将来。")),
-                    None,
-                ));
-            }
-            Err(_) => {
-                return Ok(render_form(
-                    headers,
-                    session,
-                    id,
-                    &f,
-                    Some(("publish_at", "时间格式应为 年-月-日T时:分。")),
-                    None,
-                ));
-            }
+            Ok(_) => return Ok(refuse("publish_at", "发布时间须在将来。")),
+            Err(_) => return Ok(refuse("publish_at", "时间格式应为 年-月-日T时:分。")),
         },
         _ => None,
     };
@@ -883,35 +845,14 @@ async fn submit(
             .into_iter()
             .find(|field| e.message.contains(&format!("'{field}'")))
             .unwrap_or("form");
-            Ok(render_form(
-                headers,
-                session,
-                id,
-                &f,
-                Some((field, &e.message)),
-                None,
-            ))
+            Ok(refuse(field, &e.message))
         }
         Err(e) if e.status == StatusCode::FORBIDDEN => Err(PageError::forbidden(e.message)),
-        Err(e) if e.status == StatusCode::CONFLICT => Ok(render_form(
-            headers,
-            session,
-            id,
-            &f,
-            Some(("form", &e.message)),
-            None,
-        )),
+        Err(e) if e.status == StatusCode::CONFLICT => Ok(refuse("form", &e.message)),
         Err(e) => {
             tracing::error!(error = %e.message, "saving an article from the studio");
             // Nothing typed is lost: the form comes back with the message.
-            let mut r = render_form(
-                headers,
-                session,
-                id,
-                &f,
-                Some(("form", "保存失败，请稍后再试；已填写的内容仍在表单中。")),
-                None,
-            );
+            let mut r = refuse("form", "保存失败，请稍后再试；已填写的内容仍在表单中。");
             *r.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
             Ok(r)
         }
