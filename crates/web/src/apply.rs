@@ -17,7 +17,7 @@ use serde::Deserialize;
 use crate::AppState;
 use crate::accounts::{described_by, field_error};
 use crate::auth::{EditorSession, MaybeSession, Session, SignedIn};
-use crate::editor::DecideForm;
+use crate::editor::{DecideForm, decide_form};
 use crate::error::PageError;
 use crate::pages::private_page;
 use crate::pages::{is_care, parse_id};
@@ -426,18 +426,14 @@ fn application_card(a: &Application, csrf: &str) -> Markup {
                 dt { "资质与作品" } dd class="statement" { (a.form.statement) }
                 dt { "提交时间" } dd { (format_time(a.created_at)) }
             }
-            form method="post" action={ "/editor/applications/" (a.id) } {
-                input type="hidden" name="csrf" value=(csrf);
-                p {
-                    label for={ "reason-" (a.id) } { "审核意见（驳回时必填）" }
-                    input id={ "reason-" (a.id) } name="reason" type="text" maxlength="500";
-                }
-                p {
-                    button type="submit" name="verdict" value="approve" { "通过" }
-                    " "
-                    button type="submit" name="verdict" value="reject" { "驳回" }
-                }
-            }
+            (decide_form(
+                &format!("/editor/applications/{}", a.id),
+                csrf,
+                &format!("reason-{}", a.id),
+                "审核意见（驳回时必填）",
+                ("approve", "通过"),
+                ("reject", "驳回"),
+            ))
         }
     }
 }

@@ -202,6 +202,32 @@ async fn review(
     ))
 }
 
+/// The form of every two-way editor decision ([`DecideForm`]): a reason
+/// field, then one button per verdict (`(value, label)`).
+pub(crate) fn decide_form(
+    action: &str,
+    csrf: &str,
+    field_id: &str,
+    reason_label: &str,
+    (yes, yes_label): (&str, &str),
+    (no, no_label): (&str, &str),
+) -> Markup {
+    html! {
+        form method="post" action=(action) {
+            input type="hidden" name="csrf" value=(csrf);
+            p {
+                label for=(field_id) { (reason_label) }
+                input id=(field_id) name="reason" type="text" maxlength="500";
+            }
+            p {
+                button type="submit" name="verdict" value=(yes) { (yes_label) }
+                " "
+                button type="submit" name="verdict" value=(no) { (no_label) }
+            }
+        }
+    }
+}
+
 /// An editor's decision on a queue item (originality reviews, applications).
 #[derive(Debug, Default, Deserialize)]
 pub struct DecideForm {
@@ -528,18 +554,14 @@ async fn reviews(
                             h2 id={ "review-" (a.id) } { (a.title) }
                             p class="meta" { (a.creator_name) " · " (a.channel.name()) " · " (format_time(full.updated_at)) }
                             div class="body" { (maud::PreEscaped(&full.body_html)) }
-                            form method="post" action={ "/editor/reviews/" (a.id) } {
-                                input type="hidden" name="csrf" value=(session.csrf);
-                                p {
-                                    label for={ "note-" (a.id) } { "审核意见（退回时必填，创作者会看到）" }
-                                    input id={ "note-" (a.id) } name="reason" type="text" maxlength="500";
-                                }
-                                p {
-                                    button type="submit" name="verdict" value="approve" { "通过并发布" }
-                                    " "
-                                    button type="submit" name="verdict" value="reject" { "退回" }
-                                }
-                            }
+                            (decide_form(
+                                &format!("/editor/reviews/{}", a.id),
+                                &session.csrf,
+                                &format!("note-{}", a.id),
+                                "审核意见（退回时必填，创作者会看到）",
+                                ("approve", "通过并发布"),
+                                ("reject", "退回"),
+                            ))
                         }
                     }
                 }
@@ -657,18 +679,14 @@ async fn standing_page(
                         article class="appeal" aria-labelledby={ "appeal-" (a.id) } {
                             h3 id={ "appeal-" (a.id) } { "第 " (a.id) " 条记录：" (a.reason) "（" (a.delta) "）" }
                             p { "申诉理由：" (a.appeal_text) }
-                            form method="post" action={ "/editor/appeals/" (a.id) } {
-                                input type="hidden" name="csrf" value=(session.csrf);
-                                p {
-                                    label for={ "reply-" (a.id) } { "答复（必填）" }
-                                    input id={ "reply-" (a.id) } name="reason" type="text" maxlength="500";
-                                }
-                                p {
-                                    button type="submit" name="verdict" value="grant" { "申诉成立，撤销扣分" }
-                                    " "
-                                    button type="submit" name="verdict" value="deny" { "维持" }
-                                }
-                            }
+                            (decide_form(
+                                &format!("/editor/appeals/{}", a.id),
+                                &session.csrf,
+                                &format!("reply-{}", a.id),
+                                "答复（必填）",
+                                ("grant", "申诉成立，撤销扣分"),
+                                ("deny", "维持"),
+                            ))
                         }
                     }
                 }
