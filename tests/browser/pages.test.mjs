@@ -132,8 +132,8 @@ test("the editor keeps what was typed and offers it back after the tab is closed
   await page.fill("#username", "writer");
   await page.fill("#password", "browser-test-1");
   await Promise.all([page.waitForURL(base + "/write"), page.click("section.account-form form button[type=submit]")]);
-  // The studio's pages pass axe too.
-  for (const path of ["/write", "/studio", "/studio/stats"]) {
+  // The studio's pages and 消息 pass axe too.
+  for (const path of ["/write", "/studio", "/studio/stats", "/notifications"]) {
     await page.goto(base + path);
     const violations = await axe(page, ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]);
     assert.deepEqual(violations, [], `${path}: ${JSON.stringify(violations, null, 1)}`);
