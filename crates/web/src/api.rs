@@ -199,26 +199,26 @@ async fn related(
                 ))
             })?,
     };
-    let list = match state.related().get(state.store(), id).await? {
-        Some(list) => list,
-        None => {
-            let index = state
-                .search()
-                .ok_or_else(|| ApiError::not_found("related articles are not available"))?;
-            let computed = crate::related::compute(state.store(), index, id, hao_store::now())
-                .await
-                .map_err(|e| {
-                    tracing::error!(error = %e, "computing related articles");
-                    ApiError::bad_request("related articles could not be computed")
-                })?
-                .ok_or_else(|| ApiError::not_found(format!("no published article with id {id}")))?;
-            let list = std::sync::Arc::new(computed);
-            state
-                .related()
-                .put(state.store(), id, Some(list.as_ref().clone()))
-                .await?;
-            list
-        }
+    let Some(list) = state
+        .related()
+        .get_or_compute(state.store(), state.search(), id)
+        .await?
+    else {
+        let published = state
+            .store()
+            .article(id)
+            .await?
+            .is_some_and(|a| a.status == hao_domain::ArticleStatus::Published);
+        return Err(if published {
+            ApiError {
+                status: axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                code: "not_ready",
+                message: "related articles are not ready yet: the search index is being built"
+                    .into(),
+            }
+        } else {
+            ApiError::not_found(format!("no published article with id {id}"))
+        });
     };
     let ids: Vec<i64> = list.iter().map(|r| r.id).collect();
     let found = state.store().summaries_with_keywords(&ids).await?;

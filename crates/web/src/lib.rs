@@ -186,27 +186,6 @@ pub fn router(state: AppState) -> Router {
 /// database's change log (caches, search index). `from_seq` is the change-log
 /// position the search index is known to reflect. Runs until aborted.
 pub fn spawn_background(state: AppState, from_seq: i64) -> tokio::task::JoinHandle<()> {
-    if let Some(index) = state.search().cloned() {
-        // 相关推荐 for every article, once the index is complete.
-        let s = state.clone();
-        tokio::spawn(async move {
-            while index.applied_seq().is_none() {
-                tokio::time::sleep(Duration::from_millis(500)).await;
-            }
-            let started = std::time::Instant::now();
-            match related::fill_all(s.store(), &index, s.related()).await {
-                Ok(n) => {
-                    tracing::info!(
-                        articles = n,
-                        seconds = started.elapsed().as_secs_f64(),
-                        "related articles computed"
-                    );
-                    s.invalidate();
-                }
-                Err(e) => tracing::warn!(error = %e, "computing related articles failed"),
-            }
-        });
-    }
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_millis(250));
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);

@@ -248,8 +248,13 @@ async fn render_article(state: &AppState, id: i64, care: bool) -> Result<String,
         .lists
         .get(store, state.generation(), state.options().page_ttl)
         .await?;
-    let related = match state.related().get(store, article.id).await? {
-        // Computed at publish time: read the picks, in order, still published.
+    let related = match state
+        .related()
+        .get_or_compute(store, state.search(), article.id)
+        .await?
+    {
+        // Computed at publish time or on first read: the picks, in order,
+        // still published.
         Some(list) => {
             let ids: Vec<i64> = list.iter().map(|r| r.id).collect();
             let found = store.summaries_with_keywords(&ids).await?;
@@ -261,7 +266,7 @@ async fn render_article(state: &AppState, id: i64, care: bool) -> Result<String,
                 })
                 .collect()
         }
-        // Not computed yet (a node just started): the newest of the channel.
+        // Not computable yet (the index is being built): the newest of the channel.
         None => {
             let candidates = store
                 .recent_in_channel(article.channel, article.id, 30)

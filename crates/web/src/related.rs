@@ -1,7 +1,8 @@
 //! 相关推荐: computed when an article is published or edited (the change-log
-//! follower) and at a node's start (in the background), kept per node, read by
-//! pages. A page never computes it: an article whose list is not ready yet
-//! shows the newest of its channel instead.
+//! follower), or the first time its page or API asks for it (an imported
+//! article), kept in the database for every node and in memory for the lists
+//! being read. While a node's search index is still being built, an article
+//! without a list shows the newest of its channel instead (nothing is kept).
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -96,6 +97,37 @@ impl RelatedCache {
             out.insert(id, list);
         }
         Ok(out)
+    }
+
+    /// The list of `id`, computed and kept now when it has none yet and the
+    /// index is complete: one computation per article (a few milliseconds at
+    /// 100,000 articles), instead of a pass over every article after an
+    /// import. `None` when the article is not published or the index is not
+    /// ready. A failing index query is logged and answered with `None` (the
+    /// page shows its fallback); a failing database is an error.
+    pub async fn get_or_compute(
+        &self,
+        store: &Store,
+        index: Option<&Arc<SearchIndex>>,
+        id: i64,
+    ) -> Result<Option<Arc<Vec<Related>>>, hao_store::StoreError> {
+        if let Some(list) = self.get(store, id).await? {
+            return Ok(Some(list));
+        }
+        let Some(index) = index.filter(|i| i.applied_seq().is_some()) else {
+            return Ok(None);
+        };
+        let list = match compute(store, index, id, hao_store::now()).await {
+            Ok(Some(list)) => list,
+            Ok(None) => return Ok(None),
+            Err(SyncError::Store(e)) => return Err(e),
+            Err(e) => {
+                tracing::warn!(error = %e, article = id, "computing related articles failed");
+                return Ok(None);
+            }
+        };
+        self.put(store, id, Some(list.clone())).await?;
+        Ok(Some(Arc::new(list)))
     }
 
     /// Keeps a freshly computed list (or its absence) in the database and here.
@@ -208,8 +240,8 @@ pub async fn refresh(
     Ok(())
 }
 
-/// Computes the lists of every published article that has none kept (after
-/// an import, or the first start), in pages; returns how many.
+/// Computes the lists of every published article that has none kept, in
+/// pages; returns how many. (Serving nodes compute on first read instead.)
 pub async fn fill_all(
     store: &Store,
     index: &Arc<SearchIndex>,

@@ -76,8 +76,32 @@ async fn the_second_half_is_the_first_halfs_first_related_article() {
 }
 
 #[tokio::test]
-async fn lists_are_kept_in_the_database_so_another_node_reads_them_without_computing() {
+async fn an_imported_article_gets_its_list_on_first_read_kept_for_every_node() {
     let app = TestApp::with_articles().await;
+    let id = app.id_of("fx-001").await;
+    // Imported, never computed: no pass over every article ran.
+    assert!(app.store().related_lists(&[id]).await.unwrap().is_empty());
+    let page = app.get(&format!("/article/{id}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let body = text(&page.html(), "body");
+    assert!(!body.contains("同频道最新"), "a computed list, not the fallback");
+    // The page computed it once and kept it in the database.
+    let kept = app.store().related_lists(&[id]).await.unwrap();
+    assert_eq!(kept.len(), 1, "{kept:?}");
+
+    // A second node on the same database: an empty memory, the same list.
+    let other = hao_web::related::RelatedCache::default();
+    let here = app
+        .state
+        .related()
+        .get(app.store(), id)
+        .await
+        .unwrap()
+        .unwrap();
+    let there = other.get(app.store(), id).await.unwrap().unwrap();
+    assert_eq!(here, there);
+    assert!(!there.is_empty());
+    // Nothing left for a pass over every article but the ones not read.
     let index = app.state.search().unwrap().clone();
     let computed = hao_web::related::fill_all(app.store(), &index, app.state.related())
         .await
@@ -90,19 +114,6 @@ async fn lists_are_kept_in_the_database_so_another_node_reads_them_without_compu
         0,
         "nothing left to compute"
     );
-    // A second node on the same database: an empty memory, the same lists.
-    let other = hao_web::related::RelatedCache::default();
-    let id = app.id_of("fx-001").await;
-    let here = app
-        .state
-        .related()
-        .get(app.store(), id)
-        .await
-        .unwrap()
-        .unwrap();
-    let there = other.get(app.store(), id).await.unwrap().unwrap();
-    assert_eq!(here, there);
-    assert!(!there.is_empty());
     // An article no longer published has no list.
     other.put(app.store(), id, None).await.unwrap();
     assert!(
@@ -112,4 +123,31 @@ async fn lists_are_kept_in_the_database_so_another_node_reads_them_without_compu
             .unwrap()
             .is_none()
     );
+}
+
+#[tokio::test]
+async fn while_the_index_is_being_built_pages_fall_back_and_keep_nothing() {
+    let app = TestApp::empty().await;
+    // Written to the database, the index not yet told (a node building it).
+    let bar = indicatif::ProgressBar::hidden();
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    let opts = hao::import::Options {
+        batch: 4,
+        progress: &bar,
+        stop: &stop,
+        name: "test",
+    };
+    hao::import::import_reader(app.store(), std::io::Cursor::new(ARTICLES.to_vec()), &opts)
+        .await
+        .unwrap();
+    app.state.invalidate();
+    let id = app.id_of("fx-001").await;
+    assert!(app.state.search().unwrap().applied_seq().is_none());
+    let page = app.get(&format!("/article/{id}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(text(&page.html(), "body").contains("同频道最新"));
+    assert!(app.store().related_lists(&[id]).await.unwrap().is_empty());
+    let r = app.get(&format!("/api/v1/articles/{id}/related")).await;
+    assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(r.json()["code"], "not_ready");
 }
