@@ -227,7 +227,7 @@ pub async fn run(args: ImportArgs) -> anyhow::Result<ExitCode> {
     let file =
         File::open(&args.file).with_context(|| format!("cannot open {}", args.file.display()))?;
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
-    let store = args.data.open().await?;
+    let store = args.data.open_for(hao_store::Workload::Bulk).await?;
 
     let stop = Arc::new(AtomicBool::new(false));
     {

@@ -16,7 +16,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
-use hao_store::Store;
+use hao_store::{Store, Workload};
 
 /// Hao (号): a self-media news platform.
 #[derive(Debug, Parser)]
@@ -72,6 +72,11 @@ impl DataArgs {
     /// Opens the database (creating the data dir for SQLite) and makes sure
     /// the platform's own content (help pages) is there.
     pub async fn open(&self) -> anyhow::Result<Store> {
+        self.open_for(Workload::Serving).await
+    }
+
+    /// [`DataArgs::open`] for an import or a rebuild (a larger SQLite cache).
+    pub async fn open_for(&self, workload: Workload) -> anyhow::Result<Store> {
         self.load_user_dictionary()?;
         let url = match &self.database_url {
             Some(url) => url.clone(),
@@ -85,7 +90,7 @@ impl DataArgs {
                 Store::sqlite_url(&self.data_dir)
             }
         };
-        let store = Store::connect(&url)
+        let store = Store::connect_for(&url, workload)
             .await
             .with_context(|| format!("cannot open the database at {}", redact(&url)))?;
         seed::ensure_help_pages(&store)

@@ -40,7 +40,7 @@ pub fn open_index(
 }
 
 pub async fn run(args: ReindexArgs) -> anyhow::Result<ExitCode> {
-    let store = args.data.open().await?;
+    let store = args.data.open_for(hao_store::Workload::Bulk).await?;
     let (index, _) = open_index(&args.data, true)?;
     let total = store.count_published().await?;
     let bar = ProgressBar::new(total as u64);

@@ -38,6 +38,7 @@ pub use feed::Pin;
 pub use notifications::Notification;
 pub use originality::{NearDuplicate, OriginalityReview, SketchRow, Verdict};
 pub use related::RelatedItem;
+
 pub use review::{NOVICE_APPROVALS, Reviewed, Revision, StudioRow};
 pub use standing::{FALSE_ORIGINAL, LedgerEntry, STANDING_START, TAKE_DOWN};
 pub use stats::DayStats;
@@ -76,6 +77,27 @@ pub struct Store {
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
+/// What a process does with the database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Workload {
+    /// A serving node: pages come from its page cache, so SQLite's own cache
+    /// stays small (it is per connection, and counts in the node's memory).
+    Serving,
+    /// An import or a rebuild: one process writing or reading every article,
+    /// whose B-trees outgrow a small cache (measured: 20,000 articles
+    /// imported in 13.6 s with 4 MB, 11.4 s with 64 MB).
+    Bulk,
+}
+
+impl Workload {
+    fn sqlite_cache_kib(self) -> u32 {
+        match self {
+            Workload::Serving => 4_000,
+            Workload::Bulk => 64 << 10,
+        }
+    }
+}
+
 impl Store {
     /// The default URL: a SQLite file `hao.db` in the data dir, created if missing.
     pub fn sqlite_url(data_dir: &Path) -> String {
@@ -86,6 +108,11 @@ impl Store {
     /// several nodes start at once (PostgreSQL: sqlx takes an advisory lock;
     /// SQLite: one writer at a time).
     pub async fn connect(url: &str) -> Result<Store> {
+        Store::connect_for(url, Workload::Serving).await
+    }
+
+    /// [`Store::connect`] for a process doing `workload`.
+    pub async fn connect_for(url: &str, workload: Workload) -> Result<Store> {
         static DRIVERS: Once = Once::new();
         DRIVERS.call_once(sqlx::any::install_default_drivers);
 
@@ -102,15 +129,21 @@ impl Store {
                 AnyPoolOptions::new()
                     .max_connections(4)
                     .acquire_timeout(Duration::from_secs(30))
-                    .after_connect(|conn, _| {
+                    .after_connect(move |conn, _| {
                         Box::pin(async move {
                             // WAL: readers never wait for the writer. NORMAL sync is
                             // durable across process crashes (not power loss of the
                             // last transactions), the usual choice for WAL.
+                            // Statement journals in memory: no temporary file
+                            // written per statement of a long transaction.
                             conn.execute(
-                                "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-                                 PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; \
-                                 PRAGMA cache_size = -4000;",
+                                format!(
+                                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                                     PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; \
+                                     PRAGMA cache_size = -{}; PRAGMA temp_store = MEMORY;",
+                                    workload.sqlite_cache_kib()
+                                )
+                                .as_str(),
                             )
                             .await?;
                             Ok(())

@@ -84,7 +84,10 @@ async fn an_imported_article_gets_its_list_on_first_read_kept_for_every_node() {
     let page = app.get(&format!("/article/{id}")).await;
     assert_eq!(page.status, StatusCode::OK);
     let body = text(&page.html(), "body");
-    assert!(!body.contains("同频道最新"), "a computed list, not the fallback");
+    assert!(
+        !body.contains("同频道最新"),
+        "a computed list, not the fallback"
+    );
     // The page computed it once and kept it in the database.
     let kept = app.store().related_lists(&[id]).await.unwrap();
     assert_eq!(kept.len(), 1, "{kept:?}");
