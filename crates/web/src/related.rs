@@ -17,8 +17,6 @@ use crate::search_sync::SyncError;
 pub const KEEP: usize = 6;
 /// Candidates read from the search index per computation.
 const CANDIDATES: usize = 40;
-/// Keywords asked of the search index.
-const QUERY_KEYWORDS: usize = hao_text::KEYWORDS_STORED;
 
 /// One related article and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -175,19 +173,10 @@ pub async fn compute(
         .take(hao_text::KEYWORDS_PER_ARTICLE)
         .cloned()
         .collect();
-    // Saved articles store their QUERY_KEYWORDS best keywords; an article
-    // saved before they did (fewer stored, but a long text) is analysed now.
-    let query = if article.keywords.len() >= QUERY_KEYWORDS
-        || article.body_markdown.chars().count() < 200
-    {
-        article.keywords.clone()
-    } else {
-        let plain = hao_text::plain_text(&article.body_markdown);
-        hao_text::keywords(
-            &format!("{t}\n{t}\n{plain}", t = article.title),
-            QUERY_KEYWORDS,
-        )
-    };
+    // Saved articles store their `hao_text::KEYWORDS_STORED` best keywords (fewer when the
+    // text has fewer): the query uses them as they are, so that a serving
+    // node never segments text (nor loads the IDF table) to compute a list.
+    let query = article.keywords.clone();
     let i = index.clone();
     let similar = tokio::task::spawn_blocking(move || i.similar(&query, id, CANDIDATES)).await??;
     let ids: Vec<i64> = similar.iter().map(|s| s.id).collect();
