@@ -329,29 +329,31 @@ async fn store_batch(
         .upsert_articles(&drafts)
         .await
         .context("storing a batch of articles")?;
-    let mut pairs = Vec::new();
-    for (r, d) in results.iter().zip(&drafts) {
+    let sketches: Vec<Option<Sketch>> = drafts
+        .iter()
+        .map(|d| d.sketch.as_deref().and_then(Sketch::decode))
+        .collect();
+    let mut written = Vec::new();
+    for ((r, d), sketch) in results.iter().zip(&drafts).zip(&sketches) {
         if r.created {
             summary.created += 1;
         } else {
             summary.updated += 1;
         }
         *summary.channels.entry(d.channel).or_default() += 1;
-        if let Some(sketch) = d.sketch.as_deref().and_then(Sketch::decode) {
-            let written = Written {
+        if let Some(sketch) = sketch {
+            written.push(Written {
                 id: r.id,
                 creator_id: d.creator_id,
                 published_at: d.published_at,
-                sketch: &sketch,
+                sketch,
                 bands: &d.bands,
-            };
-            pairs.extend(
-                originality::near_duplicates(store, written)
-                    .await
-                    .context("looking up near-duplicates")?,
-            );
+            });
         }
     }
+    let pairs = originality::near_duplicates_many(store, &written)
+        .await
+        .context("looking up near-duplicates")?;
     summary.near_duplicates += store
         .record_near_duplicates(&pairs)
         .await

@@ -32,6 +32,22 @@ impl Store {
         let mut out = Vec::with_capacity(drafts.len());
         let at = now();
         let epoch = self.hot_epoch_in(&mut tx).await?;
+        // Which drafts update an existing article: one query for the batch
+        // (a round trip per article was a fifth of an import's time).
+        let mut existing_ids: std::collections::HashMap<String, i64> =
+            std::collections::HashMap::new();
+        for chunk in drafts.chunks(100) {
+            let list: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+            let sql = format!(
+                "SELECT external_id, id FROM articles WHERE external_id IN ({})",
+                list.join(", ")
+            );
+            let mut q = sqlx::query_as::<_, (String, i64)>(&sql);
+            for d in chunk {
+                q = q.bind(&d.external_id);
+            }
+            existing_ids.extend(q.fetch_all(&mut *tx).await?);
+        }
         for d in drafts {
             let (original, source_name, source_url) = match &d.originality {
                 Originality::Original => (1i64, None, None),
@@ -40,11 +56,7 @@ impl Store {
                     source_url,
                 } => (0i64, Some(source_name.as_str()), source_url.as_deref()),
             };
-            let existing: Option<i64> =
-                sqlx::query_scalar("SELECT id FROM articles WHERE external_id = $1")
-                    .bind(&d.external_id)
-                    .fetch_optional(&mut *tx)
-                    .await?;
+            let existing = existing_ids.get(&d.external_id).copied();
             let upserted = match existing {
                 Some(id) => {
                     // Every saved version is kept: the one being replaced goes
@@ -156,10 +168,12 @@ impl Store {
                 }
                 q.execute(&mut *tx).await?;
             }
-            self.log_change(&mut tx, "article", Some(upserted.id), at)
-                .await?;
+            // A later line of the same batch with this external id updates it.
+            existing_ids.insert(d.external_id.clone(), upserted.id);
             out.push(upserted);
         }
+        let ids: Vec<i64> = out.iter().map(|u| u.id).collect();
+        self.log_changes(&mut tx, "article", &ids, at).await?;
         tx.commit().await?;
         Ok(out)
     }

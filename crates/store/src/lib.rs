@@ -227,6 +227,42 @@ impl Store {
     }
 }
 
+impl Store {
+    /// [`Store::log_change`] for several articles at once, in `ids`' order:
+    /// one statement per 500 rows.
+    pub(crate) async fn log_changes(
+        &self,
+        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+        kind: &str,
+        ids: &[i64],
+        at: i64,
+    ) -> Result<()> {
+        if ids.is_empty() {
+            return Ok(());
+        }
+        if self.backend == Backend::Postgres {
+            sqlx::query("SELECT pg_advisory_xact_lock(4242001)")
+                .execute(&mut **tx)
+                .await?;
+        }
+        for chunk in ids.chunks(500) {
+            // The ids are integers of our own, written into the statement
+            // (see `near_candidates_many`).
+            let values: Vec<String> = chunk.iter().map(|id| format!("($1, {id}, $2)")).collect();
+            let sql = format!(
+                "INSERT INTO changes (kind, article_id, at) VALUES {}",
+                values.join(", ")
+            );
+            sqlx::query(&sql)
+                .bind(kind)
+                .bind(at)
+                .execute(&mut **tx)
+                .await?;
+        }
+        Ok(())
+    }
+}
+
 /// The Beijing calendar day of a Unix time, as a `YYYYMMDD` number (the key
 /// of daily statistics).
 pub fn beijing_day(unix: i64) -> i64 {

@@ -148,10 +148,31 @@ async fn upserts_create_then_update_and_log_changes() {
         );
         assert!(s.article(9999).await.unwrap().is_none());
 
+        // One batch naming an external id twice: the later line updates the
+        // article the earlier one created; one change-log row per line, in order.
+        let seq = s.last_change().await.unwrap();
+        let r3 = s
+            .upsert_articles(&[
+                draft("c", c, Channel::Tech, "三", 300),
+                draft("c", c, Channel::Tech, "三（改）", 300),
+            ])
+            .await
+            .unwrap();
+        assert_eq!(r3[0].id, r3[1].id);
+        assert!(r3[0].created && !r3[1].created);
+        assert_eq!(
+            s.article(r3[0].id).await.unwrap().unwrap().title,
+            "三（改）"
+        );
+        let changes = s.changes_since(seq, 10).await.unwrap();
+        assert_eq!(changes.len(), 2, "{changes:?}");
+        assert!(changes[0].0 < changes[1].0);
+        assert!(changes.iter().all(|c| c.1 == Some(r3[0].id)));
+
         let card = s.creator(c).await.unwrap().unwrap();
         assert_eq!(
             (card.article_count, card.follower_count, card.is_demo),
-            (2, 0, true)
+            (3, 0, true)
         );
         db.cleanup().await;
     }
@@ -356,6 +377,23 @@ async fn near_duplicates_candidates_reviews_and_verdicts() {
         assert_eq!(found.len(), 1);
         assert_eq!((found[0].id, found[0].sketch.as_str()), (ids[0], "s-a"));
         assert!(s.near_candidates(&[], ids[1]).await.unwrap().is_empty());
+        // The batch lookup an import makes answers each article the same.
+        let asks: [(i64, &[i64]); 4] = [
+            (ids[1], &[3, 4]),
+            (ids[0], &[1, 2, 3]),
+            (ids[2], &[9]),
+            (0, &[]),
+        ];
+        let many = s.near_candidates_many(&asks).await.unwrap();
+        assert_eq!(many.len(), asks.len());
+        for ((id, bands), got) in asks.iter().zip(&many) {
+            assert_eq!(
+                got,
+                &s.near_candidates(bands, *id).await.unwrap(),
+                "article {id}"
+            );
+        }
+        assert_eq!(many[1].len(), 1, "b found from a");
         // An update replaces the article's bands.
         a.bands = vec![7];
         s.upsert_articles(&[a]).await.unwrap();

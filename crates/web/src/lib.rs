@@ -73,6 +73,10 @@ struct Inner {
     generation: AtomicU64,
     /// 相关推荐 of this node (see `related`).
     related: related::RelatedCache,
+    /// Searches running at once: one per core. More would only share the
+    /// same cores, each holding its buffers (64 concurrent searches on 2
+    /// cores each got a blocking thread and a malloc arena of their own).
+    search_permits: tokio::sync::Semaphore,
     /// Seconds added to the system clock for scheduling (0 in production;
     /// tests move time forward with [`AppState::advance_clock`]).
     clock_offset: AtomicI64,
@@ -99,6 +103,9 @@ impl AppState {
                 search,
                 generation: AtomicU64::new(1),
                 related: related::RelatedCache::default(),
+                search_permits: tokio::sync::Semaphore::new(
+                    std::thread::available_parallelism().map_or(2, |n| n.get()),
+                ),
                 clock_offset: AtomicI64::new(0),
             }),
         }
@@ -110,6 +117,11 @@ impl AppState {
 
     pub fn related(&self) -> &related::RelatedCache {
         &self.inner.related
+    }
+
+    /// Waits for a turn to run a search (see `Inner::search_permits`).
+    pub async fn search_permit(&self) -> Option<tokio::sync::SemaphorePermit<'_>> {
+        self.inner.search_permits.acquire().await.ok()
     }
 
     pub fn views(&self) -> &ViewCounter {

@@ -4,7 +4,7 @@
 //! is verified on its sketch and the pair is oriented from the later article
 //! to the earlier one.
 
-use hao_store::{NearDuplicate, Store};
+use hao_store::{NearDuplicate, SketchRow, Store};
 use hao_text::fingerprint::Sketch;
 
 /// The article just written.
@@ -25,7 +25,26 @@ pub async fn near_duplicates(
     article: Written<'_>,
 ) -> hao_store::Result<Vec<NearDuplicate>> {
     let candidates = store.near_candidates(article.bands, article.id).await?;
-    Ok(candidates
+    Ok(verified(article, candidates))
+}
+
+/// [`near_duplicates`] for a batch of articles just written (an import):
+/// one lookup for the whole batch.
+pub async fn near_duplicates_many(
+    store: &Store,
+    articles: &[Written<'_>],
+) -> hao_store::Result<Vec<NearDuplicate>> {
+    let keys: Vec<(i64, &[i64])> = articles.iter().map(|a| (a.id, a.bands)).collect();
+    let found = store.near_candidates_many(&keys).await?;
+    Ok(articles
+        .iter()
+        .zip(found)
+        .flat_map(|(a, candidates)| verified(*a, candidates))
+        .collect())
+}
+
+fn verified(article: Written<'_>, candidates: Vec<SketchRow>) -> Vec<NearDuplicate> {
+    candidates
         .into_iter()
         .filter(|c| c.creator_id != article.creator_id)
         .filter_map(|c| {
@@ -46,5 +65,5 @@ pub async fn near_duplicates(
                 similarity,
             })
         })
-        .collect())
+        .collect()
 }

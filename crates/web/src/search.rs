@@ -160,6 +160,7 @@ async fn run(
         Sort::Relevance
     };
     let offset = (form.page - 1) * PER_PAGE;
+    let _permit = state.search_permit().await;
     let result = tokio::task::spawn_blocking(move || {
         index.search(&SearchQuery {
             text: &query_text,
@@ -249,6 +250,7 @@ async fn api_search(state: &AppState, q: String, limit: usize) -> Result<ApiResu
         code: "search_unavailable",
         message: "search is not available on this node".into(),
     })?;
+    let _permit = state.search_permit().await;
     let result = tokio::task::spawn_blocking(move || {
         index.search(&SearchQuery {
             text: &q,
