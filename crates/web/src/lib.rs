@@ -24,6 +24,7 @@ pub mod originality;
 mod pages;
 pub mod related;
 mod search;
+pub mod search_pool;
 pub mod search_sync;
 mod studio;
 mod templates;
@@ -73,10 +74,8 @@ struct Inner {
     generation: AtomicU64,
     /// 相关推荐 of this node (see `related`).
     related: related::RelatedCache,
-    /// Searches running at once: one per core. More would only share the
-    /// same cores, each holding its buffers (64 concurrent searches on 2
-    /// cores each got a blocking thread and a malloc arena of their own).
-    search_permits: tokio::sync::Semaphore,
+    /// The threads searches run on (see `search_pool`).
+    search_pool: search_pool::SearchPool,
     /// Seconds added to the system clock for scheduling (0 in production;
     /// tests move time forward with [`AppState::advance_clock`]).
     clock_offset: AtomicI64,
@@ -103,9 +102,7 @@ impl AppState {
                 search,
                 generation: AtomicU64::new(1),
                 related: related::RelatedCache::default(),
-                search_permits: tokio::sync::Semaphore::new(
-                    std::thread::available_parallelism().map_or(2, |n| n.get()),
-                ),
+                search_pool: search_pool::SearchPool::per_core(),
                 clock_offset: AtomicI64::new(0),
             }),
         }
@@ -119,9 +116,13 @@ impl AppState {
         &self.inner.related
     }
 
-    /// Waits for a turn to run a search (see `Inner::search_permits`).
-    pub async fn search_permit(&self) -> Option<tokio::sync::SemaphorePermit<'_>> {
-        self.inner.search_permits.acquire().await.ok()
+    /// Runs `f` (a search) on this node's search threads, in arrival order;
+    /// `None` when it panicked.
+    pub async fn run_search<T: Send + 'static>(
+        &self,
+        f: impl FnOnce() -> T + Send + 'static,
+    ) -> Option<T> {
+        self.inner.search_pool.run(f).await
     }
 
     pub fn views(&self) -> &ViewCounter {

@@ -160,20 +160,20 @@ async fn run(
         Sort::Relevance
     };
     let offset = (form.page - 1) * PER_PAGE;
-    let _permit = state.search_permit().await;
-    let result = tokio::task::spawn_blocking(move || {
-        index.search(&SearchQuery {
-            text: &query_text,
-            channel,
-            sort,
-            limit: PER_PAGE,
-            offset,
-            snippets: true,
-            ..Default::default()
+    let result = state
+        .run_search(move || {
+            index.search(&SearchQuery {
+                text: &query_text,
+                channel,
+                sort,
+                limit: PER_PAGE,
+                offset,
+                snippets: true,
+                ..Default::default()
+            })
         })
-    })
-    .await
-    .map_err(|_| unavailable().with_care(care))?;
+        .await
+        .ok_or_else(|| unavailable().with_care(care))?;
     if let Err(e) = &result
         && !matches!(e, SearchError::EmptyQuery | SearchError::QueryTooLong(_))
     {
@@ -250,24 +250,24 @@ async fn api_search(state: &AppState, q: String, limit: usize) -> Result<ApiResu
         code: "search_unavailable",
         message: "search is not available on this node".into(),
     })?;
-    let _permit = state.search_permit().await;
-    let result = tokio::task::spawn_blocking(move || {
-        index.search(&SearchQuery {
-            text: &q,
-            limit,
-            snippets: true,
-            ..Default::default()
+    let result = state
+        .run_search(move || {
+            index.search(&SearchQuery {
+                text: &q,
+                limit,
+                snippets: true,
+                ..Default::default()
+            })
         })
-    })
-    .await
-    .map_err(|e| {
-        tracing::error!(error = %e, "search task failed");
-        ApiError {
-            status: StatusCode::INTERNAL_SERVER_ERROR,
-            code: "internal",
-            message: "internal error; it has been logged".into(),
-        }
-    })?;
+        .await
+        .ok_or_else(|| {
+            tracing::error!("a search panicked");
+            ApiError {
+                status: StatusCode::INTERNAL_SERVER_ERROR,
+                code: "internal",
+                message: "internal error; it has been logged".into(),
+            }
+        })?;
     match result {
         Ok(r) => Ok(ApiResults {
             total: r.total,

@@ -1,0 +1,81 @@
+//! The threads searches run on: one per core, fed from one queue.
+//!
+//! A search is CPU work of a few milliseconds. Run with `spawn_blocking`,
+//! 64 concurrent searches on 2 cores took 64 blocking threads (each with a
+//! malloc arena of its own) that shared the same cores: every search took as
+//! long as all of them. A semaphore in front of `spawn_blocking` bounded them
+//! but left a core idle between two searches (the finishing thread wakes an
+//! async task, which wakes the next, which hands its search to a blocking
+//! thread). Here a search thread takes the next search off the queue itself.
+
+use std::panic::AssertUnwindSafe;
+
+type Job = Box<dyn FnOnce() + Send>;
+
+/// A fixed pool of search threads. The threads end when the pool is dropped.
+pub struct SearchPool {
+    jobs: crossbeam_channel::Sender<Job>,
+}
+
+impl SearchPool {
+    /// A pool of `threads` threads (at least one).
+    pub fn new(threads: usize) -> SearchPool {
+        let (jobs, queue) = crossbeam_channel::unbounded::<Job>();
+        for i in 0..threads.max(1) {
+            let queue = queue.clone();
+            std::thread::Builder::new()
+                .name(format!("hao-search-{i}"))
+                .spawn(move || {
+                    for job in queue {
+                        // A panicking search fails its own request (its
+                        // answer channel is dropped), not the thread.
+                        let _ = std::panic::catch_unwind(AssertUnwindSafe(job));
+                    }
+                })
+                .expect("cannot start a search thread");
+        }
+        SearchPool { jobs }
+    }
+
+    /// One thread per core.
+    pub fn per_core() -> SearchPool {
+        SearchPool::new(std::thread::available_parallelism().map_or(2, |n| n.get()))
+    }
+
+    /// Runs `f` on a search thread, in arrival order; `None` when it panicked.
+    pub async fn run<T: Send + 'static>(
+        &self,
+        f: impl FnOnce() -> T + Send + 'static,
+    ) -> Option<T> {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        self.jobs
+            .send(Box::new(move || {
+                let _ = tx.send(f());
+            }))
+            .ok()?;
+        rx.await.ok()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn runs_jobs_and_survives_a_panic() {
+        let pool = SearchPool::new(2);
+        assert_eq!(pool.run(|| 1 + 1).await, Some(2));
+        assert_eq!(pool.run(|| -> i32 { panic!("boom") }).await, None);
+        let answers: Vec<Option<usize>> =
+            futures_join((0..8).map(|i| pool.run(move || i * 10))).await;
+        assert_eq!(answers, (0..8).map(|i| Some(i * 10)).collect::<Vec<_>>());
+    }
+
+    async fn futures_join<F: std::future::Future>(fs: impl Iterator<Item = F>) -> Vec<F::Output> {
+        let mut out = Vec::new();
+        for f in fs.collect::<Vec<_>>() {
+            out.push(f.await);
+        }
+        out
+    }
+}
