@@ -132,17 +132,7 @@ async fn an_imported_article_gets_its_list_on_first_read_kept_for_every_node() {
 async fn while_the_index_is_being_built_pages_fall_back_and_keep_nothing() {
     let app = TestApp::empty().await;
     // Written to the database, the index not yet told (a node building it).
-    let bar = indicatif::ProgressBar::hidden();
-    let stop = std::sync::atomic::AtomicBool::new(false);
-    let opts = hao::import::Options {
-        batch: 4,
-        progress: &bar,
-        stop: &stop,
-        name: "test",
-    };
-    hao::import::import_reader(app.store(), std::io::Cursor::new(ARTICLES.to_vec()), &opts)
-        .await
-        .unwrap();
+    app.import_unindexed(ARTICLES).await;
     app.state.invalidate();
     let id = app.id_of("fx-001").await;
     assert!(app.state.search().unwrap().applied_seq().is_none());

@@ -160,17 +160,7 @@ async fn cached_results_are_refreshed_by_a_write() {
 async fn answers_given_while_the_index_is_being_built_are_not_kept() {
     let app = TestApp::empty().await;
     // Articles in the database, the index not built yet (a node's first start).
-    let bar = indicatif::ProgressBar::hidden();
-    let stop = std::sync::atomic::AtomicBool::new(false);
-    let opts = hao::import::Options {
-        batch: 100,
-        progress: &bar,
-        stop: &stop,
-        name: "test",
-    };
-    hao::import::import_reader(app.store(), std::io::Cursor::new(ARTICLES), &opts)
-        .await
-        .unwrap();
+    app.import_unindexed(ARTICLES).await;
     let q = "/api/v1/search?q=%E7%94%B3%E8%8A%B1&limit=5";
     assert_eq!(app.get(q).await.json()["total"], 0, "nothing indexed yet");
     let page = app.get("/search?q=%E7%94%B3%E8%8A%B1").await;

@@ -92,6 +92,14 @@ impl TestApp {
     /// Imports JSON Lines through the real import path, then lets the pages
     /// see the writes (as the change-log follower does in `hao serve`).
     pub async fn import(&self, data: &[u8]) -> Summary {
+        let summary = self.import_unindexed(data).await;
+        self.sync().await;
+        summary
+    }
+
+    /// Imports JSON Lines into the database only: the search index is not
+    /// told (a node whose index is still being built).
+    pub async fn import_unindexed(&self, data: &[u8]) -> Summary {
         let bar = ProgressBar::hidden();
         let stop = AtomicBool::new(false);
         let opts = Options {
@@ -100,11 +108,9 @@ impl TestApp {
             stop: &stop,
             name: "test",
         };
-        let summary = import_reader(self.store(), Cursor::new(data.to_vec()), &opts)
+        import_reader(self.store(), Cursor::new(data.to_vec()), &opts)
             .await
-            .unwrap();
-        self.sync().await;
-        summary
+            .unwrap()
     }
 
     /// What the background follower of `hao serve` does after a write:
