@@ -37,10 +37,9 @@ impl Store {
         let mut existing_ids: std::collections::HashMap<String, i64> =
             std::collections::HashMap::new();
         for chunk in drafts.chunks(100) {
-            let list: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
             let sql = format!(
                 "SELECT external_id, id FROM articles WHERE external_id IN ({})",
-                list.join(", ")
+                rows::placeholders(1, chunk.len())
             );
             let mut q = sqlx::query_as::<_, (String, i64)>(&sql);
             for d in chunk {
@@ -463,7 +462,6 @@ impl Store {
         if ids.is_empty() {
             return Ok(vec![]);
         }
-        let list: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
         // Visibility is checked here, not in SQL: with `status = …` in the
         // WHERE clause SQLite walks the (status, listed, …) index over every
         // published article instead of looking the ids up (4 ms at 20,000
@@ -472,7 +470,7 @@ impl Store {
             "SELECT {}, a.keywords, a.status, a.listed FROM articles a \
              JOIN creators c ON c.id = a.creator_id WHERE a.id IN ({})",
             rows::SUMMARY_COLUMNS,
-            list.join(", ")
+            rows::placeholders(1, ids.len())
         );
         let mut q = sqlx::query(&sql);
         for id in ids {

@@ -75,32 +75,14 @@ pub enum Verdict {
 
 impl Store {
     /// Articles other than `exclude` that share at least one LSH band key
-    /// with `bands`: the candidates a near-duplicate check verifies.
+    /// with `bands`: the candidates a near-duplicate check verifies (the
+    /// batch lookup, for one article).
     pub async fn near_candidates(&self, bands: &[i64], exclude: i64) -> Result<Vec<SketchRow>> {
-        if bands.is_empty() {
-            return Ok(vec![]);
-        }
-        let list: Vec<String> = (0..bands.len()).map(|i| format!("${}", i + 2)).collect();
-        let sql = format!(
-            "SELECT a.id, a.creator_id, a.published_at, a.sketch FROM articles a \
-             WHERE a.id <> $1 AND a.sketch IS NOT NULL AND a.id IN \
-             (SELECT article_id FROM article_bands WHERE band_key IN ({}))",
-            list.join(", ")
-        );
-        let mut q = sqlx::query_as::<_, (i64, i64, i64, String)>(&sql).bind(exclude);
-        for b in bands {
-            q = q.bind(*b);
-        }
-        Ok(q.fetch_all(&self.pool)
+        Ok(self
+            .near_candidates_many(&[(exclude, bands)])
             .await?
-            .into_iter()
-            .map(|(id, creator_id, published_at, sketch)| SketchRow {
-                id,
-                creator_id,
-                published_at,
-                sketch,
-            })
-            .collect())
+            .pop()
+            .unwrap_or_default())
     }
 
     /// [`Store::near_candidates`] for several articles at once (`(id,

@@ -57,10 +57,9 @@ impl Store {
         if ids.is_empty() {
             return Ok(HashMap::new());
         }
-        let list: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
         let sql = format!(
             "SELECT article_id, items FROM related_lists WHERE article_id IN ({})",
-            list.join(", ")
+            crate::rows::placeholders(1, ids.len())
         );
         let mut q = sqlx::query_as::<_, (i64, String)>(&sql);
         for id in ids {
@@ -74,7 +73,7 @@ impl Store {
     }
 
     /// Published articles above `after` without a kept list, in id order
-    /// (what a node computes in the background after an import).
+    /// (what `web::related::fill_all` computes).
     pub async fn published_ids_without_related(&self, after: i64, limit: i64) -> Result<Vec<i64>> {
         Ok(sqlx::query_scalar(
             "SELECT a.id FROM articles a WHERE a.status = 'published' AND a.id > $1 \

@@ -100,6 +100,14 @@ pub(crate) fn channel(slug: String) -> Result<Channel> {
     })
 }
 
+/// `$first, $first+1, …`: `count` numbered parameters for an `IN (…)` list.
+pub(crate) fn placeholders(first: usize, count: usize) -> String {
+    (first..first + count)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Tags are stored one per line: a tag never contains a line break.
 pub(crate) fn join_tags(tags: &[String]) -> String {
     tags.join("\n")
