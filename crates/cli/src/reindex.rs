@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::Context;
 use hao_search::SearchIndex;
+use hao_store::Workload;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::DataArgs;
@@ -19,16 +20,15 @@ pub struct ReindexArgs {
 }
 
 /// Opens this node's index (in the data dir), rebuilding a damaged one;
-/// `bulk` for a whole rebuild in this process (`hao reindex`).
+/// `Workload::Bulk` for a whole rebuild in this process (`hao reindex`).
 pub fn open_index(
     data: &DataArgs,
-    bulk: bool,
+    workload: Workload,
 ) -> anyhow::Result<(Arc<SearchIndex>, hao_search::Opened)> {
     let dir = data.data_dir.join("search");
-    let opened = if bulk {
-        SearchIndex::open_for_rebuild(&dir)
-    } else {
-        SearchIndex::open(&dir)
+    let opened = match workload {
+        Workload::Bulk => SearchIndex::open_for_rebuild(&dir),
+        Workload::Serving => SearchIndex::open(&dir),
     };
     let (index, opened) = opened.with_context(|| {
         format!(
@@ -40,8 +40,8 @@ pub fn open_index(
 }
 
 pub async fn run(args: ReindexArgs) -> anyhow::Result<ExitCode> {
-    let store = args.data.open_for(hao_store::Workload::Bulk).await?;
-    let (index, _) = open_index(&args.data, true)?;
+    let store = args.data.open_for(Workload::Bulk).await?;
+    let (index, _) = open_index(&args.data, Workload::Bulk)?;
     let total = store.count_published().await?;
     let bar = ProgressBar::new(total as u64);
     bar.set_style(

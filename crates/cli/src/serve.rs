@@ -50,31 +50,34 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     // Search: this node's own index, kept in step with the change log. A new,
     // damaged or incomplete index is filled in the background: the site serves
     // at once, search catches up.
-    let (index, from_seq) = match super::reindex::open_index(&args.data, false) {
-        Ok((index, _)) => match index.applied_seq() {
-            Some(seq) => (Some(index), seq),
-            None => {
-                let seq = store.last_change().await?;
-                let (s, i) = (store.clone(), index.clone());
-                tokio::spawn(async move {
-                    let started = std::time::Instant::now();
-                    match hao_web::search_sync::reindex_all(&s, &i, |_| {}, || false).await {
-                        Ok(n) => tracing::info!(
-                            articles = n,
-                            seconds = started.elapsed().as_secs_f64(),
-                            "search index built"
-                        ),
-                        Err(e) => tracing::error!(error = %e, "building the search index failed"),
-                    }
-                });
-                (Some(index), seq)
+    let (index, from_seq) =
+        match super::reindex::open_index(&args.data, hao_store::Workload::Serving) {
+            Ok((index, _)) => match index.applied_seq() {
+                Some(seq) => (Some(index), seq),
+                None => {
+                    let seq = store.last_change().await?;
+                    let (s, i) = (store.clone(), index.clone());
+                    tokio::spawn(async move {
+                        let started = std::time::Instant::now();
+                        match hao_web::search_sync::reindex_all(&s, &i, |_| {}, || false).await {
+                            Ok(n) => tracing::info!(
+                                articles = n,
+                                seconds = started.elapsed().as_secs_f64(),
+                                "search index built"
+                            ),
+                            Err(e) => {
+                                tracing::error!(error = %e, "building the search index failed")
+                            }
+                        }
+                    });
+                    (Some(index), seq)
+                }
+            },
+            Err(e) => {
+                tracing::error!(error = %format!("{e:#}"), "serving without search");
+                (None, store.last_change().await?)
             }
-        },
-        Err(e) => {
-            tracing::error!(error = %format!("{e:#}"), "serving without search");
-            (None, store.last_change().await?)
-        }
-    };
+        };
     let state = AppState::with_search(
         store,
         SiteOptions {

@@ -201,7 +201,7 @@ async fn related(
     };
     let Some(list) = state
         .related()
-        .get_or_compute(state.store(), state.search(), id)
+        .get_or_compute(state.store(), state.built_search(), id)
         .await?
     else {
         let published = state

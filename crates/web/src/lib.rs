@@ -102,7 +102,7 @@ impl AppState {
                 search,
                 generation: AtomicU64::new(1),
                 related: related::RelatedCache::default(),
-                search_pool: search_pool::SearchPool::per_core(),
+                search_pool: search_pool::SearchPool::sized_for_cores(),
                 clock_offset: AtomicI64::new(0),
             }),
         }
@@ -131,6 +131,13 @@ impl AppState {
 
     pub fn search(&self) -> Option<&Arc<hao_search::SearchIndex>> {
         self.inner.search.as_ref()
+    }
+
+    /// This node's search index once it is complete: `None` while it is
+    /// being built at a first start (it answers from what it has so far, and
+    /// nothing derived from it is kept), or when the node has none.
+    pub fn built_search(&self) -> Option<&Arc<hao_search::SearchIndex>> {
+        self.search().filter(|i| i.applied_seq().is_some())
     }
 
     fn options(&self) -> &SiteOptions {

@@ -250,7 +250,7 @@ async fn render_article(state: &AppState, id: i64, care: bool) -> Result<String,
         .await?;
     let related = match state
         .related()
-        .get_or_compute(store, state.search(), article.id)
+        .get_or_compute(store, state.built_search(), article.id)
         .await?
     {
         // Computed at publish time or on first read: the picks, in order,

@@ -97,8 +97,8 @@ impl RelatedCache {
         Ok(out)
     }
 
-    /// The list of `id`, computed and kept now when it has none yet and the
-    /// index is complete: one computation per article (a few milliseconds at
+    /// The list of `id`, computed and kept now when it has none yet and
+    /// `index` is given (a complete index: `AppState::built_search`): one computation per article (a few milliseconds at
     /// 100,000 articles), instead of a pass over every article after an
     /// import. `None` when the article is not published or the index is not
     /// ready. A failing index query is logged and answered with `None` (the
@@ -112,7 +112,7 @@ impl RelatedCache {
         if let Some(list) = self.get(store, id).await? {
             return Ok(Some(list));
         }
-        let Some(index) = index.filter(|i| i.applied_seq().is_some()) else {
+        let Some(index) = index else {
             return Ok(None);
         };
         let list = match compute(store, index, id, hao_store::now()).await {

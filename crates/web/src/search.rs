@@ -48,12 +48,6 @@ fn unavailable() -> PageError {
     }
 }
 
-/// Whether this node's search index is complete (not being built at a
-/// first start, when it answers from what it has so far).
-fn index_ready(state: &AppState) -> bool {
-    state.search().is_some_and(|i| i.applied_seq().is_some())
-}
-
 /// Whether the search would refuse `q` (empty or too long): such answers
 /// carry a message and are not cached.
 fn refused(q: &str) -> bool {
@@ -99,7 +93,7 @@ async fn page(
         let html = templates::search_page(&frame, &form, None, Some("请输入要搜索的内容。"));
         return Ok(Html(html.into_string()).into_response());
     }
-    if !refused(&form.q) && index_ready(&state) {
+    if !refused(&form.q) && state.built_search().is_some() {
         // Results are cached like pages: popular queries are asked again and
         // again, and any write (a new change-log row) renders them afresh.
         // Not while the index is still being built (a node's first start):
@@ -221,7 +215,7 @@ async fn api(
                 ApiError::bad_request(format!("limit '{raw}' must be an integer from 1 to 100"))
             })?,
     };
-    if !refused(&q) && index_ready(&state) {
+    if !refused(&q) && state.built_search().is_some() {
         let key = PageKey::ApiSearch {
             q: q.clone(),
             limit,
