@@ -37,9 +37,10 @@ fn near_lookup(c: &mut Criterion) {
             format!(
                 "WITH RECURSIVE g(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM g WHERE x < {n}) \
                  INSERT INTO articles (external_id, creator_id, channel, title, body_markdown, \
-                 body_html, summary, original, status, published_at, created_at, updated_at, \
-                 sketch) SELECT 'b' || x, 1, 'tech', 't', '', '', '', 1, 'published', x, 0, 0, \
-                 '{sketch}' FROM g;"
+                 body_html, summary, original, status, published_at, created_at, updated_at) \
+                 SELECT 'b' || x, 1, 'tech', 't', '', '', '', 1, 'published', x, 0, 0 FROM g; \
+                 INSERT INTO article_sketches (article_id, sketch) SELECT id, '{sketch}' \
+                 FROM articles;"
             )
             .as_str(),
         )

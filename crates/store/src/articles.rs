@@ -22,6 +22,17 @@ pub struct ListPage {
 /// Lists only show published, listed articles.
 pub(crate) const VISIBLE: &str = "a.status = 'published' AND a.listed = 1";
 
+/// The `original`, `source_name` and `source_url` columns of a draft.
+fn originality_columns(d: &ArticleDraft) -> (i64, Option<&str>, Option<&str>) {
+    match &d.originality {
+        Originality::Original => (1, None, None),
+        Originality::Reprint {
+            source_name,
+            source_url,
+        } => (0, Some(source_name.as_str()), source_url.as_deref()),
+    }
+}
+
 impl Store {
     /// Inserts or updates (by `external_id`) a batch of drafts in one
     /// transaction, appending one change-log row per article. Views and shares
@@ -29,7 +40,6 @@ impl Store {
     /// none of it.
     pub async fn upsert_articles(&self, drafts: &[ArticleDraft]) -> Result<Vec<Upserted>> {
         let mut tx = self.pool.begin().await?;
-        let mut out = Vec::with_capacity(drafts.len());
         let at = now();
         let epoch = self.hot_epoch_in(&mut tx).await?;
         // Which drafts update an existing article: one query for the batch
@@ -47,69 +57,42 @@ impl Store {
             }
             existing_ids.extend(q.fetch_all(&mut *tx).await?);
         }
-        for d in drafts {
-            let (original, source_name, source_url) = match &d.originality {
-                Originality::Original => (1i64, None, None),
-                Originality::Reprint {
-                    source_name,
-                    source_url,
-                } => (0i64, Some(source_name.as_str()), source_url.as_deref()),
-            };
-            let existing = existing_ids.get(&d.external_id).copied();
-            let upserted = match existing {
-                Some(id) => {
-                    // Every saved version is kept: the one being replaced goes
-                    // to the revision history when its title or body changes
-                    // (the current version is the article itself).
-                    sqlx::query(
-                        "INSERT INTO article_revisions (article_id, title, body, saved_at) \
-                         SELECT id, title, body_markdown, updated_at FROM articles \
-                         WHERE id = $1 AND (title <> $2 OR body_markdown <> $3)",
-                    )
-                    .bind(id)
-                    .bind(&d.title)
-                    .bind(&d.body_markdown)
-                    .execute(&mut *tx)
-                    .await?;
-                    sqlx::query(
-                        "UPDATE articles SET creator_id = $1, channel = $2, title = $3, \
-                         body_markdown = $4, body_html = $5, summary = $6, cover_url = $7, \
-                         tags = $8, original = $9, source_name = $10, source_url = $11, \
-                         status = $12, published_at = $13, listed = $14, updated_at = $15, \
-                         keywords = $17, fingerprint = $18, sketch = $19 WHERE id = $16",
-                    )
-                    .bind(d.creator_id)
-                    .bind(d.channel.slug())
-                    .bind(&d.title)
-                    .bind(&d.body_markdown)
-                    .bind(&d.body_html)
-                    .bind(&d.summary)
-                    .bind(d.cover_url.as_deref())
-                    .bind(rows::join_tags(&d.tags))
-                    .bind(original)
-                    .bind(source_name)
-                    .bind(source_url)
-                    .bind(d.status.code())
-                    .bind(d.published_at)
-                    .bind(i64::from(d.listed))
-                    .bind(at)
-                    .bind(id)
-                    .bind(rows::join_tags(&d.keywords))
-                    .bind(d.fingerprint.map(|f| f as i64))
-                    .bind(d.sketch.as_deref())
-                    .execute(&mut *tx)
-                    .await?;
-                    Upserted { id, created: false }
+        let mut out: Vec<Option<Upserted>> = vec![None; drafts.len()];
+        // New articles (an external id neither stored nor earlier in the
+        // batch) are inserted many rows a statement: one round trip to the
+        // database per statement was most of a large import's time.
+        let mut fresh: Vec<usize> = Vec::new();
+        {
+            let mut seen = std::collections::HashSet::new();
+            for (i, d) in drafts.iter().enumerate() {
+                if !existing_ids.contains_key(&d.external_id) && seen.insert(&d.external_id) {
+                    fresh.push(i);
                 }
-                None => {
-                    let id: i64 = sqlx::query_scalar(
-                        "INSERT INTO articles (external_id, creator_id, channel, title, \
-                         body_markdown, body_html, summary, cover_url, tags, original, \
-                         source_name, source_url, status, published_at, listed, created_at, \
-                         updated_at, keywords, fingerprint, sketch, hot) VALUES ($1, $2, $3, $4, \
-                         $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16, $17, $18, $19, \
-                         $20) RETURNING id",
-                    )
+            }
+        }
+        const FRESH_ROWS: usize = 50;
+        const FRESH_PARAMS: usize = 18;
+        for chunk in fresh.chunks(FRESH_ROWS) {
+            // $1 is the time stamp every row shares (created and updated).
+            let values: Vec<String> = (0..chunk.len())
+                .map(|r| {
+                    let p = |k: usize| format!("${}", 2 + r * FRESH_PARAMS + k);
+                    let ps: Vec<String> = (0..FRESH_PARAMS).map(p).collect();
+                    format!("({}, $1, $1, {})", ps[..15].join(", "), ps[15..].join(", "))
+                })
+                .collect();
+            let sql = format!(
+                "INSERT INTO articles (external_id, creator_id, channel, title, \
+                 body_markdown, body_html, summary, cover_url, tags, original, \
+                 source_name, source_url, status, published_at, listed, created_at, \
+                 updated_at, keywords, fingerprint, hot) VALUES {} RETURNING id, external_id",
+                values.join(", ")
+            );
+            let mut q = sqlx::query_as::<_, (i64, String)>(&sql).bind(at);
+            for &i in chunk {
+                let d = &drafts[i];
+                let (original, source_name, source_url) = originality_columns(d);
+                q = q
                     .bind(&d.external_id)
                     .bind(d.creator_id)
                     .bind(d.channel.slug())
@@ -125,10 +108,8 @@ impl Store {
                     .bind(d.status.code())
                     .bind(d.published_at)
                     .bind(i64::from(d.listed))
-                    .bind(at)
                     .bind(rows::join_tags(&d.keywords))
                     .bind(d.fingerprint.map(|f| f as i64))
-                    .bind(d.sketch.as_deref())
                     // A publish is an event of 热点 (hao_recommend::hot::PUBLISH),
                     // at the article's own time: an imported archive is not hot.
                     .bind(if d.status == ArticleStatus::Published {
@@ -139,37 +120,134 @@ impl Store {
                         )
                     } else {
                         0.0
-                    })
-                    .fetch_one(&mut *tx)
-                    .await?;
-                    Upserted { id, created: true }
-                }
-            };
-            if !upserted.created {
-                sqlx::query("DELETE FROM article_bands WHERE article_id = $1")
-                    .bind(upserted.id)
-                    .execute(&mut *tx)
-                    .await?;
+                    });
             }
-            if !d.bands.is_empty() {
-                // One statement for all bands of the article.
-                let values: Vec<String> = (0..d.bands.len())
-                    .map(|i| format!("(${}, $1)", i + 2))
-                    .collect();
-                let sql = format!(
-                    "INSERT INTO article_bands (band_key, article_id) VALUES {} \
-                     ON CONFLICT DO NOTHING",
-                    values.join(", ")
-                );
-                let mut q = sqlx::query(&sql).bind(upserted.id);
-                for b in &d.bands {
-                    q = q.bind(*b);
-                }
-                q.execute(&mut *tx).await?;
+            let ids: std::collections::HashMap<String, i64> = q
+                .fetch_all(&mut *tx)
+                .await?
+                .into_iter()
+                .map(|(id, external_id)| (external_id, id))
+                .collect();
+            for &i in chunk {
+                let id = ids[&drafts[i].external_id];
+                out[i] = Some(Upserted { id, created: true });
+                existing_ids.insert(drafts[i].external_id.clone(), id);
             }
-            // A later line of the same batch with this external id updates it.
-            existing_ids.insert(d.external_id.clone(), upserted.id);
-            out.push(upserted);
+        }
+        // Updates, one by one, in line order: an existing article, or a
+        // later line of this batch with the same external id.
+        let mut replaced: Vec<i64> = Vec::new();
+        for (i, d) in drafts.iter().enumerate() {
+            if out[i].is_some() {
+                continue;
+            }
+            let id = existing_ids[&d.external_id];
+            let (original, source_name, source_url) = originality_columns(d);
+            // Every saved version is kept: the one being replaced goes
+            // to the revision history when its title or body changes
+            // (the current version is the article itself).
+            sqlx::query(
+                "INSERT INTO article_revisions (article_id, title, body, saved_at) \
+                 SELECT id, title, body_markdown, updated_at FROM articles \
+                 WHERE id = $1 AND (title <> $2 OR body_markdown <> $3)",
+            )
+            .bind(id)
+            .bind(&d.title)
+            .bind(&d.body_markdown)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query(
+                "UPDATE articles SET creator_id = $1, channel = $2, title = $3, \
+                 body_markdown = $4, body_html = $5, summary = $6, cover_url = $7, \
+                 tags = $8, original = $9, source_name = $10, source_url = $11, \
+                 status = $12, published_at = $13, listed = $14, updated_at = $15, \
+                 keywords = $17, fingerprint = $18 WHERE id = $16",
+            )
+            .bind(d.creator_id)
+            .bind(d.channel.slug())
+            .bind(&d.title)
+            .bind(&d.body_markdown)
+            .bind(&d.body_html)
+            .bind(&d.summary)
+            .bind(d.cover_url.as_deref())
+            .bind(rows::join_tags(&d.tags))
+            .bind(original)
+            .bind(source_name)
+            .bind(source_url)
+            .bind(d.status.code())
+            .bind(d.published_at)
+            .bind(i64::from(d.listed))
+            .bind(at)
+            .bind(id)
+            .bind(rows::join_tags(&d.keywords))
+            .bind(d.fingerprint.map(|f| f as i64))
+            .execute(&mut *tx)
+            .await?;
+            if !replaced.contains(&id) {
+                replaced.push(id);
+            }
+            out[i] = Some(Upserted { id, created: false });
+        }
+        let out: Vec<Upserted> = out
+            .into_iter()
+            .map(|u| u.expect("every draft stored"))
+            .collect();
+        // Band keys and sketch: the last line of each article says them.
+        for chunk in replaced.chunks(500) {
+            let list: Vec<String> = chunk.iter().map(i64::to_string).collect();
+            for table in ["article_bands", "article_sketches"] {
+                sqlx::query(&format!(
+                    "DELETE FROM {table} WHERE article_id IN ({})",
+                    list.join(", ")
+                ))
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+        let mut last: std::collections::HashMap<i64, usize> = std::collections::HashMap::new();
+        for (i, u) in out.iter().enumerate() {
+            last.insert(u.id, i);
+        }
+        let mut finals: Vec<(i64, &ArticleDraft)> =
+            last.into_iter().map(|(id, i)| (id, &drafts[i])).collect();
+        finals.sort_unstable_by_key(|(id, _)| *id);
+        // Integers of our own, written into the statement (see
+        // `near_candidates_many`).
+        let bands: Vec<String> = finals
+            .iter()
+            .flat_map(|(id, d)| d.bands.iter().map(move |b| format!("({b}, {id})")))
+            .collect();
+        for chunk in bands.chunks(2_000) {
+            sqlx::query(&format!(
+                "INSERT INTO article_bands (band_key, article_id) VALUES {} \
+                 ON CONFLICT DO NOTHING",
+                chunk.join(", ")
+            ))
+            .execute(&mut *tx)
+            .await?;
+        }
+        // The sketch lives beside the article, not in its row: the
+        // near-duplicate lookup reads many candidates' sketches and none of
+        // their bodies.
+        let sketches: Vec<(i64, &str)> = finals
+            .iter()
+            .filter_map(|(id, d)| d.sketch.as_deref().map(|s| (*id, s)))
+            .collect();
+        for chunk in sketches.chunks(200) {
+            let values: Vec<String> = chunk
+                .iter()
+                .enumerate()
+                .map(|(k, (id, _))| format!("({id}, ${})", k + 1))
+                .collect();
+            let sql = format!(
+                "INSERT INTO article_sketches (article_id, sketch) VALUES {}",
+                values.join(", ")
+            );
+            let mut q = sqlx::query(&sql);
+            for (_, sketch) in chunk {
+                q = q.bind(*sketch);
+            }
+            q.execute(&mut *tx).await?;
         }
         let ids: Vec<i64> = out.iter().map(|u| u.id).collect();
         self.log_changes(&mut tx, "article", &ids, at).await?;
@@ -492,18 +570,6 @@ impl Store {
         Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
     }
 
-    /// Ids of published articles above `after`, in id order.
-    pub async fn published_ids_after(&self, after: i64, limit: i64) -> Result<Vec<i64>> {
-        let ids = sqlx::query_scalar(
-            "SELECT id FROM articles WHERE status = 'published' AND id > $1 ORDER BY id LIMIT $2",
-        )
-        .bind(after)
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(ids)
-    }
-
     /// Number of published, listed articles.
     pub async fn count_listed(&self) -> Result<i64> {
         let n = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM articles a WHERE {VISIBLE}"))
@@ -551,12 +617,18 @@ fn index_row(row: &sqlx::any::AnyRow) -> Result<IndexRow> {
 }
 
 impl Store {
-    /// Published articles with ids above `after`, in id order: a full
-    /// reindex pages through them.
+    /// Articles with ids above `after`, in id order, whatever their status
+    /// (`IndexRow::published` says): a full reindex pages through them.
+    ///
+    /// The status is not filtered here: with `status = 'published'` in the
+    /// WHERE clause SQLite walked the (status, …) index and sorted every
+    /// remaining article for each page, so a rebuild read the table once per
+    /// page (quadratic: a 1M-article rebuild slowed to a few hundred
+    /// articles/s). By the primary key, each page reads only its own rows.
     pub async fn index_rows_after(&self, after: i64, limit: i64) -> Result<Vec<IndexRow>> {
         let sql = format!(
             "SELECT {INDEX_COLUMNS} FROM articles a JOIN creators c ON c.id = a.creator_id \
-             WHERE a.id > $1 AND a.status = 'published' ORDER BY a.id LIMIT $2"
+             WHERE a.id > $1 ORDER BY a.id LIMIT $2"
         );
         sqlx::query(&sql)
             .bind(after)

@@ -109,9 +109,9 @@ impl Store {
             // (`sqlite3_bind_parameter_name`, quadratic in their number).
             let list: Vec<String> = chunk.iter().map(i64::to_string).collect();
             let sql = format!(
-                "SELECT b.band_key, a.id, a.creator_id, a.published_at, a.sketch \
-                 FROM article_bands b JOIN articles a ON a.id = b.article_id \
-                 WHERE a.sketch IS NOT NULL AND b.band_key IN ({})",
+                "SELECT b.band_key, a.id, a.creator_id, a.published_at, s.sketch \
+                 FROM article_bands b JOIN article_sketches s ON s.article_id = b.article_id \
+                 JOIN articles a ON a.id = b.article_id WHERE b.band_key IN ({})",
                 list.join(", ")
             );
             let q = sqlx::query_as::<_, (i64, i64, i64, i64, String)>(&sql);

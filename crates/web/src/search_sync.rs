@@ -65,9 +65,9 @@ pub async fn reindex_all(
         }
         let Some(last) = rows.last() else { break };
         after = last.id;
-        done += rows.len() as u64;
-        since_commit += rows.len() as u64;
-        let docs: Vec<SearchDoc> = rows.into_iter().map(doc).collect();
+        let docs: Vec<SearchDoc> = rows.into_iter().filter(|r| r.published).map(doc).collect();
+        done += docs.len() as u64;
+        since_commit += docs.len() as u64;
         let i = index.clone();
         let commit = since_commit >= COMMIT_EVERY;
         if commit {
