@@ -87,7 +87,7 @@ impl Store {
 
     /// [`Store::near_candidates`] for several articles at once (`(id,
     /// bands)` each), answered in their order: one query per 2,000 band keys
-    /// instead of one per article.
+    /// and one per 1,000 candidates, instead of one per article.
     pub async fn near_candidates_many(
         &self,
         articles: &[(i64, &[i64])],
@@ -98,33 +98,55 @@ impl Store {
             .collect();
         keys.sort_unstable();
         keys.dedup();
-        // Band key → the articles holding it.
-        let mut holders: std::collections::HashMap<i64, Vec<usize>> =
-            std::collections::HashMap::new();
-        let mut rows: Vec<SketchRow> = Vec::new();
-        let mut row_of: std::collections::HashMap<i64, usize> = std::collections::HashMap::new();
+        // Band key → the articles holding it: the index alone. An article
+        // often holds several of the keys asked (a near-duplicate shares many
+        // bands), so its sketch, creator and date are read afterwards, once
+        // per article instead of once per band row.
+        let mut band_rows: Vec<(i64, i64)> = Vec::new();
         for chunk in keys.chunks(2_000) {
             // Integers of our own, written into the statement: binding
             // thousands of parameters costs SQLite a name lookup each
             // (`sqlite3_bind_parameter_name`, quadratic in their number).
             let list: Vec<String> = chunk.iter().map(i64::to_string).collect();
             let sql = format!(
-                "SELECT b.band_key, a.id, a.creator_id, a.published_at, s.sketch \
-                 FROM article_bands b JOIN article_sketches s ON s.article_id = b.article_id \
-                 JOIN articles a ON a.id = b.article_id WHERE b.band_key IN ({})",
+                "SELECT band_key, article_id FROM article_bands WHERE band_key IN ({})",
                 list.join(", ")
             );
-            let q = sqlx::query_as::<_, (i64, i64, i64, i64, String)>(&sql);
-            for (key, id, creator_id, published_at, sketch) in q.fetch_all(&self.pool).await? {
-                let at = *row_of.entry(id).or_insert_with(|| {
-                    rows.push(SketchRow {
-                        id,
-                        creator_id,
-                        published_at,
-                        sketch,
-                    });
-                    rows.len() - 1
+            band_rows.extend(
+                sqlx::query_as::<_, (i64, i64)>(&sql)
+                    .fetch_all(&self.pool)
+                    .await?,
+            );
+        }
+        let mut ids: Vec<i64> = band_rows.iter().map(|(_, id)| *id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let mut rows: Vec<SketchRow> = Vec::with_capacity(ids.len());
+        let mut row_of: std::collections::HashMap<i64, usize> = std::collections::HashMap::new();
+        for chunk in ids.chunks(1_000) {
+            let list: Vec<String> = chunk.iter().map(i64::to_string).collect();
+            let sql = format!(
+                "SELECT a.id, a.creator_id, a.published_at, s.sketch \
+                 FROM article_sketches s JOIN articles a ON a.id = s.article_id \
+                 WHERE s.article_id IN ({})",
+                list.join(", ")
+            );
+            let q = sqlx::query_as::<_, (i64, i64, i64, String)>(&sql);
+            for (id, creator_id, published_at, sketch) in q.fetch_all(&self.pool).await? {
+                row_of.insert(id, rows.len());
+                rows.push(SketchRow {
+                    id,
+                    creator_id,
+                    published_at,
+                    sketch,
                 });
+            }
+        }
+        // Articles without a sketch (too short a body) have no row: no candidate.
+        let mut holders: std::collections::HashMap<i64, Vec<usize>> =
+            std::collections::HashMap::new();
+        for (key, id) in band_rows {
+            if let Some(&at) = row_of.get(&id) {
                 holders.entry(key).or_default().push(at);
             }
         }
