@@ -409,7 +409,13 @@ async fn two_nodes_share_one_postgres_database() {
             }
         })
     };
-    std::thread::sleep(Duration::from_millis(600));
+    // Killed once a few writes are acknowledged (however loaded the machine
+    // running the tests is), while the writer keeps writing.
+    let waited = Instant::now();
+    while acked.lock().unwrap().len() < 3 && waited.elapsed() < Duration::from_secs(30) {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::thread::sleep(Duration::from_millis(100));
     a.kill().unwrap(); // SIGKILL
     a.wait().unwrap();
     writer.join().unwrap();
