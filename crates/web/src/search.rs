@@ -116,10 +116,11 @@ async fn page(
     }
     let result = run(&state, &form).await.map_err(|e| e.with_care(care))?;
     match result {
-        Ok(results) => Ok(Html(
-            templates::search_page(&frame, &form, Some(&results), None).into_string(),
-        )
-        .into_response()),
+        Ok(results) => {
+            let building = state.built_search().is_none().then_some(BUILDING);
+            let html = templates::search_page(&frame, &form, Some(&results), building);
+            Ok(Html(html.into_string()).into_response())
+        }
         Err(e @ (SearchError::EmptyQuery | SearchError::QueryTooLong(_))) => {
             let status = if matches!(e, SearchError::EmptyQuery) {
                 StatusCode::OK
@@ -192,10 +193,18 @@ struct ApiHit {
     url: String,
 }
 
+/// Said above the results while a node builds its index (its first start,
+/// or after the index was found damaged); they are not cached then.
+const BUILDING: &str = "搜索索引正在建立，结果可能不完整，请稍后再试。";
+
 #[derive(Serialize)]
 struct ApiResults {
     total: usize,
     hits: Vec<ApiHit>,
+    /// Present (true) while this node is still building its index: the
+    /// answer may miss articles.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    index_building: bool,
 }
 
 async fn api(
@@ -264,6 +273,7 @@ async fn api_search(state: &AppState, q: String, limit: usize) -> Result<ApiResu
         })?;
     match result {
         Ok(r) => Ok(ApiResults {
+            index_building: state.built_search().is_none(),
             total: r.total,
             hits: r
                 .hits

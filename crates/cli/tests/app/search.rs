@@ -162,16 +162,25 @@ async fn answers_given_while_the_index_is_being_built_are_not_kept() {
     // Articles in the database, the index not built yet (a node's first start).
     app.import_unindexed(ARTICLES).await;
     let q = "/api/v1/search?q=%E7%94%B3%E8%8A%B1&limit=5";
-    assert_eq!(app.get(q).await.json()["total"], 0, "nothing indexed yet");
+    let early = app.get(q).await.json();
+    assert_eq!(early["total"], 0, "nothing indexed yet");
+    assert_eq!(early["index_building"], true, "{early}");
     let page = app.get("/search?q=%E7%94%B3%E8%8A%B1").await;
     assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        text(&page.html(), ".search-message").contains("搜索索引正在建立"),
+        "the reader is told why results may be missing"
+    );
     // The build finishes (no page generation moves): the same questions
     // now find the articles, not a kept empty answer.
     let index = app.state.search().unwrap().clone();
     hao_web::search_sync::reindex_all(app.store(), &index, |_| {}, || false)
         .await
         .unwrap();
-    assert!(app.get(q).await.json()["total"].as_u64().unwrap() > 0);
+    let built = app.get(q).await.json();
+    assert!(built["total"].as_u64().unwrap() > 0);
+    assert!(built.get("index_building").is_none(), "{built}");
     let html = app.get("/search?q=%E7%94%B3%E8%8A%B1").await.html();
     assert!(!texts(&html, "ol.search-results h2").is_empty());
+    assert!(!text(&html, "main").contains("搜索索引正在建立"));
 }
