@@ -5,7 +5,11 @@
 //! - `hao_bi`: overlapping pairs of *units* (a unit is one CJK character or one
 //!   run of letters/digits), positions kept so a phrase of pairs matches an
 //!   exact fragment even when the words were cut differently;
-//! - `hao_uni`: single units, for one-character queries.
+//! - `hao_uni`: single units, for one-character queries;
+//! - `hao_sym`: the symbols (punctuation and signs: "？", "・", "★", "……"),
+//!   positioned among all the characters that are not white space, so that a
+//!   query made only of symbols ("？？？", "※") finds the text holding them in
+//!   that order.
 //!
 //! Punctuation and white space separate nothing in the unit stream: a fragment
 //! typed without punctuation still matches text that had some.
@@ -69,6 +73,35 @@ fn is_unit(c: char) -> bool {
     } else {
         ('\u{4E00}'..='\u{9FFF}').contains(&c) || c.is_alphanumeric()
     }
+}
+
+/// Whether a normalised character is a symbol: neither a unit nor white
+/// space, a control or a zero-width format character.
+fn is_symbol(c: char) -> bool {
+    !is_unit(c)
+        && !c.is_whitespace()
+        && !c.is_control()
+        && !matches!(c, '\u{200B}'..='\u{200F}' | '\u{2060}' | '\u{FEFF}')
+}
+
+/// The symbols of `text` and their positions among its characters that are
+/// not white space (units count, so "a?b" and "??" differ).
+fn symbol_chars(text: &str) -> Vec<(usize, NormChar)> {
+    normalize_chars(text)
+        .into_iter()
+        .filter(|n| is_unit(n.c) || is_symbol(n.c))
+        .enumerate()
+        .filter(|(_, n)| is_symbol(n.c))
+        .collect()
+}
+
+/// A query's symbols as (normalised symbol, position), positions counted
+/// as [`SymbolTokenizer`] counts them.
+pub fn symbols(text: &str) -> Vec<(String, usize)> {
+    symbol_chars(text)
+        .into_iter()
+        .map(|(i, n)| (n.c.to_string(), i))
+        .collect()
 }
 
 /// The units of `text` as (character, original byte offsets): what the
@@ -240,6 +273,27 @@ impl Tokenizer for UnigramTokenizer {
     }
 }
 
+/// `hao_sym`: symbols, positioned among the characters that are not white space.
+#[derive(Clone, Default)]
+pub struct SymbolTokenizer;
+
+impl Tokenizer for SymbolTokenizer {
+    type TokenStream<'a> = VecTokenStream;
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
+        let tokens = symbol_chars(text)
+            .into_iter()
+            .map(|(i, n)| Token {
+                offset_from: n.from,
+                offset_to: n.to,
+                position: i,
+                text: n.c.to_string(),
+                position_length: 1,
+            })
+            .collect();
+        VecTokenStream::new(tokens)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -269,6 +323,21 @@ mod tests {
         assert!(units("，。！").is_empty());
         // The middle dot between parts of a foreign name is not a unit.
         assert_eq!(bigrams(&units("德・施")), ["德施"]);
+    }
+
+    #[test]
+    fn symbols_keep_their_place_among_the_characters() {
+        let s = |t: &str| symbols(t);
+        // Spaces do not count; units do.
+        assert_eq!(
+            s("? ? ?"),
+            [("?".into(), 0), ("?".into(), 1), ("?".into(), 2)]
+        );
+        assert_eq!(s("a?b?"), [("?".into(), 1), ("?".into(), 3)]);
+        // Full-width forms are folded like everything else.
+        assert_eq!(s("？！"), [("?".into(), 0), ("!".into(), 1)]);
+        assert_eq!(s("阿诺德・施"), [("・".into(), 3)]);
+        assert!(s(" \u{a0}\u{200b}\n").is_empty());
     }
 
     #[test]

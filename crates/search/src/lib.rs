@@ -27,7 +27,13 @@ use tantivy::schema::{
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{Index, IndexReader, IndexWriter, Order, ReloadPolicy, TantivyDocument, Term};
 
-pub use analysis::{bigrams, is_cjk, normalize, units, words};
+pub use analysis::{bigrams, is_cjk, normalize, symbols, units, words};
+
+/// Whether `text` has anything to search for: a letter, digit or ideograph,
+/// or a symbol ("？？？", "※"). White space alone has nothing.
+pub fn searchable(text: &str) -> bool {
+    !units(text).is_empty() || !symbols(text).is_empty()
+}
 
 /// Longest query accepted, in characters.
 pub const MAX_QUERY_CHARS: usize = 100;
@@ -49,7 +55,7 @@ const VERBATIM: f32 = 5_000.0;
 /// How many top hits the verbatim check reads.
 const VERBATIM_WINDOW: usize = 30;
 /// Bumped when the schema or analysis changes: an index of another version is rebuilt.
-const SCHEMA_VERSION: &str = "3";
+const SCHEMA_VERSION: &str = "4";
 
 /// An article as the index sees it.
 #[derive(Debug, Clone)]
@@ -158,6 +164,8 @@ struct Fields {
     tags: Field,
     /// The article's stored keywords, one term each (相关推荐 queries them).
     keywords: Field,
+    /// Symbols of the title and the body, for queries made only of symbols.
+    symbols: Field,
     channel: Field,
     published_at: Field,
 }
@@ -187,6 +195,7 @@ fn schema() -> (Schema, Fields) {
         author: b.add_text_field("author", text("hao_word", false) | STORED),
         tags: b.add_text_field("tags", text("hao_word", false)),
         keywords: b.add_text_field("keywords", text("raw", false)),
+        symbols: b.add_text_field("symbols", text("hao_sym", true)),
         channel: b.add_text_field("channel", STRING | STORED),
         published_at: b.add_i64_field("published_at", INDEXED | STORED | FAST),
     };
@@ -198,6 +207,7 @@ fn register_tokenizers(index: &Index) {
     t.register("hao_word", analysis::WordTokenizer);
     t.register("hao_bi", analysis::BigramTokenizer);
     t.register("hao_uni", analysis::UnigramTokenizer);
+    t.register("hao_sym", analysis::SymbolTokenizer);
 }
 
 /// One node's search index.
@@ -391,6 +401,8 @@ impl SearchIndex {
         doc.add_text(f.body_w, &d.body);
         doc.add_text(f.body_bi, &d.body);
         doc.add_text(f.body_uni, &d.body);
+        doc.add_text(f.symbols, &d.title);
+        doc.add_text(f.symbols, &d.body);
         doc.add_text(f.author, &d.author);
         for t in &d.tags {
             doc.add_text(f.tags, t);
@@ -420,10 +432,21 @@ impl SearchIndex {
             return Err(SearchError::QueryTooLong(chars));
         }
         let units = analysis::units(q.text);
-        if units.is_empty() {
+        // A query of symbols alone ("？？？", "※", "……") asks for the texts
+        // holding them in that order; the baselines have no such index.
+        let symbols = if units.is_empty() && q.mode == Mode::Hao {
+            analysis::symbols(q.text)
+        } else {
+            Vec::new()
+        };
+        if units.is_empty() && symbols.is_empty() {
             return Err(SearchError::EmptyQuery);
         }
-        let mut query = self.build_query(q.text, &units, q.mode);
+        let mut query = if units.is_empty() {
+            self.symbol_query(&symbols)
+        } else {
+            self.build_query(q.text, &units, q.mode)
+        };
         if let Some(channel) = q.channel {
             query = Box::new(BooleanQuery::new(vec![
                 (Occur::Must, query),
@@ -544,6 +567,13 @@ impl SearchIndex {
             };
             let title = text(self.fields.title_bi);
             let (snippet, title_html) = match &generators {
+                Some(_) if units.is_empty() => {
+                    let body = text(self.fields.body_bi);
+                    (
+                        mark_verbatim(&body, trimmed),
+                        mark_verbatim(&title, trimmed),
+                    )
+                }
                 Some((body_gen, title_gen)) => {
                     let body = text(self.fields.body_bi);
                     let s = body_gen.snippet(snippet_window(&body, &pairs));
@@ -634,6 +664,22 @@ impl SearchIndex {
         }
         out.truncate(limit);
         Ok(out)
+    }
+
+    /// The texts holding these symbols in this order (white space between
+    /// them aside), by BM25.
+    fn symbol_query(&self, symbols: &[(String, usize)]) -> Box<dyn Query> {
+        let term = |s: &str| Term::from_field_text(self.fields.symbols, s);
+        if let [(s, _)] = symbols {
+            return Box::new(TermQuery::new(term(s), IndexRecordOption::WithFreqs));
+        }
+        let first = symbols[0].1;
+        Box::new(PhraseQuery::new_with_offset(
+            symbols
+                .iter()
+                .map(|(s, at)| (at - first, term(s)))
+                .collect(),
+        ))
     }
 
     fn build_query(&self, text: &str, units: &[analysis::Unit], mode: Mode) -> Box<dyn Query> {
@@ -763,6 +809,27 @@ fn snippet_window<'a>(body: &'a str, pairs: &[String]) -> &'a str {
         end += 1;
     }
     &body[start..end]
+}
+
+/// A passage of `text` around the first place it holds `needle` as typed,
+/// the match in `<b>`, the rest escaped; its opening when it does not.
+fn mark_verbatim(text: &str, needle: &str) -> String {
+    const AROUND: usize = 50;
+    let Some(at) = text.find(needle).filter(|_| !needle.is_empty()) else {
+        return escape(&text.chars().take(120).collect::<String>());
+    };
+    let before: String = {
+        let mut b: Vec<char> = text[..at].chars().rev().take(AROUND).collect();
+        b.reverse();
+        b.into_iter().collect()
+    };
+    let after: String = text[at + needle.len()..].chars().take(AROUND).collect();
+    format!(
+        "{}<b>{}</b>{}",
+        escape(&before),
+        escape(needle),
+        escape(&after)
+    )
 }
 
 fn escape(s: &str) -> String {

@@ -121,12 +121,15 @@ fn filters_sorting_and_snippets() {
 #[test]
 fn bad_queries_say_why() {
     let i = index();
+    // White space alone (ideographic, no-break, a line break) is nothing to
+    // search for.
     let q = SearchQuery {
-        text: " ，。",
+        text: " \u{3000}\u{a0}\n ",
         limit: 10,
         ..Default::default()
     };
     assert!(matches!(i.search(&q), Err(SearchError::EmptyQuery)));
+    assert!(!searchable(" \u{3000}\u{a0}\n "));
     let long = "字".repeat(MAX_QUERY_CHARS + 1);
     let q = SearchQuery {
         text: &long,
@@ -228,4 +231,58 @@ fn snippets_of_long_bodies_show_the_match() {
     let snippet = &r.hits[0].snippet;
     assert!(snippet.contains("<b>西湖</b>"), "{snippet}");
     assert!(snippet.chars().count() < 400, "{snippet}");
+}
+
+#[test]
+fn a_query_of_symbols_finds_the_text_holding_them() {
+    let i = SearchIndex::in_memory().unwrap();
+    i.update(
+        &[
+            doc(
+                1,
+                "编码出错的转帖",
+                "原文的表情变成了? ? ? ?，没人修。",
+                "tech",
+                1,
+            ),
+            doc(2, "问号很多的帖子", "真的吗?是的?好吧?", "tech", 2),
+            doc(
+                3,
+                "施瓦辛格访华",
+                "阿诺德・施瓦辛格今天抵达北京。※本文转载",
+                "ent",
+                3,
+            ),
+        ],
+        &[],
+    )
+    .unwrap();
+    // In that order, white space between them aside; full-width typed forms
+    // find half-width text. Question marks apart from each other do not match.
+    assert_eq!(ids(&i, "？？？？"), [1]);
+    assert_eq!(ids(&i, "? ??"), [1]);
+    assert_eq!(ids(&i, "・"), [3]);
+    assert_eq!(ids(&i, "※"), [3]);
+    assert!(ids(&i, "，。").is_empty());
+    let r = i
+        .search(&SearchQuery {
+            text: "※",
+            limit: 1,
+            snippets: true,
+            ..Default::default()
+        })
+        .unwrap();
+    assert!(
+        r.hits[0].snippet.contains("<b>※</b>"),
+        "{}",
+        r.hits[0].snippet
+    );
+    // The baselines have no symbol index.
+    let q = SearchQuery {
+        text: "※",
+        limit: 1,
+        mode: Mode::BigramBaseline,
+        ..Default::default()
+    };
+    assert!(matches!(i.search(&q), Err(SearchError::EmptyQuery)));
 }

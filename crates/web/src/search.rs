@@ -51,7 +51,7 @@ fn unavailable() -> PageError {
 /// Whether the search would refuse `q` (empty or too long): such answers
 /// carry a message and are not cached.
 fn refused(q: &str) -> bool {
-    q.chars().count() > hao_search::MAX_QUERY_CHARS || hao_search::units(q).is_empty()
+    q.chars().count() > hao_search::MAX_QUERY_CHARS || !hao_search::searchable(q)
 }
 
 async fn page(
