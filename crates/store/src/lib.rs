@@ -229,6 +229,16 @@ impl Store {
 }
 
 impl Store {
+    /// An aggregate joining `expr` over a query's rows into one string,
+    /// separated by spaces (NULL when there are none): SQLite's
+    /// `group_concat`, PostgreSQL's `string_agg`.
+    pub(crate) fn joined(&self, expr: &str) -> String {
+        match self.backend {
+            Backend::Sqlite => format!("group_concat({expr}, ' ')"),
+            Backend::Postgres => format!("string_agg({expr}, ' ')"),
+        }
+    }
+
     /// [`Store::log_change`] for several articles at once, in `ids`' order:
     /// one statement per 500 rows.
     pub(crate) async fn log_changes(
