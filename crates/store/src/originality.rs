@@ -202,45 +202,65 @@ impl Store {
         }
         let at = now();
         let mut tx = self.pool.begin().await?;
-        let mut added = 0;
-        let mut touched = Vec::new();
-        for p in pairs {
-            let n = sqlx::query(
+        // A few statements per 500 pairs, not two per pair: an import at a
+        // million articles records thousands of pairs a batch. The values are
+        // integers of our own, written into the statement (see
+        // `near_candidates_many`).
+        let mut added: Vec<(i64, i64)> = Vec::new();
+        for chunk in pairs.chunks(500) {
+            let values: Vec<String> = chunk
+                .iter()
+                .map(|p| {
+                    format!(
+                        "({}, {}, {}, {at})",
+                        p.article_id, p.duplicate_of, p.similarity
+                    )
+                })
+                .collect();
+            let values = values.join(", ");
+            let new_pairs: Vec<(i64, i64)> = sqlx::query_as(&format!(
                 "INSERT INTO near_duplicates (article_id, duplicate_of, similarity, found_at) \
-                 VALUES ($1, $2, $3, $4) ON CONFLICT (article_id, duplicate_of) DO NOTHING",
-            )
-            .bind(p.article_id)
-            .bind(p.duplicate_of)
-            .bind(i64::from(p.similarity))
-            .bind(at)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            if n == 0 {
+                 VALUES {values} ON CONFLICT (article_id, duplicate_of) DO NOTHING \
+                 RETURNING article_id, duplicate_of"
+            ))
+            .fetch_all(&mut *tx)
+            .await?;
+            if new_pairs.is_empty() {
                 continue;
             }
-            added += 1;
-            sqlx::query(
+            // The pairs just added whose later article claims 原创 enter the
+            // review queue.
+            let fresh: std::collections::HashSet<(i64, i64)> = new_pairs.iter().copied().collect();
+            let reviewed: Vec<String> = chunk
+                .iter()
+                .filter(|p| fresh.contains(&(p.article_id, p.duplicate_of)))
+                .map(|p| format!("({}, {}, {})", p.article_id, p.duplicate_of, p.similarity))
+                .collect();
+            // `WHERE` also keeps SQLite from reading `ON CONFLICT` as a join
+            // constraint of the SELECT.
+            sqlx::query(&format!(
                 "INSERT INTO originality_reviews (article_id, duplicate_of, similarity, created_at) \
-                 SELECT $1, $2, $3, $4 FROM articles WHERE id = $1 AND original = 1 \
+                 SELECT v.column1, v.column2, v.column3, {at} FROM (VALUES {}) AS v \
+                 JOIN articles a ON a.id = v.column1 WHERE a.original = 1 \
                  ON CONFLICT (article_id, duplicate_of) DO NOTHING",
-            )
-            .bind(p.article_id)
-            .bind(p.duplicate_of)
-            .bind(i64::from(p.similarity))
-            .bind(at)
+                reviewed.join(", ")
+            ))
             .execute(&mut *tx)
             .await?;
-            if !touched.contains(&p.article_id) {
-                touched.push(p.article_id);
-            }
+            added.extend(new_pairs);
         }
-        for id in touched {
-            self.log_change(&mut tx, "near-duplicate", Some(id), at)
-                .await?;
-        }
+        let added_set: std::collections::HashSet<(i64, i64)> = added.iter().copied().collect();
+        let mut seen = std::collections::HashSet::new();
+        let touched: Vec<i64> = pairs
+            .iter()
+            .filter(|p| added_set.contains(&(p.article_id, p.duplicate_of)))
+            .map(|p| p.article_id)
+            .filter(|id| seen.insert(*id))
+            .collect();
+        self.log_changes(&mut tx, "near-duplicate", &touched, at)
+            .await?;
         tx.commit().await?;
-        Ok(added)
+        Ok(added_set.len())
     }
 
     /// Ids of the earlier articles `id` near-duplicates, most similar first.

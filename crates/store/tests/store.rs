@@ -416,6 +416,25 @@ async fn near_duplicates_candidates_reviews_and_verdicts() {
 
         let pending = s.originality_reviews("pending", 10).await.unwrap();
         assert_eq!(pending.len(), 1, "the copy claims 原创: queued");
+        // Recorded again, with a pair whose article does not claim 原创: only
+        // the new pair counts, and nothing more is queued.
+        let mut reposted = draft("r", c2, Channel::Tech, "转载", 400);
+        reposted.originality = Originality::Reprint {
+            source_name: "原作者".into(),
+            source_url: None,
+        };
+        let r_id = s.upsert_articles(&[reposted]).await.unwrap()[0].id;
+        let repost_pair = NearDuplicate {
+            article_id: r_id,
+            duplicate_of: ids[0],
+            similarity: 90,
+        };
+        assert_eq!(
+            s.record_near_duplicates(&[pair, repost_pair]).await.unwrap(),
+            1
+        );
+        assert_eq!(s.near_duplicate_of(r_id).await.unwrap(), vec![ids[0]]);
+        assert_eq!(s.originality_reviews("pending", 10).await.unwrap(), pending);
         let r = pending[0].id;
         assert!(
             s.decide_originality(r, Verdict::Copy, "ed", "抄袭")
