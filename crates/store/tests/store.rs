@@ -430,7 +430,9 @@ async fn near_duplicates_candidates_reviews_and_verdicts() {
             similarity: 90,
         };
         assert_eq!(
-            s.record_near_duplicates(&[pair, repost_pair]).await.unwrap(),
+            s.record_near_duplicates(&[pair, repost_pair])
+                .await
+                .unwrap(),
             1
         );
         assert_eq!(s.near_duplicate_of(r_id).await.unwrap(), vec![ids[0]]);

@@ -60,8 +60,12 @@ async fn bad_searches_get_clear_messages() {
     let r = app.get("/search?q=").await;
     assert_eq!(r.status, StatusCode::OK);
     assert_eq!(text(&r.html(), ".search-message"), "请输入要搜索的内容。");
-    let r = app.get("/search?q=%EF%BC%8C%E3%80%82").await; // only punctuation
+    let r = app.get("/search?q=%E2%80%8B").await; // only a zero-width space
     assert_eq!(text(&r.html(), ".search-message"), "请输入要搜索的内容");
+    // Punctuation alone is something to search for (the texts holding it).
+    let r = app.get("/search?q=%EF%BC%8C%E3%80%82").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(!r.html().html().contains("请输入要搜索的内容"));
     let long = "%E5%AD%97".repeat(101);
     let r = app.get(&format!("/search?q={long}")).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
@@ -96,7 +100,7 @@ async fn the_api_answers_best_first() {
     assert_eq!(hit["url"], format!("/article/{}", hit["id"]));
     assert!(hit["snippet"].as_str().unwrap().contains("<b>"));
     assert!(j["hits"].as_array().unwrap().len() <= 3);
-    for (q, code) in [("", "empty_query"), ("%E3%80%82", "empty_query")] {
+    for (q, code) in [("", "empty_query"), ("%E2%80%8B%20", "empty_query")] {
         let r = app.get(&format!("/api/v1/search?q={q}")).await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST);
         assert_eq!(r.json()["code"], code);
