@@ -251,6 +251,21 @@ impl Tokenizer for BigramTokenizer {
     }
 }
 
+/// One token per character, at the given positions.
+fn char_tokens(chars: impl IntoIterator<Item = (usize, NormChar)>) -> VecTokenStream {
+    let tokens = chars
+        .into_iter()
+        .map(|(i, n)| Token {
+            offset_from: n.from,
+            offset_to: n.to,
+            position: i,
+            text: n.c.to_string(),
+            position_length: 1,
+        })
+        .collect();
+    VecTokenStream::new(tokens)
+}
+
 /// `hao_uni`: single units.
 #[derive(Clone, Default)]
 pub struct UnigramTokenizer;
@@ -258,18 +273,7 @@ pub struct UnigramTokenizer;
 impl Tokenizer for UnigramTokenizer {
     type TokenStream<'a> = VecTokenStream;
     fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
-        let tokens = unit_chars(text)
-            .into_iter()
-            .enumerate()
-            .map(|(i, u)| Token {
-                offset_from: u.from,
-                offset_to: u.to,
-                position: i,
-                text: u.c.to_string(),
-                position_length: 1,
-            })
-            .collect();
-        VecTokenStream::new(tokens)
+        char_tokens(unit_chars(text).into_iter().enumerate())
     }
 }
 
@@ -280,17 +284,7 @@ pub struct SymbolTokenizer;
 impl Tokenizer for SymbolTokenizer {
     type TokenStream<'a> = VecTokenStream;
     fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
-        let tokens = symbol_chars(text)
-            .into_iter()
-            .map(|(i, n)| Token {
-                offset_from: n.from,
-                offset_to: n.to,
-                position: i,
-                text: n.c.to_string(),
-                position_length: 1,
-            })
-            .collect();
-        VecTokenStream::new(tokens)
+        char_tokens(symbol_chars(text))
     }
 }
 
