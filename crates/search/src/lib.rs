@@ -537,7 +537,9 @@ impl SearchIndex {
                 top.into_iter().map(|(_, a)| (0.0, a)).collect()
             }
         };
-        let generators = if q.snippets {
+        // A query of symbols alone has no pairs for tantivy's snippet
+        // generator: its snippets mark the text as typed (`mark_verbatim`).
+        let generators = if q.snippets && !units.is_empty() {
             let mut body = SnippetGenerator::create(&searcher, &*query, self.fields.body_bi)?;
             body.set_max_num_chars(120);
             let mut title = SnippetGenerator::create(&searcher, &*query, self.fields.title_bi)?;
@@ -567,13 +569,6 @@ impl SearchIndex {
             };
             let title = text(self.fields.title_bi);
             let (snippet, title_html) = match &generators {
-                Some(_) if units.is_empty() => {
-                    let body = text(self.fields.body_bi);
-                    (
-                        mark_verbatim(&body, trimmed),
-                        mark_verbatim(&title, trimmed),
-                    )
-                }
                 Some((body_gen, title_gen)) => {
                     let body = text(self.fields.body_bi);
                     let s = body_gen.snippet(snippet_window(&body, &pairs));
@@ -589,6 +584,13 @@ impl SearchIndex {
                         t.to_html()
                     };
                     (snippet, title_html)
+                }
+                None if q.snippets => {
+                    let body = text(self.fields.body_bi);
+                    (
+                        mark_verbatim(&body, trimmed),
+                        mark_verbatim(&title, trimmed),
+                    )
                 }
                 None => (String::new(), String::new()),
             };

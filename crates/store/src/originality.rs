@@ -206,7 +206,7 @@ impl Store {
         // million articles records thousands of pairs a batch. The values are
         // integers of our own, written into the statement (see
         // `near_candidates_many`).
-        let mut added: Vec<(i64, i64)> = Vec::new();
+        let mut added: std::collections::HashSet<(i64, i64)> = std::collections::HashSet::new();
         for chunk in pairs.chunks(500) {
             let values: Vec<String> = chunk
                 .iter()
@@ -218,19 +218,20 @@ impl Store {
                 })
                 .collect();
             let values = values.join(", ");
-            let new_pairs: Vec<(i64, i64)> = sqlx::query_as(&format!(
+            let fresh: std::collections::HashSet<(i64, i64)> = sqlx::query_as(&format!(
                 "INSERT INTO near_duplicates (article_id, duplicate_of, similarity, found_at) \
                  VALUES {values} ON CONFLICT (article_id, duplicate_of) DO NOTHING \
                  RETURNING article_id, duplicate_of"
             ))
             .fetch_all(&mut *tx)
-            .await?;
-            if new_pairs.is_empty() {
+            .await?
+            .into_iter()
+            .collect();
+            if fresh.is_empty() {
                 continue;
             }
             // The pairs just added whose later article claims 原创 enter the
             // review queue.
-            let fresh: std::collections::HashSet<(i64, i64)> = new_pairs.iter().copied().collect();
             let reviewed: Vec<String> = chunk
                 .iter()
                 .filter(|p| fresh.contains(&(p.article_id, p.duplicate_of)))
@@ -247,20 +248,19 @@ impl Store {
             ))
             .execute(&mut *tx)
             .await?;
-            added.extend(new_pairs);
+            added.extend(fresh);
         }
-        let added_set: std::collections::HashSet<(i64, i64)> = added.iter().copied().collect();
         let mut seen = std::collections::HashSet::new();
         let touched: Vec<i64> = pairs
             .iter()
-            .filter(|p| added_set.contains(&(p.article_id, p.duplicate_of)))
+            .filter(|p| added.contains(&(p.article_id, p.duplicate_of)))
             .map(|p| p.article_id)
             .filter(|id| seen.insert(*id))
             .collect();
         self.log_changes(&mut tx, "near-duplicate", &touched, at)
             .await?;
         tx.commit().await?;
-        Ok(added_set.len())
+        Ok(added.len())
     }
 
     /// Ids of the earlier articles `id` near-duplicates, most similar first.
