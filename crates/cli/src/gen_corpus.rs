@@ -172,7 +172,9 @@ pub fn run(args: GenCorpusArgs) -> anyhow::Result<ExitCode> {
         bar
     };
     let mut rng = Rng(args.seed.max(1));
-    let now = hao_store::now();
+    // Dates run up to yesterday (UTC), counted from the start of today: a
+    // seed gives the same corpus all day long, not only within one second.
+    let now = hao_store::now() / 86_400 * 86_400;
     let year = 365 * 86_400;
     for n in 0..args.articles {
         if stop.load(Ordering::SeqCst) {

@@ -52,10 +52,11 @@ const EXACT_IN_BODY: f32 = 10_000.0;
 /// Added to a top hit holding a punctuated query verbatim: above any relevance
 /// within its exact-match class, below the next class.
 const VERBATIM: f32 = 5_000.0;
-/// How many top hits the verbatim check reads.
-const VERBATIM_WINDOW: usize = 30;
+/// How many top hits the verbatim check reads and identical copies are
+/// folded in (see `search`).
+const WINDOW: usize = 30;
 /// Bumped when the schema or analysis changes: an index of another version is rebuilt.
-const SCHEMA_VERSION: &str = "4";
+const SCHEMA_VERSION: &str = "5";
 
 /// An article as the index sees it.
 #[derive(Debug, Clone)]
@@ -118,6 +119,9 @@ pub struct Hit {
     pub channel: String,
     pub published_at: i64,
     pub score: f32,
+    /// Other articles with the very same body (a repost word for word),
+    /// folded into this hit rather than listed (see [`SearchIndex::search`]).
+    pub copies: usize,
 }
 
 /// A candidate of [`SearchIndex::similar`].
@@ -168,6 +172,8 @@ struct Fields {
     symbols: Field,
     channel: Field,
     published_at: Field,
+    /// A hash of the body (ends trimmed): equal for copies word for word.
+    body_hash: Field,
 }
 
 fn schema() -> (Schema, Fields) {
@@ -198,6 +204,7 @@ fn schema() -> (Schema, Fields) {
         symbols: b.add_text_field("symbols", text("hao_sym", true)),
         channel: b.add_text_field("channel", STRING | STORED),
         published_at: b.add_i64_field("published_at", INDEXED | STORED | FAST),
+        body_hash: b.add_u64_field("body_hash", FAST),
     };
     (b.build(), fields)
 }
@@ -412,6 +419,7 @@ impl SearchIndex {
         }
         doc.add_text(f.channel, &d.channel);
         doc.add_i64(f.published_at, d.published_at);
+        doc.add_u64(f.body_hash, body_hash(&d.body));
         doc
     }
 
@@ -464,47 +472,69 @@ impl SearchIndex {
         // A query typed or pasted with its punctuation and spacing ("，这只是…")
         // is best answered by the text that holds it verbatim: among the top
         // hits, a verbatim holder moves above copies that differ only in
-        // punctuation or spacing (a repost's usual edits). The window is
-        // fixed, so pages stay consistent.
+        // punctuation or spacing (a repost's usual edits).
         let trimmed = q.text.trim();
-        let verbatim = q.mode == Mode::Hao
-            && q.sort == Sort::Relevance
-            && units.len() >= 2
-            && trimmed.chars().any(|c| !c.is_alphanumeric());
+        let verbatim = units.len() >= 2 && trimmed.chars().any(|c| !c.is_alphanumeric());
         let mut loaded: Vec<Option<TantivyDocument>> = Vec::new();
+        let mut copies: Vec<usize> = Vec::new();
         let total;
         let addresses: Vec<(f32, tantivy::DocAddress)> = match q.sort {
-            Sort::Relevance if verbatim && q.offset < VERBATIM_WINDOW => {
-                let window = VERBATIM_WINDOW.max(q.offset + limit);
+            // The product's ranking, in a fixed window of top hits (so pages
+            // stay consistent): the verbatim bonus, then copies word for word
+            // folded into their best-ranked one, so a story reposted five
+            // times takes one place, not five.
+            Sort::Relevance if q.mode == Mode::Hao => {
                 let (top, count) = searcher.search(
                     &query,
-                    &(TopDocs::with_limit(window).order_by_score(), Count),
+                    &(
+                        TopDocs::with_limit(q.offset + limit + WINDOW).order_by_score(),
+                        Count,
+                    ),
                 )?;
-                total = count;
-                let mut scored = Vec::with_capacity(top.len());
+                let mut ranked: Vec<(f32, tantivy::DocAddress, Option<TantivyDocument>)> =
+                    Vec::with_capacity(top.len());
                 for (i, (score, address)) in top.into_iter().enumerate() {
-                    let doc: TantivyDocument = searcher.doc(address)?;
-                    let holds = |field: Field| {
-                        doc.get_first(field)
-                            .and_then(|v| v.as_str())
-                            .is_some_and(|t| t.contains(trimmed))
-                    };
-                    let bonus = if i < VERBATIM_WINDOW
-                        && (holds(self.fields.title_bi) || holds(self.fields.body_bi))
-                    {
-                        VERBATIM
+                    if verbatim && i < WINDOW {
+                        let doc: TantivyDocument = searcher.doc(address)?;
+                        let holds = |field: Field| {
+                            doc.get_first(field)
+                                .and_then(|v| v.as_str())
+                                .is_some_and(|t| t.contains(trimmed))
+                        };
+                        let bonus = if holds(self.fields.title_bi) || holds(self.fields.body_bi) {
+                            VERBATIM
+                        } else {
+                            0.0
+                        };
+                        ranked.push((score + bonus, address, Some(doc)));
                     } else {
-                        0.0
-                    };
-                    scored.push((score + bonus, address, doc));
+                        ranked.push((score, address, None));
+                    }
                 }
-                scored.sort_by(|a, b| b.0.total_cmp(&a.0));
-                scored
-                    .into_iter()
+                let head = ranked.len().min(WINDOW);
+                ranked[..head].sort_by(|a, b| b.0.total_cmp(&a.0));
+                let mut kept = Vec::with_capacity(ranked.len());
+                let mut counts: Vec<usize> = Vec::with_capacity(ranked.len());
+                let mut seen: Vec<(u64, usize)> = Vec::with_capacity(head);
+                for (i, hit) in ranked.into_iter().enumerate() {
+                    if i < head {
+                        let hash = self.body_hash_of(&searcher, hit.1)?;
+                        if let Some(&(_, at)) = seen.iter().find(|(h, _)| *h == hash) {
+                            counts[at] += 1;
+                            continue;
+                        }
+                        seen.push((hash, kept.len()));
+                    }
+                    kept.push(hit);
+                    counts.push(0);
+                }
+                total = count - (head - seen.len());
+                copies = counts.into_iter().skip(q.offset).take(limit).collect();
+                kept.into_iter()
                     .skip(q.offset)
                     .take(limit)
                     .map(|(score, address, doc)| {
-                        loaded.push(Some(doc));
+                        loaded.push(doc);
                         (score, address)
                     })
                     .collect()
@@ -609,6 +639,7 @@ impl SearchIndex {
                     .and_then(|v| v.as_i64())
                     .unwrap_or(0),
                 score,
+                copies: copies.get(hits.len()).copied().unwrap_or(0),
             });
         }
         Ok(SearchResults { total, hits })
@@ -666,6 +697,19 @@ impl SearchIndex {
         }
         out.truncate(limit);
         Ok(out)
+    }
+
+    fn body_hash_of(
+        &self,
+        searcher: &tantivy::Searcher,
+        address: tantivy::DocAddress,
+    ) -> Result<u64> {
+        Ok(searcher
+            .segment_reader(address.segment_ord)
+            .fast_fields()
+            .u64("body_hash")?
+            .first(address.doc_id)
+            .unwrap_or(0))
     }
 
     /// The texts holding these symbols in this order (white space between
@@ -832,6 +876,16 @@ fn mark_verbatim(text: &str, needle: &str) -> String {
         escape(needle),
         escape(&after)
     )
+}
+
+/// A hash of a body with its ends trimmed, the same in every process and
+/// version (FNV-1a, 64 bits): equal for copies word for word. Two different
+/// bodies colliding among one query's top hits is negligible (about 1 in
+/// 10^16 per pair).
+fn body_hash(body: &str) -> u64 {
+    body.trim().bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 fn escape(s: &str) -> String {

@@ -286,3 +286,78 @@ fn a_query_of_symbols_finds_the_text_holding_them() {
     };
     assert!(matches!(i.search(&q), Err(SearchError::EmptyQuery)));
 }
+
+#[test]
+fn copies_word_for_word_take_one_place() {
+    let i = SearchIndex::in_memory().unwrap();
+    let story = "  市民在江边拍到一群江豚逐浪嬉戏，专家说这是长江生态向好的信号。";
+    let mut docs = vec![
+        // The same body reposted three times under other headlines (its
+        // ends' white space aside): one hit, two copies.
+        doc(1, "江豚回来了", story, "local", 1),
+        doc(2, "江豚又回来了", story.trim(), "local", 2),
+        doc(3, "长江里的江豚", &format!("{story}\n"), "local", 3),
+        // A different text about the same thing stays a hit of its own.
+        doc(4, "江豚逐浪", "江豚逐浪嬉戏的画面再次出现。", "local", 4),
+    ];
+    for n in 0..12 {
+        docs.push(doc(
+            10 + n,
+            &format!("江豚保护第{n}期"),
+            &format!("第{n}期：江豚的数量在增加。"),
+            "local",
+            10,
+        ));
+    }
+    i.update(&docs, &[]).unwrap();
+    let page = |offset: usize| {
+        i.search(&SearchQuery {
+            text: "江豚",
+            limit: 5,
+            offset,
+            ..Default::default()
+        })
+        .unwrap()
+    };
+    let first = page(0);
+    assert_eq!(first.total, 14, "16 matches, 2 of them folded copies");
+    let story_hits: Vec<&Hit> = first
+        .hits
+        .iter()
+        .filter(|h| [1, 2, 3].contains(&h.id))
+        .collect();
+    let all: Vec<i64> = (0..3)
+        .flat_map(|p| page(p * 5).hits)
+        .map(|h| h.id)
+        .collect();
+    let story_ids: Vec<&i64> = all.iter().filter(|id| [1, 2, 3].contains(id)).collect();
+    assert_eq!(story_ids.len(), 1, "the story is listed once: {all:?}");
+    assert!(story_hits.is_empty() || story_hits[0].copies == 2);
+    // Pages do not overlap and together list every article once.
+    let mut sorted = all.clone();
+    sorted.sort();
+    sorted.dedup();
+    assert_eq!(sorted.len(), all.len(), "no article on two pages: {all:?}");
+    assert_eq!(all.len(), 14);
+    // A query only the copies answer: one hit, with its copies counted.
+    let r = i
+        .search(&SearchQuery {
+            text: "长江生态向好",
+            limit: 10,
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(r.total, 1);
+    assert_eq!(r.hits.len(), 1);
+    assert_eq!(r.hits[0].copies, 2);
+    // The baselines are plain BM25: nothing is folded.
+    let r = i
+        .search(&SearchQuery {
+            text: "长江生态向好",
+            limit: 10,
+            mode: Mode::BigramBaseline,
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(r.hits.len(), 3);
+}

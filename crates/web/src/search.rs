@@ -191,6 +191,8 @@ struct ApiHit {
     /// HTML: matches in `<b>`, the rest escaped.
     snippet: String,
     url: String,
+    /// Other articles with the very same body, folded into this hit.
+    copies: usize,
 }
 
 /// Said above the results while a node builds its index (its first start,
@@ -284,6 +286,7 @@ async fn api_search(state: &AppState, q: String, limit: usize) -> Result<ApiResu
                     external_id: h.external_id,
                     title: h.title,
                     snippet: h.snippet,
+                    copies: h.copies,
                 })
                 .collect(),
         }),

@@ -527,6 +527,7 @@ pub fn search_page(
                             p class="meta" {
                                 @if let Ok(c) = Channel::parse(&h.channel) { (c.name()) " · " }
                                 (time(h.published_at))
+                                @if h.copies > 0 { " · 另有 " (h.copies) " 篇内容相同的文章未列出" }
                             }
                         }
                     }

@@ -188,3 +188,40 @@ async fn answers_given_while_the_index_is_being_built_are_not_kept() {
     assert!(!texts(&html, "ol.search-results h2").is_empty());
     assert!(!text(&html, "main").contains("搜索索引正在建立"));
 }
+
+#[tokio::test]
+async fn a_repost_word_for_word_is_folded_into_one_hit() {
+    let app = TestApp::with_articles().await;
+    let body = "各地秋粮收购工作有序进行，收购价格总体平稳。";
+    // Three creators post the same body under three headlines.
+    let lines: String = [
+        ("r-1", "秋粮收购全面展开", "环球视点"),
+        ("r-2", "转：秋粮收购全面展开", "江畔球评"),
+        ("r-3", "秋粮收购有序进行", "财经观察"),
+    ]
+    .iter()
+    .map(|(id, title, author)| {
+        let line =
+            serde_json::json!({"external_id": id, "title": title, "body": body, "author": author});
+        format!("{line}\n")
+    })
+    .collect();
+    app.import(lines.as_bytes()).await;
+    let j = app
+        .get(&format!("/api/v1/search?q={}", enc("秋粮收购")))
+        .await
+        .json();
+    assert_eq!(j["total"], 1, "{j}");
+    assert_eq!(j["hits"].as_array().unwrap().len(), 1, "{j}");
+    assert_eq!(j["hits"][0]["copies"], 2, "{j}");
+    let html = app
+        .get(&format!("/search?q={}", enc("秋粮收购")))
+        .await
+        .html();
+    assert_eq!(texts(&html, "ol.search-results h2").len(), 1);
+    assert!(
+        text(&html, "ol.search-results .meta").contains("另有 2 篇内容相同的文章未列出"),
+        "{}",
+        text(&html, "ol.search-results .meta")
+    );
+}
