@@ -516,9 +516,10 @@ impl SearchIndex {
                 let mut kept = Vec::with_capacity(ranked.len());
                 let mut counts: Vec<usize> = Vec::with_capacity(ranked.len());
                 let mut seen: Vec<(u64, usize)> = Vec::with_capacity(head);
+                let mut hashes = BodyHashes::new(&searcher);
                 for (i, hit) in ranked.into_iter().enumerate() {
                     if i < head {
-                        let hash = self.body_hash_of(&searcher, hit.1)?;
+                        let hash = hashes.get(hit.1)?;
                         if let Some(&(_, at)) = seen.iter().find(|(h, _)| *h == hash) {
                             counts[at] += 1;
                             continue;
@@ -699,19 +700,6 @@ impl SearchIndex {
         Ok(out)
     }
 
-    fn body_hash_of(
-        &self,
-        searcher: &tantivy::Searcher,
-        address: tantivy::DocAddress,
-    ) -> Result<u64> {
-        Ok(searcher
-            .segment_reader(address.segment_ord)
-            .fast_fields()
-            .u64("body_hash")?
-            .first(address.doc_id)
-            .unwrap_or(0))
-    }
-
     /// The texts holding these symbols in this order (white space between
     /// them aside), by BM25.
     fn symbol_query(&self, symbols: &[(String, usize)]) -> Box<dyn Query> {
@@ -805,6 +793,37 @@ impl SearchIndex {
             }
         }
         Box::new(BooleanQuery::new(clauses))
+    }
+}
+
+/// The body hashes of hits, each segment's column opened once.
+struct BodyHashes<'a> {
+    searcher: &'a tantivy::Searcher,
+    columns: Vec<Option<tantivy::columnar::Column<u64>>>,
+}
+
+impl<'a> BodyHashes<'a> {
+    fn new(searcher: &'a tantivy::Searcher) -> Self {
+        BodyHashes {
+            searcher,
+            columns: vec![None; searcher.segment_readers().len()],
+        }
+    }
+
+    fn get(&mut self, address: tantivy::DocAddress) -> Result<u64> {
+        let slot = &mut self.columns[address.segment_ord as usize];
+        if slot.is_none() {
+            *slot = Some(
+                self.searcher
+                    .segment_reader(address.segment_ord)
+                    .fast_fields()
+                    .u64("body_hash")?,
+            );
+        }
+        Ok(slot
+            .as_ref()
+            .and_then(|c| c.first(address.doc_id))
+            .unwrap_or(0))
     }
 }
 
