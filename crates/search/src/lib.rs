@@ -520,6 +520,11 @@ impl SearchIndex {
                 for (i, hit) in ranked.into_iter().enumerate() {
                     if i < head {
                         let hash = hashes.get(hit.1)?;
+                        if hash == NO_TEXT {
+                            kept.push(hit);
+                            counts.push(0);
+                            continue;
+                        }
                         if let Some(&(_, at)) = seen.iter().find(|(h, _)| *h == hash) {
                             counts[at] += 1;
                             continue;
@@ -529,7 +534,7 @@ impl SearchIndex {
                     kept.push(hit);
                     counts.push(0);
                 }
-                total = count - (head - seen.len());
+                total = count - counts.iter().sum::<usize>();
                 copies = counts.into_iter().skip(q.offset).take(limit).collect();
                 kept.into_iter()
                     .skip(q.offset)
@@ -897,14 +902,24 @@ fn mark_verbatim(text: &str, needle: &str) -> String {
     )
 }
 
+/// The body hash of an article without text (photos only): never folded,
+/// since two such articles are not copies of each other.
+const NO_TEXT: u64 = 0;
+
 /// A hash of a body with its ends trimmed, the same in every process and
-/// version (FNV-1a, 64 bits): equal for copies word for word. Two different
-/// bodies colliding among one query's top hits is negligible (about 1 in
-/// 10^16 per pair).
+/// version (FNV-1a, 64 bits): equal for copies word for word, [`NO_TEXT`]
+/// for none. Two different bodies colliding among one query's top hits is
+/// negligible (about 1 in 10^16 per pair).
 fn body_hash(body: &str) -> u64 {
-    body.trim().bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    })
+    let body = body.trim();
+    if body.is_empty() {
+        return NO_TEXT;
+    }
+    body.bytes()
+        .fold(0xcbf2_9ce4_8422_2325, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        })
+        .max(1)
 }
 
 fn escape(s: &str) -> String {
