@@ -475,10 +475,8 @@ impl SearchIndex {
         // punctuation or spacing (a repost's usual edits).
         let trimmed = q.text.trim();
         let verbatim = units.len() >= 2 && trimmed.chars().any(|c| !c.is_alphanumeric());
-        let mut loaded: Vec<Option<TantivyDocument>> = Vec::new();
-        let mut copies: Vec<usize> = Vec::new();
         let total;
-        let addresses: Vec<(f32, tantivy::DocAddress)> = match q.sort {
+        let ranked: Vec<Ranked> = match q.sort {
             // The product's ranking, in a fixed window of top hits (so pages
             // stay consistent): the verbatim bonus, then copies word for word
             // folded into their best-ranked one, so a story reposted five
@@ -491,9 +489,9 @@ impl SearchIndex {
                         Count,
                     ),
                 )?;
-                let mut ranked: Vec<(f32, tantivy::DocAddress, Option<TantivyDocument>)> =
-                    Vec::with_capacity(top.len());
+                let mut ranked = Vec::with_capacity(top.len());
                 for (i, (score, address)) in top.into_iter().enumerate() {
+                    let mut hit = Ranked::new(score, address);
                     if verbatim && i < WINDOW {
                         let doc: TantivyDocument = searcher.doc(address)?;
                         let holds = |field: Field| {
@@ -501,49 +499,18 @@ impl SearchIndex {
                                 .and_then(|v| v.as_str())
                                 .is_some_and(|t| t.contains(trimmed))
                         };
-                        let bonus = if holds(self.fields.title_bi) || holds(self.fields.body_bi) {
-                            VERBATIM
-                        } else {
-                            0.0
-                        };
-                        ranked.push((score + bonus, address, Some(doc)));
-                    } else {
-                        ranked.push((score, address, None));
+                        if holds(self.fields.title_bi) || holds(self.fields.body_bi) {
+                            hit.score += VERBATIM;
+                        }
+                        hit.doc = Some(doc);
                     }
+                    ranked.push(hit);
                 }
                 let head = ranked.len().min(WINDOW);
-                ranked[..head].sort_by(|a, b| b.0.total_cmp(&a.0));
-                let mut kept = Vec::with_capacity(ranked.len());
-                let mut counts: Vec<usize> = Vec::with_capacity(ranked.len());
-                let mut seen: Vec<(u64, usize)> = Vec::with_capacity(head);
-                let mut hashes = BodyHashes::new(&searcher);
-                for (i, hit) in ranked.into_iter().enumerate() {
-                    if i < head {
-                        let hash = hashes.get(hit.1)?;
-                        if hash == NO_TEXT {
-                            kept.push(hit);
-                            counts.push(0);
-                            continue;
-                        }
-                        if let Some(&(_, at)) = seen.iter().find(|(h, _)| *h == hash) {
-                            counts[at] += 1;
-                            continue;
-                        }
-                        seen.push((hash, kept.len()));
-                    }
-                    kept.push(hit);
-                    counts.push(0);
-                }
-                total = count - counts.iter().sum::<usize>();
-                copies = counts.into_iter().skip(q.offset).take(limit).collect();
-                kept.into_iter()
-                    .skip(q.offset)
-                    .take(limit)
-                    .map(|(score, address, doc)| {
-                        loaded.push(doc);
-                        (score, address)
-                    })
-                    .collect()
+                ranked[..head].sort_by(|a, b| b.score.total_cmp(&a.score));
+                let ranked = fold_copies(&searcher, ranked, head)?;
+                total = count - ranked.iter().map(|h| h.copies).sum::<usize>();
+                ranked.into_iter().skip(q.offset).take(limit).collect()
             }
             // One pass over the matches both ranks and counts them.
             Sort::Relevance => {
@@ -557,7 +524,7 @@ impl SearchIndex {
                     ),
                 )?;
                 total = count;
-                top
+                top.into_iter().map(|(s, a)| Ranked::new(s, a)).collect()
             }
             Sort::Newest => {
                 let (top, count) = searcher.search(
@@ -570,7 +537,7 @@ impl SearchIndex {
                     ),
                 )?;
                 total = count;
-                top.into_iter().map(|(_, a)| (0.0, a)).collect()
+                top.into_iter().map(|(_, a)| Ranked::new(0.0, a)).collect()
             }
         };
         // A query of symbols alone has no pairs for tantivy's snippet
@@ -590,12 +557,11 @@ impl SearchIndex {
             .map(|w| q.text[w[0].from..w[1].to].to_owned())
             .filter(|p| p.chars().count() == 2)
             .collect();
-        let mut hits = Vec::with_capacity(addresses.len());
-        let mut loaded = loaded.into_iter();
-        for (score, address) in addresses {
-            let doc: TantivyDocument = match loaded.next().flatten() {
+        let mut hits = Vec::with_capacity(ranked.len());
+        for hit in ranked {
+            let doc: TantivyDocument = match hit.doc {
                 Some(doc) => doc,
-                None => searcher.doc(address)?,
+                None => searcher.doc(hit.address)?,
             };
             let text = |field: Field| {
                 doc.get_first(field)
@@ -644,8 +610,8 @@ impl SearchIndex {
                     .get_first(self.fields.published_at)
                     .and_then(|v| v.as_i64())
                     .unwrap_or(0),
-                score,
-                copies: copies.get(hits.len()).copied().unwrap_or(0),
+                score: hit.score,
+                copies: hit.copies,
             });
         }
         Ok(SearchResults { total, hits })
@@ -801,35 +767,63 @@ impl SearchIndex {
     }
 }
 
-/// The body hashes of hits, each segment's column opened once.
-struct BodyHashes<'a> {
-    searcher: &'a tantivy::Searcher,
-    columns: Vec<Option<tantivy::columnar::Column<u64>>>,
+/// A hit on its way to the page.
+struct Ranked {
+    score: f32,
+    address: tantivy::DocAddress,
+    /// The stored document, when already read (the verbatim check).
+    doc: Option<TantivyDocument>,
+    /// Copies word for word folded into this hit.
+    copies: usize,
 }
 
-impl<'a> BodyHashes<'a> {
-    fn new(searcher: &'a tantivy::Searcher) -> Self {
-        BodyHashes {
-            searcher,
-            columns: vec![None; searcher.segment_readers().len()],
+impl Ranked {
+    fn new(score: f32, address: tantivy::DocAddress) -> Self {
+        Ranked {
+            score,
+            address,
+            doc: None,
+            copies: 0,
         }
     }
+}
 
-    fn get(&mut self, address: tantivy::DocAddress) -> Result<u64> {
-        let slot = &mut self.columns[address.segment_ord as usize];
-        if slot.is_none() {
-            *slot = Some(
-                self.searcher
-                    .segment_reader(address.segment_ord)
-                    .fast_fields()
-                    .u64("body_hash")?,
-            );
+/// Folds each hit among the first `head` into the first hit above it with the
+/// same body hash (bodies without text fold into none); the rest stay as
+/// they are. Each segment's hash column is opened once.
+fn fold_copies(
+    searcher: &tantivy::Searcher,
+    ranked: Vec<Ranked>,
+    head: usize,
+) -> Result<Vec<Ranked>> {
+    let mut columns: Vec<Option<tantivy::columnar::Column<u64>>> =
+        vec![None; searcher.segment_readers().len()];
+    let mut kept: Vec<Ranked> = Vec::with_capacity(ranked.len());
+    // (hash, index in `kept`) of the hits kept so far.
+    let mut seen: Vec<(u64, usize)> = Vec::with_capacity(head);
+    for (i, hit) in ranked.into_iter().enumerate() {
+        if i < head {
+            let column = match &mut columns[hit.address.segment_ord as usize] {
+                Some(c) => c,
+                slot => slot.insert(
+                    searcher
+                        .segment_reader(hit.address.segment_ord)
+                        .fast_fields()
+                        .u64("body_hash")?,
+                ),
+            };
+            let hash = column.first(hit.address.doc_id).unwrap_or(NO_TEXT);
+            if hash != NO_TEXT {
+                if let Some(&(_, at)) = seen.iter().find(|(h, _)| *h == hash) {
+                    kept[at].copies += 1;
+                    continue;
+                }
+                seen.push((hash, kept.len()));
+            }
         }
-        Ok(slot
-            .as_ref()
-            .and_then(|c| c.first(address.doc_id))
-            .unwrap_or(0))
+        kept.push(hit);
     }
+    Ok(kept)
 }
 
 /// How [`SearchIndex::open`] found the index.
