@@ -154,6 +154,17 @@ pub enum ValidationError {
     Invalid { field: &'static str, reason: String },
 }
 
+impl ValidationError {
+    /// The field the error is about: a form shows the error next to it.
+    pub fn field(&self) -> &'static str {
+        match self {
+            ValidationError::Missing(field)
+            | ValidationError::TooLong { field, .. }
+            | ValidationError::Invalid { field, .. } => field,
+        }
+    }
+}
+
 /// Checks a title: present after trimming, no control characters, not too long.
 /// Returns the trimmed title.
 pub fn validate_title(title: &str) -> Result<String, ValidationError> {

@@ -4,7 +4,7 @@
 
 use hao_domain::{Role, User};
 
-use crate::{Result, Store, StoreError, now};
+use crate::{Result, Store, StoreError};
 
 type UserTuple = (i64, String, String, Option<i64>);
 
@@ -57,7 +57,7 @@ impl Store {
         .bind(password_hash)
         .bind(role.code())
         .bind(creator_id)
-        .bind(now())
+        .bind(self.now())
         .fetch_optional(&self.pool)
         .await?;
         Ok(id)
@@ -115,7 +115,7 @@ impl Store {
         .bind(id_hash)
         .bind(user_id)
         .bind(csrf)
-        .bind(now())
+        .bind(self.now())
         .bind(expires_at)
         .execute(&self.pool)
         .await?;
@@ -129,7 +129,7 @@ impl Store {
              JOIN users u ON u.id = s.user_id WHERE s.id_hash = $1 AND s.expires_at > $2",
         )
         .bind(id_hash)
-        .bind(now())
+        .bind(self.now())
         .fetch_optional(&self.pool)
         .await?;
         row.map(|(id, name, role, creator, csrf)| Ok((user((id, name, role, creator))?, csrf)))
@@ -139,7 +139,7 @@ impl Store {
     pub async fn delete_session(&self, id_hash: &str) -> Result<()> {
         sqlx::query("DELETE FROM sessions WHERE id_hash = $1 OR expires_at <= $2")
             .bind(id_hash)
-            .bind(now())
+            .bind(self.now())
             .execute(&self.pool)
             .await?;
         Ok(())
@@ -153,7 +153,7 @@ impl Store {
         .bind(user_id)
         .bind(name)
         .bind(token_hash)
-        .bind(now())
+        .bind(self.now())
         .fetch_one(&self.pool)
         .await?;
         Ok(id)
@@ -174,7 +174,7 @@ impl Store {
             return Ok(None);
         };
         sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
-            .bind(now())
+            .bind(self.now())
             .bind(token_id)
             .execute(&self.pool)
             .await?;
@@ -208,7 +208,7 @@ impl Store {
             "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND user_id = $3 \
              AND revoked_at IS NULL",
         )
-        .bind(now())
+        .bind(self.now())
         .bind(token_id)
         .bind(user_id)
         .execute(&self.pool)
@@ -232,7 +232,7 @@ impl Store {
 
     /// Counts one failed sign-in for `key`; a window older than `since` starts over.
     pub async fn record_signin_failure(&self, key: &str, since: i64) -> Result<()> {
-        let at = now();
+        let at = self.now();
         sqlx::query(
             "INSERT INTO signin_failures (key, window_start, failures) VALUES ($1, $2, 1) \
              ON CONFLICT (key) DO UPDATE SET \
@@ -273,7 +273,7 @@ impl Store {
         .bind(action)
         .bind(target)
         .bind(reason)
-        .bind(now())
+        .bind(self.now())
         .execute(&self.pool)
         .await?;
         Ok(())

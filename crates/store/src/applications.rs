@@ -2,7 +2,7 @@
 
 use hao_domain::{AccountType, Role};
 
-use crate::{Result, Store, now};
+use crate::{Result, Store};
 
 /// What an applicant submits.
 #[derive(Debug, Clone, PartialEq)]
@@ -126,7 +126,7 @@ impl Store {
         .bind(&a.channel)
         .bind(&a.contact)
         .bind(&a.statement)
-        .bind(now())
+        .bind(self.now())
         .bind(a.avatar_url.as_deref())
         .fetch_one(&mut *tx)
         .await?;
@@ -186,7 +186,7 @@ impl Store {
         .bind(if approve { "approved" } else { "rejected" })
         .bind(reason)
         .bind(editor)
-        .bind(now())
+        .bind(self.now())
         .bind(id)
         .execute(&mut *tx)
         .await?
@@ -204,7 +204,7 @@ impl Store {
                     app.form.display_name
                 ),
                 "/apply",
-                now(),
+                self.now(),
             )
             .await?;
             tx.commit().await?;
@@ -220,7 +220,7 @@ impl Store {
         .bind(&app.form.display_name)
         .bind(&app.form.bio)
         .bind(app.form.account_type.code())
-        .bind(now())
+        .bind(self.now())
         .bind(app.form.avatar_url.as_deref())
         .execute(&mut *tx)
         .await?
@@ -255,7 +255,7 @@ impl Store {
                 app.form.display_name
             ),
             "/studio",
-            now(),
+            self.now(),
         )
         .await?;
         tx.commit().await?;

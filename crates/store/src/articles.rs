@@ -2,7 +2,7 @@
 
 use hao_domain::{Article, ArticleDraft, ArticleStatus, ArticleSummary, Channel, Originality};
 
-use crate::{Result, Store, now, rows};
+use crate::{Result, Store, rows};
 
 /// What an upsert did to one draft.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,7 +40,7 @@ impl Store {
     /// none of it.
     pub async fn upsert_articles(&self, drafts: &[ArticleDraft]) -> Result<Vec<Upserted>> {
         let mut tx = self.pool.begin().await?;
-        let at = now();
+        let at = self.now();
         let epoch = self.hot_epoch_in(&mut tx).await?;
         // Which drafts update an existing article: one query for the batch
         // (a round trip per article was a fifth of an import's time).
@@ -425,8 +425,8 @@ impl Store {
         let mut tx = self.pool.begin().await?;
         // Views are 热点's most frequent event: each counts VIEW at this time.
         let epoch = self.hot_epoch_in(&mut tx).await?;
-        let unit = hao_recommend::hot::gain(hao_recommend::hot::VIEW, now(), epoch);
-        let day = crate::beijing_day(now());
+        let unit = hao_recommend::hot::gain(hao_recommend::hot::VIEW, self.now(), epoch);
+        let day = crate::beijing_day(self.now());
         for (id, n) in batch {
             sqlx::query("UPDATE articles SET views = views + $1, hot = hot + $2 WHERE id = $3")
                 .bind(*n)
@@ -454,7 +454,7 @@ impl Store {
     /// shows the share count). Returns false when there is no such article.
     pub async fn add_share(&self, id: i64) -> Result<bool> {
         let mut tx = self.pool.begin().await?;
-        let at = now();
+        let at = self.now();
         let epoch = self.hot_epoch_in(&mut tx).await?;
         let done = sqlx::query(
             "UPDATE articles SET shares = shares + 1, hot = hot + $3 WHERE id = $1 AND status = $2",

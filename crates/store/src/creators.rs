@@ -2,7 +2,7 @@
 
 use hao_domain::{AccountType, Creator};
 
-use crate::{Result, Store, now, rows};
+use crate::{Result, Store, rows};
 
 /// A creator to find or create.
 #[derive(Debug, Clone)]
@@ -38,7 +38,7 @@ impl Store {
         .bind(new.account_type.code())
         .bind(i64::from(new.is_demo))
         .bind(i64::from(new.is_official))
-        .bind(now())
+        .bind(self.now())
         .execute(&self.pool)
         .await?;
         let id = sqlx::query_scalar::<_, i64>("SELECT id FROM creators WHERE display_name = $1")

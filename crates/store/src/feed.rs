@@ -3,7 +3,7 @@
 use hao_domain::{ArticleSummary, Channel};
 
 use crate::articles::VISIBLE;
-use crate::{Result, Store, now, rows};
+use crate::{Result, Store, rows};
 
 /// A pinned article of a channel.
 #[derive(Debug, Clone, PartialEq)]
@@ -19,7 +19,7 @@ impl Store {
     /// `Ok(false)` when there is no such published article.
     pub async fn pin(&self, channel: Channel, article_id: i64, editor: &str) -> Result<bool> {
         let mut tx = self.pool.begin().await?;
-        let at = now();
+        let at = self.now();
         let exists: i64 = sqlx::query_scalar(&format!(
             "SELECT COUNT(*) FROM articles a WHERE {VISIBLE} AND a.id = $1"
         ))
@@ -58,7 +58,7 @@ impl Store {
             .rows_affected()
             == 1;
         if done {
-            self.log_change(&mut tx, "pin", Some(article_id), now())
+            self.log_change(&mut tx, "pin", Some(article_id), self.now())
                 .await?;
         }
         tx.commit().await?;

@@ -7,14 +7,27 @@
 use hao_domain::{ArticleSummary, Creator};
 
 use crate::articles::VISIBLE;
-use crate::{ListPage, Result, Store, now, rows};
+use crate::{ListPage, Result, Store, rows};
 
 impl Store {
     /// `user_id` follows `creator_id` (which the caller has checked exists):
     /// `Ok(true)` when this is new, `Ok(false)` when already followed.
-    pub async fn follow(&self, user_id: i64, creator_id: i64) -> Result<bool> {
+    ///
+    /// `from_article` is the article the follow was started from: when it is
+    /// one of the creator's, a new follow adds its 热点 gain
+    /// (`hao_recommend::hot::FOLLOW`) in the same transaction as the follow
+    /// (a foreign or unknown article is ignored: the follow itself stands).
+    pub async fn follow(
+        &self,
+        user_id: i64,
+        creator_id: i64,
+        from_article: Option<i64>,
+    ) -> Result<bool> {
         let mut tx = self.pool.begin().await?;
-        let at = now();
+        let at = self.now();
+        // 热点's epoch first: on SQLite this takes the write lock before any
+        // read (see `hot_epoch_in`).
+        let epoch = self.hot_epoch_in(&mut tx).await?;
         let inserted = sqlx::query(
             "INSERT INTO follows (user_id, creator_id, created_at) VALUES ($1, $2, $3) \
              ON CONFLICT (user_id, creator_id) DO NOTHING",
@@ -31,6 +44,14 @@ impl Store {
                 .bind(creator_id)
                 .execute(&mut *tx)
                 .await?;
+            if let Some(article) = from_article {
+                sqlx::query("UPDATE articles SET hot = hot + $1 WHERE id = $2 AND creator_id = $3")
+                    .bind(hao_recommend::hot::gain(hao_recommend::hot::FOLLOW, at, epoch))
+                    .bind(article)
+                    .bind(creator_id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
             self.log_change(&mut tx, "follow", None, at).await?;
         }
         tx.commit().await?;
@@ -55,7 +76,7 @@ impl Store {
             .bind(creator_id)
             .execute(&mut *tx)
             .await?;
-            self.log_change(&mut tx, "follow", None, now()).await?;
+            self.log_change(&mut tx, "follow", None, self.now()).await?;
         }
         tx.commit().await?;
         Ok(deleted)

@@ -71,6 +71,29 @@ pub enum Backend {
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    clock: Clock,
+}
+
+/// The one clock of a process: the system's time plus an offset that only
+/// tests move ([`Clock::advance`]). Every write of the store that records a
+/// time reads it, and `hao_app::App::now()` is the same clock, so a test that
+/// says "two hours later" moves the rules and the rows together.
+#[derive(Clone, Debug, Default)]
+pub struct Clock {
+    offset: std::sync::Arc<std::sync::atomic::AtomicI64>,
+}
+
+impl Clock {
+    /// The current time as Unix seconds.
+    pub fn now(&self) -> i64 {
+        system_now() + self.offset.load(std::sync::atomic::Ordering::Acquire)
+    }
+
+    /// Moves this clock forward by `seconds` (tests: "it is now later").
+    pub fn advance(&self, seconds: i64) {
+        self.offset
+            .fetch_add(seconds, std::sync::atomic::Ordering::AcqRel);
+    }
 }
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -161,7 +184,11 @@ impl Store {
                     .await?
             }
         };
-        let store = Store { pool, backend };
+        let store = Store {
+            pool,
+            backend,
+            clock: Clock::default(),
+        };
         store.migrate().await?;
         Ok(store)
     }
@@ -199,6 +226,16 @@ impl Store {
 }
 
 impl Store {
+    /// The clock this store's writes read (see [`Clock`]).
+    pub fn clock(&self) -> &Clock {
+        &self.clock
+    }
+
+    /// The current time by [`Store::clock`].
+    pub fn now(&self) -> i64 {
+        self.clock.now()
+    }
+
     /// Appends one row to the change log inside the caller's transaction.
     ///
     /// On PostgreSQL the row's sequence number is taken under a
@@ -291,8 +328,8 @@ pub fn beijing_day(unix: i64) -> i64 {
     y * 10_000 + m * 100 + d
 }
 
-/// The current time as Unix seconds.
-pub fn now() -> i64 {
+/// The system's time as Unix seconds (read only through a [`Clock`]).
+fn system_now() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)

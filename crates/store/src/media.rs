@@ -1,6 +1,6 @@
 //! Uploaded images: stored as rows, so that any node serves any image.
 
-use crate::{Result, Store, now};
+use crate::{Result, Store};
 
 impl Store {
     /// Stores an image under `name` (a content hash, so the same image
@@ -23,7 +23,7 @@ impl Store {
         .bind(i64::from(width))
         .bind(i64::from(height))
         .bind(user_id)
-        .bind(now())
+        .bind(self.now())
         .execute(&self.pool)
         .await?;
         Ok(())

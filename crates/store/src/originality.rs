@@ -1,7 +1,7 @@
 //! Originality protection: stored fingerprints, near-duplicate pairs and the
 //! editors' review queue for 原创 claims that near-duplicate earlier articles.
 
-use crate::{Result, Store, now};
+use crate::{Result, Store};
 
 /// A near-duplicate candidate: an article sharing an LSH band with the
 /// one looked up, with what it takes to check and orient the pair.
@@ -200,7 +200,7 @@ impl Store {
         if pairs.is_empty() {
             return Ok(0);
         }
-        let at = now();
+        let at = self.now();
         let mut tx = self.pool.begin().await?;
         // A few statements per 500 pairs, not two per pair: an import at a
         // million articles records thousands of pairs a batch. The values are
@@ -325,7 +325,7 @@ impl Store {
         editor: &str,
         reason: &str,
     ) -> Result<bool> {
-        let at = now();
+        let at = self.now();
         let mut tx = self.pool.begin().await?;
         let status = match verdict {
             Verdict::Copy => "confirmed",

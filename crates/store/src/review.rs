@@ -5,7 +5,7 @@
 
 use hao_domain::{ArticleStatus, ArticleSummary};
 
-use crate::{Result, Store, now, rows};
+use crate::{Result, Store, rows};
 
 /// Approved articles in a row that end a creator's novice period.
 pub const NOVICE_APPROVALS: i64 = 3;
@@ -79,7 +79,7 @@ impl Store {
         reason: &str,
     ) -> Result<Option<Reviewed>> {
         let mut tx = self.pool.begin().await?;
-        let at = now();
+        let at = self.now();
         let epoch = self.hot_epoch_in(&mut tx).await?;
         let row: Option<(i64, i64, String)> = sqlx::query_as(
             "SELECT creator_id, published_at, title FROM articles \
@@ -228,7 +228,7 @@ impl Store {
         to: ArticleStatus,
     ) -> Result<bool> {
         let mut tx = self.pool.begin().await?;
-        let at = now();
+        let at = self.now();
         let list: Vec<String> = from.iter().map(|s| format!("'{}'", s.code())).collect();
         let n = sqlx::query(&format!(
             "UPDATE articles SET status = $1, updated_at = $2 WHERE id = $3 AND status IN ({})",

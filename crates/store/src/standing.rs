@@ -3,7 +3,7 @@
 //! an editor grants (the entry leaves the sum) or denies the appeal. Editors'
 //! take-downs write the article's status and the entry in one transaction.
 
-use crate::{Result, Store, now};
+use crate::{Result, Store};
 
 /// Where every creator's standing starts.
 pub const STANDING_START: i64 = 100;
@@ -85,7 +85,7 @@ impl Store {
     /// nothing to take down.
     pub async fn take_down(&self, article_id: i64, reason: &str) -> Result<Option<i64>> {
         let mut tx = self.pool.begin().await?;
-        let at = now();
+        let at = self.now();
         let row: Option<(i64, String)> = sqlx::query_as(
             "UPDATE articles SET status = 'taken_down', review_note = $1, updated_at = $2 \
              WHERE id = $3 AND status IN ('published', 'scheduled', 'in_review') \
@@ -201,7 +201,7 @@ impl Store {
         } else {
             format!("你对「{reason}」的申诉未获支持：{reply}")
         };
-        crate::notifications::notify_creator(&mut tx, creator, "appeal", &text, "/studio", now())
+        crate::notifications::notify_creator(&mut tx, creator, "appeal", &text, "/studio", self.now())
             .await?;
         tx.commit().await?;
         Ok(true)

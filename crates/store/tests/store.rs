@@ -307,7 +307,7 @@ async fn users_sessions_tokens_and_throttling() {
         assert!(s.set_user_role(id, Role::Creator, Some(c)).await.unwrap());
         assert_eq!(s.user(id).await.unwrap().unwrap().creator_id, Some(c));
 
-        let now = hao_store::now();
+        let now = store.now();
         s.create_session("live", id, "csrf1", now + 60)
             .await
             .unwrap();
@@ -559,12 +559,12 @@ async fn follows_count_once_and_list_followed_creators_articles() {
             .unwrap()
             .unwrap();
         let before = s.last_change().await.unwrap();
-        assert!(s.follow(u, c1).await.unwrap());
+        assert!(s.follow(u, c1, None).await.unwrap());
         assert!(
-            !s.follow(u, c1).await.unwrap(),
+            !s.follow(u, c1, None).await.unwrap(),
             "a second follow is no news"
         );
-        assert!(s.follow(v, c1).await.unwrap());
+        assert!(s.follow(v, c1, None).await.unwrap());
         assert_eq!(s.creator(c1).await.unwrap().unwrap().follower_count, 2);
         assert_eq!(
             s.last_change().await.unwrap(),
@@ -577,7 +577,7 @@ async fn follows_count_once_and_list_followed_creators_articles() {
         let list = s.following_articles(u, 10, 0).await.unwrap();
         let titles: Vec<&str> = list.items.iter().map(|a| a.title.as_str()).collect();
         assert_eq!((titles, list.total), (vec!["甲的新文", "甲的旧文"], 2));
-        assert!(s.follow(u, c2).await.unwrap());
+        assert!(s.follow(u, c2, None).await.unwrap());
         let names: Vec<String> = s
             .followed_creators(u)
             .await
@@ -603,7 +603,7 @@ async fn hot_scores_add_up_decay_and_survive_an_epoch_move() {
         let s = &db.store;
         let c = creator(s, "甲").await;
         let d = creator(s, "乙").await;
-        let now = hao_store::now();
+        let now = store.now();
         let r = s
             .upsert_articles(&[
                 draft("old", c, Channel::Tech, "旧闻", now - 3 * 24 * 3600),
@@ -733,7 +733,7 @@ async fn novice_articles_are_reviewed_and_three_approvals_end_the_novice_period(
         let c = novice(s).await;
         assert!(s.is_novice(c).await.unwrap());
         assert!(!s.is_novice(creator(s, "老作者").await).await.unwrap());
-        let now = hao_store::now();
+        let now = store.now();
         let mut drafts = Vec::new();
         for (i, at) in [now - 10, now - 10, now - 10, now + 3600, now - 10]
             .into_iter()
@@ -921,7 +921,7 @@ async fn daily_stats_cover_thirty_days_with_zeros() {
         s.add_views(&[(id, 7)]).await.unwrap();
         s.add_views(&[(id, 2), (9_999_999, 5)]).await.unwrap();
         assert!(s.add_share(id).await.unwrap());
-        let now = hao_store::now();
+        let now = store.now();
         let days = s.daily_stats(c, None, 30, now).await.unwrap();
         assert_eq!(days.len(), 30);
         assert_eq!(days[29].day, hao_store::beijing_day(now));

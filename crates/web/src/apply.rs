@@ -102,7 +102,7 @@ fn validate(f: &ApplyForm) -> Result<NewApplication, FieldErrors> {
         ));
     }
     let avatar = f.avatar.trim();
-    if !avatar.is_empty() && !crate::media::is_media_url(avatar) {
+    if !avatar.is_empty() && !hao_app::images::is_media_url(avatar) {
         errors.push(("avatar", "头像地址无效，请重新上传头像。".into()));
     }
     match (account_type, channel) {
@@ -338,7 +338,7 @@ async fn submit(
     // the form, it is not asked for again.
     let mut avatar_error = None;
     if !avatar_file.is_empty() {
-        match crate::media::reencode_avatar(&avatar_file) {
+        match hao_app::images::reencode_avatar(&avatar_file) {
             Ok(e) => {
                 state
                     .store()

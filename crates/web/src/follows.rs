@@ -106,18 +106,10 @@ async fn change(
     }
     let user = session.user.id;
     if follow {
-        let new = state.store().follow(user, id).await?;
         // A follow started from an article counts for its 热点 (a bad or
         // foreign `from` is ignored: the follow itself stands).
-        if let Some(article) = form.from.parse::<i64>().ok().filter(|_| new)
-            && let Some(a) = state.store().article(article).await?
-            && a.creator_id == id
-        {
-            state
-                .store()
-                .add_hot(&[article], hao_recommend::hot::FOLLOW, hao_store::now())
-                .await?;
-        }
+        let from = form.from.parse::<i64>().ok();
+        state.store().follow(user, id, from).await?;
     } else {
         state.store().unfollow(user, id).await?;
     }

@@ -226,7 +226,7 @@ async fn article(
         if counted && let Some(session) = session {
             // The reading history of the personal feed (resolved to the
             // reader at the flush: no query on this path).
-            state.views().read(crate::auth::sha256_hex(&session), id);
+            state.views().read(hao_app::secrets::sha256_hex(&session), id, state.now());
         }
     }
     Ok(response)

@@ -605,7 +605,7 @@ fn render_form(
                         input id="cover" name="cover" type="text" maxlength="2000" value=(f.cover)
                             aria-invalid=[described("cover").map(|_| "true")] aria-describedby=[described("cover")];
                         (field_error("cover"))
-                        @if crate::media::is_media_url(f.cover.trim()) {
+                        @if hao_app::images::is_media_url(f.cover.trim()) {
                             img class="cover-preview" src=(f.cover.trim()) alt="封面预览" width="240";
                         }
                     }

@@ -1,11 +1,11 @@
 //! 热点's event path: ingestion of page views (the repeat check and the
 //! in-memory batch a page request costs), and a full recomputation of every
 //! article's hotness from an event log (what the incremental scores avoid).
-//!   cargo bench -p hao-web --bench events
+//!   cargo bench -p hao-app --bench events
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use hao_recommend::hot::{self, Event};
-use hao_web::{ViewCounter, reader_key};
+use hao_app::{ViewCounter, reader_key};
 
 /// A small deterministic generator, so every run sees the same events.
 struct Rng(u64);

@@ -11,7 +11,8 @@ use hao_recommend::{RelatedCandidate, RelatedSource};
 use hao_search::SearchIndex;
 use hao_store::Store;
 
-use crate::search_sync::SyncError;
+use crate::App;
+use crate::sync::SyncError;
 
 /// How many related articles are kept per article.
 pub const KEEP: usize = 6;
@@ -115,7 +116,7 @@ impl RelatedCache {
         let Some(index) = index else {
             return Ok(None);
         };
-        let list = match compute(store, index, id, hao_store::now()).await {
+        let list = match compute(store, index, id, store.now()).await {
             Ok(Some(list)) => list,
             Ok(None) => return Ok(None),
             Err(SyncError::Store(e)) => return Err(e),
@@ -139,7 +140,7 @@ impl RelatedCache {
             .as_ref()
             .map(|l| l.iter().map(|r| (r.id, r.reason.clone())).collect());
         store
-            .put_related(id, items.as_deref(), hao_store::now())
+            .put_related(id, items.as_deref(), store.now())
             .await?;
         match list {
             Some(list) => self.lists.insert(id, Arc::new(list)),
@@ -215,27 +216,19 @@ pub async fn compute(
 }
 
 /// Computes and keeps the lists of `ids`.
-pub async fn refresh(
-    store: &Store,
-    index: &Arc<SearchIndex>,
-    cache: &RelatedCache,
-    ids: &[i64],
-) -> Result<(), SyncError> {
-    let now = hao_store::now();
+pub async fn refresh(app: &App, index: &Arc<SearchIndex>, ids: &[i64]) -> Result<(), SyncError> {
+    let now = app.now();
     for &id in ids {
-        let list = compute(store, index, id, now).await?;
-        cache.put(store, id, list).await?;
+        let list = compute(app.store(), index, id, now).await?;
+        app.related().put(app.store(), id, list).await?;
     }
     Ok(())
 }
 
 /// Computes the lists of every published article that has none kept, in
 /// pages; returns how many. (Serving nodes compute on first read instead.)
-pub async fn fill_all(
-    store: &Store,
-    index: &Arc<SearchIndex>,
-    cache: &RelatedCache,
-) -> Result<usize, SyncError> {
+pub async fn fill_all(app: &App, index: &Arc<SearchIndex>) -> Result<usize, SyncError> {
+    let store = app.store();
     let mut after = 0;
     let mut done = 0;
     loop {
@@ -244,7 +237,7 @@ pub async fn fill_all(
             return Ok(done);
         };
         after = last;
-        refresh(store, index, cache, &ids).await?;
+        refresh(app, index, &ids).await?;
         done += ids.len();
     }
 }

@@ -94,11 +94,11 @@ impl ViewCounter {
     }
 
     /// Remembers that the signed-in reader of session `session_hash` read
-    /// `article_id` (call it for counted views only).
-    pub fn read(&self, session_hash: String, article_id: i64) {
+    /// `article_id` at `at` (call it for counted views only).
+    pub fn read(&self, session_hash: String, article_id: i64, at: i64) {
         let mut reads = self.reads.lock().unwrap_or_else(|p| p.into_inner());
         if reads.len() < MAX_READS {
-            reads.push((session_hash, article_id, hao_store::now()));
+            reads.push((session_hash, article_id, at));
         }
     }
 

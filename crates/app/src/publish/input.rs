@@ -1,5 +1,5 @@
-//! Turning an article given as JSON (an import line, an API request) into a
-//! validated, analysed draft. One set of rules for every way in.
+//! Turning an article given as JSON (an import line, an API request, the
+//! studio's form) into a validated, analysed draft. One set of rules for every way in.
 
 use hao_domain::{
     AccountType, ArticleDraft, ArticleStatus, Channel, ValidationError, limits, originality_from,
@@ -46,7 +46,7 @@ pub struct Parsed {
 /// an http(s) link.
 pub fn cover_url(c: &str) -> Result<String, ValidationError> {
     let c = c.trim();
-    if crate::media::is_media_url(c) {
+    if crate::images::is_media_url(c) {
         Ok(c.to_owned())
     } else {
         validate_url("cover", c)

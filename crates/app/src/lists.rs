@@ -33,6 +33,7 @@ impl SharedLists {
         store: &Store,
         generation: u64,
         ttl: Duration,
+        now: i64,
     ) -> Result<Arc<Lists>, StoreError> {
         let mut current = self.current.lock().await;
         if let Some((g, at, lists)) = &*current
@@ -41,7 +42,7 @@ impl SharedLists {
         {
             return Ok(lists.clone());
         }
-        let lists = Arc::new(compute(store).await?);
+        let lists = Arc::new(compute(store, now).await?);
         *current = Some((generation, Instant::now(), lists.clone()));
         Ok(lists)
     }
@@ -51,8 +52,12 @@ impl SharedLists {
 /// (engagement decayed with a 12-hour half-life, `hao_recommend::hot`), topped
 /// up from all time when the week was quiet; two per creator at most, and
 /// never the same story twice.
-pub async fn hot(store: &Store, channel: Option<Channel>) -> Result<Vec<Pick>, StoreError> {
-    hot_limited(store, channel, HOT_LEN).await
+pub async fn hot(
+    store: &Store,
+    channel: Option<Channel>,
+    now: i64,
+) -> Result<Vec<Pick>, StoreError> {
+    hot_limited(store, channel, HOT_LEN, now).await
 }
 
 /// [`hot`] with another length (the API's `limit`).
@@ -60,8 +65,8 @@ pub async fn hot_limited(
     store: &Store,
     channel: Option<Channel>,
     limit: usize,
+    now: i64,
 ) -> Result<Vec<Pick>, StoreError> {
-    let now = hao_store::now();
     let want = (limit * 3).max(30) as i64;
     let recent = summaries(
         store
@@ -80,9 +85,8 @@ fn summaries(scored: Vec<(ArticleSummary, f64)>) -> Vec<ArticleSummary> {
     scored.into_iter().map(|(a, _)| a).collect()
 }
 
-async fn compute(store: &Store) -> Result<Lists, StoreError> {
-    let now = hao_store::now();
-    let hot = hot(store, None).await?;
+async fn compute(store: &Store, now: i64) -> Result<Lists, StoreError> {
+    let hot = hot(store, None, now).await?;
     let mut headlines = Vec::with_capacity(Channel::ALL.len());
     let pins = store.pins(None).await?;
     for channel in Channel::ALL {

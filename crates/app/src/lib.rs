@@ -1,0 +1,233 @@
+//! Hao's application layer: the platform's use cases, called by every door
+//! (`hao import`, the write API, the studio's form, the reader site, the
+//! background task of a serving node).
+//!
+//! Architecture Invariant: this crate knows no HTTP and no HTML (no axum, no
+//! maud). It is an **API boundary** (as `ide` is in rust-analyzer): `web` and
+//! `cli` call it, and it is tested at this boundary in `crates/app/tests`.
+//! A rule of the platform (who may publish, what is a near-duplicate, when a
+//! view counts) is written here once, whichever door a request came through.
+//!
+//! - [`publish`]: one article (API, studio) or a batch (import) through one
+//!   function, [`publish::publish_batch`]; the import's line parsing and batching.
+//! - [`originality`]: the near-duplicates of articles just written.
+//! - [`related`]: 相关推荐, computed, kept and read.
+//! - [`sync`]: the search index kept in step with the change log, and
+//!   [`App::follow_changes`], the follower every node runs (and tests call).
+//! - [`lists`]: 热点 and the channel headline blocks (要闻).
+//! - [`secrets`]: password hashes, random tokens, digests.
+//! - [`images`]: uploads checked by content and re-encoded.
+//! - [`views`]: counting views (a reader's repeats within an hour count once).
+//! - [`seed`]: the platform's own help pages.
+
+pub mod images;
+pub mod lists;
+pub mod originality;
+pub mod publish;
+pub mod related;
+pub mod search_pool;
+pub mod secrets;
+pub mod seed;
+pub mod sync;
+pub mod views;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use hao_search::SearchIndex;
+use hao_store::{Store, StoreError};
+
+pub use views::{ViewCounter, reader_key};
+
+/// One node's application: the database, this node's search index and the
+/// per-node state derived from them. Cheap to clone.
+#[derive(Clone)]
+pub struct App {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    store: Store,
+    /// This node's search index; `None` runs the node without search.
+    search: Option<Arc<SearchIndex>>,
+    /// Bumped whenever anything a page shows may have changed (a local write,
+    /// or a new row in the database's change log). Whatever was derived under
+    /// an older generation (pages, lists) is derived again.
+    generation: AtomicU64,
+    lists: lists::SharedLists,
+    views: ViewCounter,
+    related: related::RelatedCache,
+    search_pool: search_pool::SearchPool,
+}
+
+impl App {
+    /// An application over `store`, keeping `search` (when given) in step
+    /// with the change log.
+    pub fn new(store: Store, search: Option<Arc<SearchIndex>>) -> App {
+        App {
+            inner: Arc::new(Inner {
+                store,
+                search,
+                generation: AtomicU64::new(1),
+                lists: lists::SharedLists::default(),
+                views: ViewCounter::default(),
+                related: related::RelatedCache::default(),
+                search_pool: search_pool::SearchPool::sized_for_cores(),
+            }),
+        }
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
+    pub fn search(&self) -> Option<&Arc<SearchIndex>> {
+        self.inner.search.as_ref()
+    }
+
+    /// This node's search index once it is complete: `None` while it is
+    /// being built at a first start (it answers from what it has so far, and
+    /// nothing derived from it is kept), or when the node has none.
+    pub fn built_search(&self) -> Option<&Arc<SearchIndex>> {
+        self.search().filter(|i| i.applied_seq().is_some())
+    }
+
+    pub fn related(&self) -> &related::RelatedCache {
+        &self.inner.related
+    }
+
+    pub fn views(&self) -> &ViewCounter {
+        &self.inner.views
+    }
+
+    /// Runs `f` (a search) on this node's search threads, in arrival order;
+    /// `None` when it panicked.
+    pub async fn run_search<T: Send + 'static>(
+        &self,
+        f: impl FnOnce() -> T + Send + 'static,
+    ) -> Option<T> {
+        self.inner.search_pool.run(f).await
+    }
+
+    /// The time every rule and every write goes by: the store's clock (the
+    /// system clock plus an offset that only tests move).
+    pub fn now(&self) -> i64 {
+        self.inner.store.now()
+    }
+
+    /// Moves the clock forward ("it is now two hours later"): the rules and
+    /// the store's writes see the same time.
+    #[cfg(feature = "test-support")]
+    pub fn advance_clock(&self, seconds: i64) {
+        self.inner.store.clock().advance(seconds);
+    }
+
+    pub fn generation(&self) -> u64 {
+        self.inner.generation.load(Ordering::Acquire)
+    }
+
+    /// Marks everything derived from the database (pages, lists) as stale.
+    pub fn invalidate(&self) {
+        self.inner.generation.fetch_add(1, Ordering::AcqRel);
+    }
+
+    /// 热点 and the headline blocks of the current generation, computed at
+    /// most once per generation and `ttl`.
+    pub async fn lists(&self, ttl: Duration) -> Result<Arc<lists::Lists>, StoreError> {
+        self.inner
+            .lists
+            .get(&self.inner.store, self.generation(), ttl, self.now())
+            .await
+    }
+
+    /// Publishes the scheduled articles whose time has come, each exactly
+    /// once however many nodes run this (see `Store::publish_due`).
+    pub async fn publish_due(&self) -> Result<Vec<i64>, StoreError> {
+        let ids = self.inner.store.publish_due(self.now(), 100).await?;
+        if !ids.is_empty() {
+            self.invalidate();
+        }
+        Ok(ids)
+    }
+
+    /// Writes the counted views to the database. Called periodically and on
+    /// shutdown; counts that fail to write are kept for the next flush.
+    pub async fn flush_views(&self) -> Result<usize, StoreError> {
+        self.inner.views.flush(&self.inner.store).await
+    }
+
+    /// The change-log follower, one step: when the database's log moved past
+    /// `last_seen`, applies the changes to this node's search index,
+    /// recomputes the 相关推荐 of the articles that changed, and marks every
+    /// cached page stale. Returns the position reached. The background task
+    /// of `hao serve` calls this every 250 ms; tests call it after a write.
+    pub async fn follow_changes(&self, last_seen: i64) -> Result<i64, StoreError> {
+        let seq = self.inner.store.last_change().await?;
+        if seq == last_seen {
+            return Ok(last_seen);
+        }
+        let mut reached = seq;
+        if let Some(index) = self.search() {
+            match sync::apply_changes_ids(&self.inner.store, index, last_seen).await {
+                Ok((applied, ids)) => {
+                    reached = applied;
+                    if let Err(e) = related::refresh(self, index, &ids).await {
+                        tracing::warn!(error = %e, "computing related articles failed");
+                    }
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "updating the search index failed; will retry");
+                    reached = last_seen;
+                }
+            }
+        }
+        self.invalidate();
+        Ok(reached)
+    }
+
+    /// Background work of a serving node, every 250 ms: the change-log
+    /// follower; every second, scheduled articles; every 2 s, counted views;
+    /// once a minute, 热点's epoch. `from_seq` is the change-log position the
+    /// search index is known to reflect. Runs until aborted.
+    pub fn spawn_background(&self, from_seq: i64) -> tokio::task::JoinHandle<()> {
+        let app = self.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(Duration::from_millis(250));
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            let mut last_seen = from_seq;
+            let mut ticks: u64 = 0;
+            loop {
+                tick.tick().await;
+                ticks += 1;
+                match app.follow_changes(last_seen).await {
+                    Ok(seq) => last_seen = seq,
+                    Err(e) => tracing::warn!(error = %e, "reading the change log failed"),
+                }
+                // Scheduled articles every second, on every node: each is
+                // published once (see `Store::publish_due`).
+                if ticks.is_multiple_of(4) {
+                    match app.publish_due().await {
+                        Ok(ids) if !ids.is_empty() => {
+                            tracing::info!(articles = ?ids, "scheduled articles published")
+                        }
+                        Ok(_) => {}
+                        Err(e) => tracing::warn!(error = %e, "publishing scheduled articles failed"),
+                    }
+                }
+                // 热点's epoch, once a minute: moved (rarely) when due.
+                if ticks.is_multiple_of(240)
+                    && let Err(e) = app.store().rebase_hot_if_due(app.now()).await
+                {
+                    tracing::warn!(error = %e, "moving the hot-score epoch failed; will retry");
+                }
+                // Views every 2 s: one transaction for all articles viewed since.
+                if ticks.is_multiple_of(8)
+                    && let Err(e) = app.flush_views().await
+                {
+                    tracing::warn!(error = %e, "flushing views failed; kept for the next flush");
+                }
+            }
+        })
+    }
+}

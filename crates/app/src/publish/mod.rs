@@ -1,0 +1,238 @@
+//! Publishing: every door that writes an article comes through here.
+//!
+//! [`publish_batch`] is the one function that writes articles: `hao import`
+//! calls it with a batch of 500, and [`publish`] (the write API and the
+//! studio's form) with one. It checks the platform's rules on the batch,
+//! stores it in one transaction (`Store::upsert_articles`), finds each
+//! article's near-duplicates among other creators' articles and records the
+//! pairs (queuing a 原创 claim on a copy for the editors). A new rule about who
+//! may publish what is written there, once.
+//!
+//! Errors are typed ([`PublishError`]): a door maps them to its own shape
+//! (`{"code","message"}` for the API, the message beside its field for the
+//! studio's form, `FILE:LINE` for an import).
+
+pub mod import;
+mod input;
+
+use hao_domain::{AccountType, Article, ArticleDraft, ArticleStatus, Role, User, ValidationError};
+use hao_store::{NewCreator, Store, StoreError, Upserted};
+use hao_text::fingerprint::Sketch;
+use serde::Deserialize;
+
+pub use input::{ANONYMOUS, ArticleInput, Parsed, cover_url, parse};
+
+use crate::App;
+use crate::originality::{self, Written};
+
+/// Why an article was not published.
+#[derive(Debug, thiserror::Error)]
+pub enum PublishError {
+    /// A field of the article is missing or wrong: [`ValidationError::field`]
+    /// names it.
+    #[error(transparent)]
+    Invalid(#[from] ValidationError),
+    /// The user has no creator account to write as.
+    #[error("only creators publish: apply to become a creator (申请入驻) first")]
+    NotACreator,
+    /// The user may not change this article.
+    #[error("only the article's creator or an editor may change it")]
+    NotTheirs,
+    /// A new article whose `external_id` is taken.
+    #[error(
+        "external_id '{external_id}' is already article {id}: update it with PUT /api/v1/articles/{id}"
+    )]
+    Conflict { external_id: String, id: i64 },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// An article to publish as a user: the import's article object plus what to
+/// do with it (the write API's body; the studio builds one from its form).
+#[derive(Debug, Deserialize)]
+pub struct Request {
+    #[serde(flatten)]
+    pub input: ArticleInput,
+    /// False keeps the article as a draft.
+    #[serde(default = "yes")]
+    pub publish: bool,
+    /// RFC 3339 time in the future: the article is scheduled and goes live
+    /// then (on whichever node gets there first, exactly once).
+    pub publish_at: Option<String>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// What a publish did (the API's answer, the studio's redirect).
+#[derive(Debug, Clone)]
+pub struct Published {
+    pub id: i64,
+    pub external_id: String,
+    pub status: ArticleStatus,
+    pub near_duplicate_of: Vec<i64>,
+    pub created: bool,
+}
+
+/// What a batch did.
+#[derive(Debug)]
+pub struct Batch {
+    /// One per draft, in order.
+    pub stored: Vec<Upserted>,
+    /// Near-duplicate pairs newly recorded.
+    pub near_duplicates: usize,
+}
+
+/// Stores `drafts` (each with its creator) in one transaction and records
+/// their near-duplicates: **the one write path of articles**, for the
+/// import (a batch), the write API and the studio (one, through [`publish`]).
+pub async fn publish_batch(store: &Store, drafts: &[ArticleDraft]) -> Result<Batch, PublishError> {
+    if drafts.is_empty() {
+        return Ok(Batch {
+            stored: Vec::new(),
+            near_duplicates: 0,
+        });
+    }
+    let stored = store.upsert_articles(drafts).await?;
+    let sketches: Vec<Option<Sketch>> = drafts
+        .iter()
+        .map(|d| d.sketch.as_deref().and_then(Sketch::decode))
+        .collect();
+    let written: Vec<Written<'_>> = stored
+        .iter()
+        .zip(drafts)
+        .zip(&sketches)
+        .filter_map(|((r, d), sketch)| {
+            Some(Written {
+                id: r.id,
+                creator_id: d.creator_id,
+                published_at: d.published_at,
+                sketch: sketch.as_ref()?,
+                bands: &d.bands,
+            })
+        })
+        .collect();
+    let pairs = originality::near_duplicates_many(store, &written).await?;
+    let near_duplicates = store.record_near_duplicates(&pairs).await?;
+    Ok(Batch {
+        stored,
+        near_duplicates,
+    })
+}
+
+/// The creator an article is written as: the user's own for creators; for
+/// editors and admins, the named `author` (created if new) or their own.
+async fn author_of(
+    store: &Store,
+    user: &User,
+    author: &str,
+    author_type: AccountType,
+) -> Result<i64, PublishError> {
+    if user.role.is_editor() && (author != ANONYMOUS || user.creator_id.is_none()) {
+        return Ok(store
+            .ensure_creator(&NewCreator {
+                display_name: author,
+                account_type: author_type,
+                bio: "",
+                is_demo: false,
+                is_official: false,
+            })
+            .await?);
+    }
+    match (user.role, user.creator_id) {
+        (Role::Creator | Role::Editor | Role::Admin, Some(id)) => Ok(id),
+        _ => Err(PublishError::NotACreator),
+    }
+}
+
+/// Validates, analyses and publishes an article written by `user` (new, or
+/// an update of `existing`): as a draft, scheduled, in review for a novice
+/// creator (新手期), or live. The write API and the studio's form call this.
+pub async fn publish(
+    app: &App,
+    user: &User,
+    request: Request,
+    existing: Option<Article>,
+) -> Result<Published, PublishError> {
+    let store = app.store();
+    if let Some(a) = &existing
+        && !user.role.is_editor()
+        && user.creator_id != Some(a.creator_id)
+    {
+        return Err(PublishError::NotTheirs);
+    }
+    let mut input = request.input;
+    let created = existing.is_none();
+    match &existing {
+        Some(a) => input.external_id = Some(a.external_id.clone()),
+        None => {
+            if input
+                .external_id
+                .as_deref()
+                .is_none_or(|e| e.trim().is_empty())
+            {
+                input.external_id = Some(format!("hao-{}", &crate::secrets::random_secret()[..16]));
+            }
+        }
+    }
+    let now = app.now();
+    let parsed = parse(input, now)?;
+    let creator_id = match &existing {
+        // An update keeps the article's author.
+        Some(a) => a.creator_id,
+        None => author_of(store, user, &parsed.author, parsed.author_type).await?,
+    };
+    if created
+        && let Some(a) = store
+            .article_by_external_id(&parsed.draft.external_id)
+            .await?
+    {
+        return Err(PublishError::Conflict {
+            external_id: a.external_id,
+            id: a.id,
+        });
+    }
+    let mut draft = parsed.draft;
+    draft.creator_id = creator_id;
+    let publish_at = request
+        .publish_at
+        .as_deref()
+        .map(|t| {
+            chrono::DateTime::parse_from_rfc3339(t.trim())
+                .map(|d| d.timestamp())
+                .map_err(|e| ValidationError::Invalid {
+                    field: "publish_at",
+                    reason: format!("'{t}' is not an RFC 3339 time ({e})"),
+                })
+        })
+        .transpose()?;
+    draft.status = match publish_at {
+        _ if !request.publish => ArticleStatus::Draft,
+        Some(at) if at > now => {
+            draft.published_at = at;
+            ArticleStatus::Scheduled
+        }
+        _ => ArticleStatus::Published,
+    };
+    // 新手期: a novice creator's article waits for an editor (editors and
+    // admins writing as the creator are trusted).
+    if matches!(
+        draft.status,
+        ArticleStatus::Published | ArticleStatus::Scheduled
+    ) && !user.role.is_editor()
+        && store.is_novice(creator_id).await?
+    {
+        draft.status = ArticleStatus::InReview;
+    }
+    let batch = publish_batch(store, std::slice::from_ref(&draft)).await?;
+    let id = batch.stored[0].id;
+    app.invalidate();
+    Ok(Published {
+        id,
+        external_id: draft.external_id,
+        status: draft.status,
+        near_duplicate_of: store.near_duplicate_of(id).await?,
+        created,
+    })
+}
