@@ -4,8 +4,8 @@
 //!   cargo bench -p hao-app --bench events
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
-use hao_recommend::hot::{self, Event};
 use hao_app::{ViewCounter, reader_key};
+use hao_recommend::hot::{self, Event};
 
 /// A small deterministic generator, so every run sees the same events.
 struct Rng(u64);

@@ -212,7 +212,9 @@ impl App {
                             tracing::info!(articles = ?ids, "scheduled articles published")
                         }
                         Ok(_) => {}
-                        Err(e) => tracing::warn!(error = %e, "publishing scheduled articles failed"),
+                        Err(e) => {
+                            tracing::warn!(error = %e, "publishing scheduled articles failed")
+                        }
                     }
                 }
                 // 热点's epoch, once a minute: moved (rarely) when due.

@@ -139,9 +139,7 @@ impl RelatedCache {
         let items: Option<Vec<hao_store::RelatedItem>> = list
             .as_ref()
             .map(|l| l.iter().map(|r| (r.id, r.reason.clone())).collect());
-        store
-            .put_related(id, items.as_deref(), store.now())
-            .await?;
+        store.put_related(id, items.as_deref(), store.now()).await?;
         match list {
             Some(list) => self.lists.insert(id, Arc::new(list)),
             None => {

@@ -686,21 +686,19 @@ async fn related_async(args: RelatedArgs) -> anyhow::Result<ExitCode> {
     let dir = tempfile::tempdir()?;
     let store = hao_store::Store::connect(&hao_store::Store::sqlite_url(dir.path())).await?;
     let started = Instant::now();
-    let bar = indicatif::ProgressBar::hidden();
     let stop = AtomicBool::new(false);
-    let summary = crate::import::import_reader(
+    let summary = hao_app::publish::import::import_reader(
         &store,
         std::io::Cursor::new(data),
-        &crate::import::Options {
+        &hao_app::publish::import::Options {
             batch: 500,
-            progress: &bar,
+            report: &hao_app::publish::import::Silent,
             stop: &stop,
-            name: "split",
         },
     )
     .await?;
     let index = Arc::new(hao_search::SearchIndex::in_memory()?);
-    hao_web::search_sync::reindex_all(&store, &index, |_| {}, || false).await?;
+    hao_app::sync::reindex_all(&store, &index, |_| {}, || false).await?;
     println!(
         "related: {} articles split into {} halves ({} articles in all), imported and indexed in {:.1} s",
         articles.len(),
@@ -708,7 +706,7 @@ async fn related_async(args: RelatedArgs) -> anyhow::Result<ExitCode> {
         summary.created,
         started.elapsed().as_secs_f64()
     );
-    let now = hao_store::now();
+    let now = store.now();
     let (mut n, mut at1, mut rr) = (0usize, 0usize, 0.0f64);
     let mut micros = Vec::new();
     for i in 0..articles.len() {
@@ -723,7 +721,7 @@ async fn related_async(args: RelatedArgs) -> anyhow::Result<ExitCode> {
             continue;
         };
         let t = Instant::now();
-        let list = hao_web::related::compute(&store, &index, a.id, now)
+        let list = hao_app::related::compute(&store, &index, a.id, now)
             .await?
             .unwrap_or_default();
         micros.push(t.elapsed().as_micros() as u64);

@@ -174,7 +174,7 @@ pub fn run(args: GenCorpusArgs) -> anyhow::Result<ExitCode> {
     let mut rng = Rng(args.seed.max(1));
     // Dates run up to yesterday (UTC), counted from the start of today: a
     // seed gives the same corpus all day long, not only within one second.
-    let now = hao_store::now() / 86_400 * 86_400;
+    let now = chrono::Utc::now().timestamp() / 86_400 * 86_400;
     let year = 365 * 86_400;
     for n in 0..args.articles {
         if stop.load(Ordering::SeqCst) {

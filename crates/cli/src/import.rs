@@ -124,4 +124,3 @@ pub async fn run(args: ImportArgs) -> anyhow::Result<ExitCode> {
         ExitCode::SUCCESS
     })
 }
-

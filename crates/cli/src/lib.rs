@@ -7,7 +7,6 @@ pub mod eval;
 pub mod gen_corpus;
 pub mod import;
 pub mod reindex;
-pub mod seed;
 pub mod serve;
 pub mod users;
 
@@ -93,7 +92,7 @@ impl DataArgs {
         let store = Store::connect_for(&url, workload)
             .await
             .with_context(|| format!("cannot open the database at {}", redact(&url)))?;
-        seed::ensure_help_pages(&store)
+        hao_app::seed::ensure_help_pages(&store)
             .await
             .context("writing the help pages")?;
         Ok(store)

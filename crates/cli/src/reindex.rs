@@ -60,7 +60,7 @@ pub async fn run(args: ReindexArgs) -> anyhow::Result<ExitCode> {
         });
     }
     let started = std::time::Instant::now();
-    let done = hao_web::search_sync::reindex_all(
+    let done = hao_app::sync::reindex_all(
         &store,
         &index,
         |n| bar.set_position(n),

@@ -4,6 +4,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::Context;
+use hao_app::App;
 use hao_web::{AppState, SiteOptions};
 use tracing_subscriber::EnvFilter;
 
@@ -59,7 +60,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
                     let (s, i) = (store.clone(), index.clone());
                     tokio::spawn(async move {
                         let started = std::time::Instant::now();
-                        match hao_web::search_sync::reindex_all(&s, &i, |_| {}, || false).await {
+                        match hao_app::sync::reindex_all(&s, &i, |_| {}, || false).await {
                             Ok(n) => tracing::info!(
                                 articles = n,
                                 seconds = started.elapsed().as_secs_f64(),
@@ -78,14 +79,13 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
                 (None, store.last_change().await?)
             }
         };
-    let state = AppState::with_search(
-        store,
+    let state = AppState::new(
+        App::new(store, index),
         SiteOptions {
             base_url,
             page_ttl: Duration::from_secs(args.page_ttl.max(1)),
             trust_forwarded: args.trust_forwarded,
         },
-        index,
     );
     hao_web::serve(state, listener, from_seq)
         .await

@@ -5,9 +5,9 @@ use std::io::BufRead;
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
+use hao_app::secrets;
 use hao_domain::{AccountType, Role, validate_password, validate_username};
 use hao_store::NewCreator;
-use hao_web::auth;
 
 use super::DataArgs;
 
@@ -85,7 +85,7 @@ pub async fn user(command: UserCommand) -> anyhow::Result<ExitCode> {
         ),
         None => None,
     };
-    let hash = auth::hash_password(&password);
+    let hash = secrets::hash_password(&password);
     let Some(id) = store
         .create_user(&username, &hash, role, creator_id)
         .await?
@@ -103,9 +103,9 @@ pub async fn token(command: TokenCommand) -> anyhow::Result<ExitCode> {
     let Some((user, _)) = store.user_for_signin(args.username.trim()).await? else {
         bail!("no user named '{}'", args.username);
     };
-    let token = format!("hao_{}", auth::random_secret());
+    let token = format!("hao_{}", secrets::random_secret());
     store
-        .create_token(user.id, &args.name, &auth::sha256_hex(&token))
+        .create_token(user.id, &args.name, &secrets::sha256_hex(&token))
         .await?;
     println!("{token}");
     store.close().await;

@@ -46,7 +46,11 @@ impl Store {
                 .await?;
             if let Some(article) = from_article {
                 sqlx::query("UPDATE articles SET hot = hot + $1 WHERE id = $2 AND creator_id = $3")
-                    .bind(hao_recommend::hot::gain(hao_recommend::hot::FOLLOW, at, epoch))
+                    .bind(hao_recommend::hot::gain(
+                        hao_recommend::hot::FOLLOW,
+                        at,
+                        epoch,
+                    ))
                     .bind(article)
                     .bind(creator_id)
                     .execute(&mut *tx)

@@ -201,8 +201,15 @@ impl Store {
         } else {
             format!("你对「{reason}」的申诉未获支持：{reply}")
         };
-        crate::notifications::notify_creator(&mut tx, creator, "appeal", &text, "/studio", self.now())
-            .await?;
+        crate::notifications::notify_creator(
+            &mut tx,
+            creator,
+            "appeal",
+            &text,
+            "/studio",
+            self.now(),
+        )
+        .await?;
         tx.commit().await?;
         Ok(true)
     }

@@ -1,129 +1,42 @@
-//! Hao's web layer: the reader site and the JSON API.
+//! Hao's web layer: the reader site and the JSON API over HTTP.
 //!
 //! Architecture Invariant: only this crate knows HTTP, HTML and JSON wire
-//! shapes. Handlers extract, call the store or a ranking function, render.
-//! Rendered pages go through [`cache::PageCache`]: the hot path of a cached
-//! page is a map lookup and a reference-counted copy of pre-compressed bytes.
+//! shapes. A handler extracts, calls `hao_app` (or reads the store), renders.
+//! Rendered pages go through [`http::cache::PageCache`]: the hot path of a
+//! cached page is a map lookup and a reference-counted copy of
+//! pre-compressed bytes.
+//!
+//! Layout: `http` (cross-cutting HTTP: state, auth extractors, errors, the
+//! page cache, responders) and `ui` (the page frame and shared markup) are
+//! used by the feature folders, never the other way round; each feature
+//! folder holds its routes, handlers and views.
+
+mod http;
+mod ui;
 
 mod accounts;
 mod api;
-mod api_write;
 mod apply;
-mod assets;
-mod auth;
-mod cache;
 mod editor;
-mod error;
 mod feed;
 mod follows;
 mod media;
 mod notifications;
-mod pages;
+mod reader;
 mod search;
 mod studio;
-mod templates;
 
 use std::net::SocketAddr;
-use std::sync::Arc;
-use std::time::Duration;
 
 use axum::Router;
-use hao_app::App;
-use hao_store::Store;
 
-/// What the server needs to know that is not in the database.
-#[derive(Debug, Clone)]
-pub struct SiteOptions {
-    /// Public origin used in share links and QR codes, without a trailing
-    /// slash, e.g. `https://hao.example.com`.
-    pub base_url: String,
-    /// How long a rendered page may be served before it is rendered again
-    /// even if nothing was written (lists such as 热点 move with views).
-    pub page_ttl: Duration,
-    /// The node sits behind a reverse proxy: take the client's address from
-    /// `X-Forwarded-For` (sign-in throttling per address).
-    pub trust_forwarded: bool,
-}
+pub use http::{AppState, SiteOptions};
 
-/// Shared state of one node: the application and what only the web needs
-/// (options, the page cache). Cheap to clone.
-#[derive(Clone)]
-pub struct AppState {
-    inner: Arc<Inner>,
-}
-
-struct Inner {
-    app: App,
-    options: SiteOptions,
-    cache: cache::PageCache,
-}
-
-impl AppState {
-    pub fn new(app: App, options: SiteOptions) -> AppState {
-        AppState {
-            inner: Arc::new(Inner {
-                app,
-                options,
-                cache: cache::PageCache::new(32 << 20),
-            }),
-        }
-    }
-
-    /// The application: every rule of the platform is called through it.
-    pub fn app(&self) -> &App {
-        &self.inner.app
-    }
-
-    pub fn store(&self) -> &Store {
-        self.inner.app.store()
-    }
-
-    pub fn related(&self) -> &hao_app::related::RelatedCache {
-        self.inner.app.related()
-    }
-
-    pub async fn run_search<T: Send + 'static>(
-        &self,
-        f: impl FnOnce() -> T + Send + 'static,
-    ) -> Option<T> {
-        self.inner.app.run_search(f).await
-    }
-
-    pub fn views(&self) -> &hao_app::ViewCounter {
-        self.inner.app.views()
-    }
-
-    pub fn search(&self) -> Option<&Arc<hao_search::SearchIndex>> {
-        self.inner.app.search()
-    }
-
-    pub fn built_search(&self) -> Option<&Arc<hao_search::SearchIndex>> {
-        self.inner.app.built_search()
-    }
-
-    fn options(&self) -> &SiteOptions {
-        &self.inner.options
-    }
-
-    fn generation(&self) -> u64 {
-        self.inner.app.generation()
-    }
-
-    /// Marks every cached page and list as stale.
-    pub fn invalidate(&self) {
-        self.inner.app.invalidate();
-    }
-
-    /// The time every rule goes by (`App::now`).
-    pub fn now(&self) -> i64 {
-        self.inner.app.now()
-    }
-}
-
-/// The whole application: every feature's router merged in one place.
+/// The whole site: every feature's router merged in one place.
 pub fn router(state: AppState) -> Router {
     Router::new()
-        .merge(pages::router())
+        .merge(reader::router())
+        .merge(reader::files::router())
         .merge(accounts::router())
         .merge(editor::router())
         .merge(follows::router())
@@ -133,10 +46,8 @@ pub fn router(state: AppState) -> Router {
         .merge(notifications::router())
         .merge(feed::router())
         .merge(api::router())
-        .merge(api_write::router())
         .merge(search::router())
-        .merge(assets::router())
-        .fallback(pages::not_found)
+        .fallback(reader::not_found)
         .with_state(state)
 }
 

@@ -18,10 +18,7 @@ use super::{ArticleInput, Parsed, PublishError};
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
     #[error("reading the input after line {line}: {source}")]
-    Read {
-        line: usize,
-        source: std::io::Error,
-    },
+    Read { line: usize, source: std::io::Error },
     #[error("storing a batch of articles: {0}")]
     Publish(#[from] PublishError),
     #[error("a parsing task failed: {0}")]

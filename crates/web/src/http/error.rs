@@ -4,9 +4,8 @@
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
+use hao_app::publish::PublishError;
 use hao_store::StoreError;
-
-use crate::templates;
 
 /// An error answered with an HTML page.
 #[derive(Debug)]
@@ -60,7 +59,7 @@ impl From<StoreError> for PageError {
 
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
-        let html = templates::error_page(self.status, &self.message, self.care);
+        let html = crate::ui::layout::error_page(self.status, &self.message, self.care);
         (self.status, Html(html.into_string())).into_response()
     }
 }
@@ -133,5 +132,22 @@ impl IntoResponse for ApiError {
             Json(serde_json::json!({ "code": self.code, "message": self.message })),
         )
             .into_response()
+    }
+}
+
+impl From<PublishError> for ApiError {
+    fn from(e: PublishError) -> ApiError {
+        match e {
+            PublishError::Invalid(e) => ApiError::invalid(&e),
+            PublishError::NotACreator | PublishError::NotTheirs => {
+                ApiError::forbidden(e.to_string())
+            }
+            PublishError::Conflict { .. } => ApiError {
+                status: StatusCode::CONFLICT,
+                code: "conflict",
+                message: e.to_string(),
+            },
+            PublishError::Store(e) => e.into(),
+        }
     }
 }

@@ -3,20 +3,19 @@
 //! and a link to act on it. Unread ones stand out until the reader marks
 //! them read (a form, not a side effect of looking).
 
+use crate::http::AppState;
+use crate::http::auth::SignedIn;
+use crate::http::error::PageError;
+use crate::http::forms::CsrfOnly;
+use crate::http::respond::is_care;
+use crate::http::respond::private_page;
+use crate::ui::layout::{Frame, format_time, layout};
 use axum::Router;
 use axum::extract::{Form, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use maud::html;
-
-use crate::AppState;
-use crate::auth::SignedIn;
-use crate::error::PageError;
-use crate::pages::is_care;
-use crate::pages::private_page;
-use crate::studio::CsrfOnly;
-use crate::templates::{Frame, format_time, layout};
 
 pub fn router() -> Router<AppState> {
     Router::new()

@@ -2,24 +2,27 @@
 //! Every form works without JavaScript; a rejected form comes back with the
 //! message next to the field and everything typed kept (except passwords).
 
+mod views;
+
+use crate::http::AppState;
+use crate::http::auth::{
+    self, ClientAddr, MAX_FAILURES_PER_ACCOUNT, MAX_FAILURES_PER_ADDRESS, MaybeSession,
+    PRE_CSRF_COOKIE, SESSION_COOKIE, SESSION_SECONDS, SignedIn, THROTTLE_WINDOW,
+};
+use crate::http::error::PageError;
+use crate::http::respond::is_care;
+use crate::http::respond::{no_store, private_page};
+use crate::ui::forms::FieldErrors;
+use crate::ui::layout::{Frame, format_time, layout};
 use axum::Router;
 use axum::extract::{Form, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use hao_domain::{Role, validate_password, validate_username};
-use maud::{Markup, html};
+use maud::html;
 use serde::Deserialize;
-
-use crate::AppState;
-use crate::auth::{
-    self, ClientAddr, MAX_FAILURES_PER_ACCOUNT, MAX_FAILURES_PER_ADDRESS, MaybeSession,
-    PRE_CSRF_COOKIE, SESSION_COOKIE, SESSION_SECONDS, SignedIn, THROTTLE_WINDOW,
-};
-use crate::error::PageError;
-use crate::pages::is_care;
-use crate::pages::{no_store, private_page};
-use crate::templates::{Frame, format_time, layout};
+use views::{AccountPage, account_page};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -60,101 +63,12 @@ pub struct AccountForm {
     csrf: String,
 }
 
-/// Field errors of a form: (field, message).
-pub(crate) type FieldErrors = Vec<(&'static str, String)>;
-
-pub(crate) fn field_error(errors: &[(&'static str, String)], field: &str) -> Option<Markup> {
-    errors
-        .iter()
-        .find(|(f, _)| *f == field)
-        .map(|(f, m)| html! { p class="field-error" id={ (f) "-error" } role="alert" { (m) } })
-}
-
-pub(crate) fn described_by(errors: &[(&'static str, String)], field: &str) -> Option<String> {
-    errors
-        .iter()
-        .any(|(f, _)| *f == field)
-        .then(|| format!("{field}-error"))
-}
-
-struct AccountPage<'a> {
-    signup: bool,
-    form: &'a AccountForm,
-    errors: &'a FieldErrors,
-    /// A message about the whole form (throttling, wrong password).
-    notice: Option<&'a str>,
-    csrf: &'a str,
-    care: bool,
-}
-
-fn account_page(p: &AccountPage<'_>) -> Markup {
-    let (title, action, button) = if p.signup {
-        ("注册", "/signup", "注册并登录")
-    } else {
-        ("登录", "/signin", "登录")
-    };
-    let frame = Frame {
-        title,
-        description: "登录号平台，关注创作者、申请入驻、管理文章。",
-        path: action,
-        care: p.care,
-        active: None,
-    };
-    layout(
-        &frame,
-        html! {
-            section class="account-form" {
-                h1 { (title) }
-                @if let Some(n) = p.notice {
-                    p class="form-notice" role="alert" { (n) }
-                }
-                form method="post" action=(action) novalidate {
-                    input type="hidden" name="csrf" value=(p.csrf);
-                    input type="hidden" name="next" value=(p.form.next);
-                    p {
-                        label for="username" { "用户名" }
-                        input id="username" name="username" type="text" autocomplete="username"
-                            required value=(p.form.username)
-                            aria-invalid=[described_by(p.errors, "username").map(|_| "true")]
-                            aria-describedby=[described_by(p.errors, "username")];
-                        @if let Some(e) = field_error(p.errors, "username") { (e) }
-                    }
-                    p {
-                        label for="password" { "密码" }
-                        input id="password" name="password" type="password" required
-                            autocomplete=(if p.signup { "new-password" } else { "current-password" })
-                            aria-invalid=[described_by(p.errors, "password").map(|_| "true")]
-                            aria-describedby=[described_by(p.errors, "password")];
-                        @if let Some(e) = field_error(p.errors, "password") { (e) }
-                    }
-                    @if p.signup {
-                        p {
-                            label for="password2" { "再输入一次密码" }
-                            input id="password2" name="password2" type="password" required
-                                autocomplete="new-password"
-                                aria-invalid=[described_by(p.errors, "password2").map(|_| "true")]
-                                aria-describedby=[described_by(p.errors, "password2")];
-                            @if let Some(e) = field_error(p.errors, "password2") { (e) }
-                        }
-                    }
-                    p { button type="submit" { (button) } }
-                }
-                @if p.signup {
-                    p { "已有账号？" a href="/signin" { "登录" } }
-                } @else {
-                    p { "还没有账号？" a href="/signup" { "注册" } }
-                }
-            }
-        },
-    )
-}
-
 /// The double-submit token of a form shown before sign-in: the cookie's, or
 /// a new one set with the page.
 fn pre_csrf(headers: &HeaderMap) -> (String, bool) {
     match auth::cookie(headers, PRE_CSRF_COOKIE).filter(|c| c.len() == 64) {
         Some(c) => (c, false),
-        None => (auth::random_secret(), true),
+        None => (hao_app::secrets::random_secret(), true),
     }
 }
 
@@ -218,7 +132,7 @@ fn show_form(state: &AppState, headers: &HeaderMap, signup: bool, next: String) 
 /// Refuses a pre-sign-in form whose token does not match its cookie.
 fn check_pre_csrf(headers: &HeaderMap, form: &AccountForm) -> Result<(), PageError> {
     match auth::cookie(headers, PRE_CSRF_COOKIE) {
-        Some(c) if auth::same_secret(&c, &form.csrf) => Ok(()),
+        Some(c) if hao_app::secrets::same_secret(&c, &form.csrf) => Ok(()),
         _ => Err(auth::csrf_refused()),
     }
 }
@@ -233,14 +147,14 @@ async fn start_session(
     if let Some(old) = old {
         state.store().delete_session(&old.id_hash).await?;
     }
-    let id = auth::random_secret();
+    let id = hao_app::secrets::random_secret();
     state
         .store()
         .create_session(
-            &auth::sha256_hex(&id),
+            &hao_app::secrets::sha256_hex(&id),
             user_id,
-            &auth::random_secret(),
-            hao_store::now() + SESSION_SECONDS,
+            &hao_app::secrets::random_secret(),
+            state.now() + SESSION_SECONDS,
         )
         .await?;
     let mut response = Redirect::to(&safe_next(next)).into_response();
@@ -272,7 +186,7 @@ async fn signup(
         errors.push(("password2", "两次输入的密码不一致".into()));
     }
     if errors.is_empty() {
-        let hash = auth::hash_password(&form.password);
+        let hash = hao_app::secrets::hash_password(&form.password);
         match state
             .store()
             .create_user(&username, &hash, Role::Reader, None)
@@ -313,7 +227,7 @@ async fn signin(
 ) -> Result<Response, PageError> {
     check_pre_csrf(&headers, &form)?;
     let store = state.store();
-    let since = hao_store::now() - THROTTLE_WINDOW;
+    let since = state.now() - THROTTLE_WINDOW;
     let username = form.username.trim().to_owned();
     let user_key = format!("user:{username}");
     let addr_key = format!("addr:{addr}");
@@ -323,7 +237,7 @@ async fn signin(
         "登录失败次数过多，请 15 分钟后再试。".to_owned()
     } else {
         match store.user_for_signin(&username).await? {
-            Some((user, hash)) if auth::verify_password(&form.password, &hash) => {
+            Some((user, hash)) if hao_app::secrets::verify_password(&form.password, &hash) => {
                 store.clear_signin_failures(&user_key).await?;
                 return start_session(&state, session.as_ref(), user.id, &form.next).await;
             }
@@ -477,10 +391,10 @@ async fn create_token(
     if name.is_empty() || name.chars().count() > 40 {
         return Err(PageError::bad_request("令牌名称须为 1–40 个字符。"));
     }
-    let token = format!("hao_{}", auth::random_secret());
+    let token = format!("hao_{}", hao_app::secrets::random_secret());
     state
         .store()
-        .create_token(session.user.id, name, &auth::sha256_hex(&token))
+        .create_token(session.user.id, name, &hao_app::secrets::sha256_hex(&token))
         .await?;
     me_page(&state, &headers, &session, Some(&token)).await
 }

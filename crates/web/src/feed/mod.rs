@@ -4,6 +4,14 @@
 //! personalisation off) get hot and fresh, plus their follows. Readers clear
 //! their history or turn personalisation off here.
 
+mod views;
+
+use crate::http::AppState;
+use crate::http::auth::{MaybeSession, SignedIn};
+use crate::http::error::PageError;
+use crate::http::respond::is_care;
+use crate::http::respond::private_page;
+use crate::ui::layout::Frame;
 use axum::Router;
 use axum::extract::{Form, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -12,13 +20,6 @@ use axum::routing::{get, post};
 use hao_domain::ArticleSummary;
 use hao_recommend::feed::{FeedInput, feed as mix, similar_to_history};
 use serde::Deserialize;
-
-use crate::AppState;
-use crate::auth::{MaybeSession, SignedIn};
-use crate::error::PageError;
-use crate::pages::is_care;
-use crate::pages::private_page;
-use crate::templates::{self, Frame};
 
 /// Items in the feed.
 pub const FEED_LEN: usize = 30;
@@ -37,8 +38,8 @@ async fn feed(
 ) -> Result<Response, PageError> {
     let care = is_care(&headers);
     let store = state.store();
-    let now = hao_store::now();
-    let hot: Vec<ArticleSummary> = crate::lists::hot_limited(store, None, 30)
+    let now = state.now();
+    let hot: Vec<ArticleSummary> = hao_app::lists::hot_limited(store, None, 30, now)
         .await?
         .into_iter()
         .map(|p| p.article)
@@ -93,12 +94,12 @@ async fn feed(
         care,
         active: None,
     };
-    let state_of = session.as_ref().map(|s| templates::FeedReader {
+    let state_of = session.as_ref().map(|s| views::FeedReader {
         csrf: &s.csrf,
         personalize,
         history: history.len(),
     });
-    let page = templates::feed_page(&frame, &picks, state_of.as_ref());
+    let page = views::feed_page(&frame, &picks, state_of.as_ref());
     Ok(private_page(StatusCode::OK, page))
 }
 

@@ -1,6 +1,10 @@
 //! The JSON API (`/api/v1`). Wire shapes are defined here and converted from
 //! domain types by hand, so the format never changes by accident.
 
+use crate::http::AppState;
+use crate::http::cache::PageKey;
+use crate::http::error::ApiError;
+use crate::ui::layout::rfc3339;
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Method};
@@ -8,11 +12,6 @@ use axum::response::Response;
 use axum::routing::get;
 use hao_domain::{Article, ArticleStatus, Creator, Originality};
 use serde::Serialize;
-
-use crate::AppState;
-use crate::cache::PageKey;
-use crate::error::ApiError;
-use crate::templates::rfc3339;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -130,8 +129,7 @@ async fn by_id(
         ApiError::bad_request(format!("article id '{raw}' is not a positive integer"))
     })?;
     let page = state
-        .inner
-        .cache
+        .page_cache()
         .get_or_render(
             PageKey::ApiArticle { id },
             state.generation(),
@@ -155,8 +153,7 @@ async fn by_external_id(
         external_id: external_id.clone(),
     };
     let page = state
-        .inner
-        .cache
+        .page_cache()
         .get_or_render(
             key,
             state.generation(),
@@ -187,15 +184,15 @@ async fn related(
         ApiError::bad_request(format!("article id '{raw}' is not a positive integer"))
     })?;
     let limit = match q.limit.as_deref() {
-        None | Some("") => crate::related::KEEP,
+        None | Some("") => hao_app::related::KEEP,
         Some(l) => l
             .parse::<usize>()
             .ok()
-            .filter(|n| (1..=crate::related::KEEP).contains(n))
+            .filter(|n| (1..=hao_app::related::KEEP).contains(n))
             .ok_or_else(|| {
                 ApiError::bad_request(format!(
                     "limit '{l}' must be an integer from 1 to {}",
-                    crate::related::KEEP
+                    hao_app::related::KEEP
                 ))
             })?,
     };
@@ -258,7 +255,7 @@ async fn hot(
 ) -> Result<Response, ApiError> {
     use axum::response::IntoResponse;
     let limit = match q.limit.as_deref() {
-        None | Some("") => crate::lists::HOT_LEN,
+        None | Some("") => hao_app::lists::HOT_LEN,
         Some(l) => l
             .parse::<usize>()
             .ok()
@@ -277,7 +274,7 @@ async fn hot(
             ))
         })?),
     };
-    let picks = crate::lists::hot_limited(state.store(), channel, limit).await?;
+    let picks = hao_app::lists::hot_limited(state.store(), channel, limit, state.now()).await?;
     let items: Vec<serde_json::Value> = picks
         .iter()
         .map(|p| {

@@ -1,5 +1,12 @@
 //! `/search` (the page) and `/api/v1/search` (JSON).
 
+mod views;
+
+use crate::http::AppState;
+use crate::http::cache::PageKey;
+use crate::http::error::{ApiError, PageError};
+use crate::http::respond::{cached, is_care, parse_page_number};
+use crate::ui::layout::Frame;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
@@ -9,13 +16,8 @@ use hao_domain::Channel;
 use hao_search::{SearchError, SearchQuery, Sort};
 use serde::{Deserialize, Serialize};
 
-use crate::AppState;
-use crate::cache::PageKey;
-use crate::error::{ApiError, PageError};
-use crate::pages::{cached, is_care, parse_page_number};
-use crate::templates::{self, Frame};
-
 pub const PER_PAGE: usize = 10;
+
 const MAX_PAGE: u32 = 100;
 
 pub fn router() -> Router<AppState> {
@@ -90,7 +92,7 @@ async fn page(
         active: None,
     };
     if form.q.is_empty() {
-        let html = templates::search_page(&frame, &form, None, Some("请输入要搜索的内容。"));
+        let html = views::search_page(&frame, &form, None, Some("请输入要搜索的内容。"));
         return Ok(Html(html.into_string()).into_response());
     }
     if !refused(&form.q) && state.built_search().is_some() {
@@ -110,7 +112,7 @@ async fn page(
                 .await
                 .map_err(|e| e.with_care(care))?
                 .map_err(|_| unavailable().with_care(care))?;
-            Ok(templates::search_page(&frame, &form, Some(&results), None).into_string())
+            Ok(views::search_page(&frame, &form, Some(&results), None).into_string())
         })
         .await;
     }
@@ -118,7 +120,7 @@ async fn page(
     match result {
         Ok(results) => {
             let building = state.built_search().is_none().then_some(BUILDING);
-            let html = templates::search_page(&frame, &form, Some(&results), building);
+            let html = views::search_page(&frame, &form, Some(&results), building);
             Ok(Html(html.into_string()).into_response())
         }
         Err(e @ (SearchError::EmptyQuery | SearchError::QueryTooLong(_))) => {
@@ -127,7 +129,7 @@ async fn page(
             } else {
                 StatusCode::BAD_REQUEST
             };
-            let html = templates::search_page(&frame, &form, None, Some(&e.to_string()));
+            let html = views::search_page(&frame, &form, None, Some(&e.to_string()));
             Ok((status, Html(html.into_string())).into_response())
         }
         Err(e) => {
@@ -232,8 +234,7 @@ async fn api(
             limit,
         };
         let page = state
-            .inner
-            .cache
+            .page_cache()
             .get_or_render(
                 key,
                 state.generation(),

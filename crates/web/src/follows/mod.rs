@@ -9,19 +9,21 @@
 //! on top of the `SameSite=Lax` session cookie. Anything else gets a
 //! confirmation page with a form of the reader's own session: never an action.
 
+mod views;
+
+use crate::http::AppState;
+use crate::http::auth::{MaybeSession, Session, SignedIn};
+use crate::http::error::PageError;
+use crate::http::ids::AuthorId;
+use crate::http::respond::no_store;
+use crate::http::respond::{PER_PAGE, is_care, parse_page_number};
+use crate::ui::layout::Frame;
 use axum::Router;
-use axum::extract::{Form, Path, Query, State};
+use axum::extract::{Form, Query, State};
 use axum::http::{HeaderMap, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
-
-use crate::AppState;
-use crate::auth::{MaybeSession, Session, SignedIn};
-use crate::error::PageError;
-use crate::pages::no_store;
-use crate::pages::{PER_PAGE, is_care, parse_id, parse_page_number};
-use crate::templates::{self, Frame};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -61,7 +63,7 @@ pub fn same_origin(headers: &HeaderMap) -> bool {
 
 async fn follow(
     state: State<AppState>,
-    path: Path<String>,
+    path: AuthorId,
     headers: HeaderMap,
     session: MaybeSession,
     form: Form<FollowForm>,
@@ -71,7 +73,7 @@ async fn follow(
 
 async fn unfollow(
     state: State<AppState>,
-    path: Path<String>,
+    path: AuthorId,
     headers: HeaderMap,
     session: MaybeSession,
     form: Form<FollowForm>,
@@ -81,14 +83,13 @@ async fn unfollow(
 
 async fn change(
     State(state): State<AppState>,
-    Path(raw): Path<String>,
+    AuthorId(id): AuthorId,
     headers: HeaderMap,
     MaybeSession(session): MaybeSession,
     Form(form): Form<FollowForm>,
     follow: bool,
 ) -> Result<Response, PageError> {
     let care = is_care(&headers);
-    let id = parse_id(&raw, "作者").map_err(|e| e.with_care(care))?;
     let creator = state
         .store()
         .creator(id)
@@ -130,7 +131,7 @@ fn confirm(session: &Session, creator: &hao_domain::Creator, follow: bool, care:
         care,
         active: None,
     };
-    let page = templates::follow_confirm_page(&frame, creator, follow, &session.csrf);
+    let page = views::follow_confirm_page(&frame, creator, follow, &session.csrf);
     no_store(Html(page.into_string()).into_response())
 }
 
@@ -163,7 +164,7 @@ async fn following(
         care,
         active: None,
     };
-    let page = templates::following_page(
+    let page = views::following_page(
         &frame,
         &creators,
         &session.csrf,

@@ -12,11 +12,11 @@ use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use hao_app::secrets::{random_secret, same_secret, sha256_hex};
+use hao_app::secrets::{same_secret, sha256_hex};
 use hao_domain::User;
 
-use crate::AppState;
-use crate::error::{ApiError, PageError};
+use crate::http::AppState;
+use crate::http::error::{ApiError, PageError};
 
 pub const SESSION_COOKIE: &str = "hao_session";
 pub const PRE_CSRF_COOKIE: &str = "hao_csrf";

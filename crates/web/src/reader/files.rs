@@ -1,41 +1,15 @@
-//! Static assets compiled into the binary (the stylesheet and the small
-//! enhancement script), and images drawn on the server: avatars and the
-//! WeChat share QR code.
+//! Files every page uses: the stylesheet and script, generated avatars and
+//! the WeChat QR code of an article.
 
-use std::sync::LazyLock;
-
+use crate::http::AppState;
+use crate::http::error::PageError;
+use crate::ui::assets::{CSS, JS};
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use qrcode::QrCode;
-
-use crate::AppState;
-use crate::error::PageError;
-
-const CSS: &str = include_str!("../assets/hao.css");
-const JS: &str = include_str!("../assets/hao.js");
-
-fn short_hash(s: &str) -> String {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::hash::DefaultHasher::new();
-    s.hash(&mut h);
-    format!("{:08x}", h.finish() as u32)
-}
-
-static CSS_URL: LazyLock<String> =
-    LazyLock::new(|| format!("/static/hao.css?v={}", short_hash(CSS)));
-static JS_URL: LazyLock<String> = LazyLock::new(|| format!("/static/hao.js?v={}", short_hash(JS)));
-
-/// The stylesheet's URL, versioned by content so it can be cached forever.
-pub fn css_url() -> &'static str {
-    &CSS_URL
-}
-
-pub fn js_url() -> &'static str {
-    &JS_URL
-}
 
 pub fn router() -> Router<AppState> {
     Router::new()

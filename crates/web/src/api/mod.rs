@@ -1,0 +1,13 @@
+//! The JSON API: reading articles, 相关推荐 and 热点 (`read`), and writing
+//! articles with a bearer token (`write`). Errors are `{"code","message"}`.
+
+mod read;
+mod write;
+
+use axum::Router;
+
+use crate::http::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new().merge(read::router()).merge(write::router())
+}

@@ -1,0 +1,50 @@
+//! Form bodies shared by several features: a CSRF token alone, and an
+//! editor's two-way decision with its reason.
+
+use serde::Deserialize;
+
+use crate::http::error::PageError;
+
+#[derive(Debug, Default, Deserialize)]
+pub struct CsrfOnly {
+    #[serde(default)]
+    pub csrf: String,
+}
+
+/// An editor's decision on a queue item (originality reviews, applications).
+#[derive(Debug, Default, Deserialize)]
+pub struct DecideForm {
+    #[serde(default)]
+    pub(crate) csrf: String,
+    #[serde(default)]
+    pub(crate) verdict: String,
+    #[serde(default)]
+    pub(crate) reason: String,
+}
+
+impl DecideForm {
+    /// The verdict (`yes` → true, `no` → false) and the trimmed reason, at
+    /// most 500 characters; `reason_always` requires one for both verdicts,
+    /// otherwise only for `no`. `choose` and `missing` say what is wrong.
+    pub(crate) fn decision(
+        &self,
+        (yes, no): (&str, &str),
+        choose: &str,
+        reason_always: bool,
+        missing: &str,
+    ) -> Result<(bool, &str), PageError> {
+        let verdict = match self.verdict.as_str() {
+            v if v == yes => true,
+            v if v == no => false,
+            _ => return Err(PageError::bad_request(choose)),
+        };
+        let reason = self.reason.trim();
+        if reason.chars().count() > 500 {
+            return Err(PageError::bad_request("意见最多 500 字。"));
+        }
+        if reason.is_empty() && (reason_always || !verdict) {
+            return Err(PageError::bad_request(missing));
+        }
+        Ok((verdict, reason))
+    }
+}

@@ -1,0 +1,14 @@
+//! Cross-cutting HTTP: the state handlers get, who is asking (sessions,
+//! CSRF, tokens), errors as the client sees them, the page cache, and the
+//! responders and id extractors every feature uses. Uses `ui` (the error
+//! page), never a feature.
+
+pub mod auth;
+pub mod cache;
+pub mod error;
+pub mod forms;
+pub mod ids;
+pub mod respond;
+mod state;
+
+pub use state::{AppState, SiteOptions};

@@ -1,0 +1,97 @@
+//! Responders and request parsing shared by every feature: the page cache's
+//! one path (`cached`), private pages, care mode, ids and page numbers.
+
+use std::future::Future;
+
+use axum::http::StatusCode;
+use axum::http::{HeaderMap, HeaderValue, Method, header};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+
+use crate::http::AppState;
+use crate::http::cache::PageKey;
+use crate::http::error::PageError;
+
+/// Articles per list page.
+pub const PER_PAGE: u32 = 20;
+
+/// The highest page number accepted: deeper pages are refused, not scanned.
+const MAX_PAGE: u32 = 5000;
+
+/// The cookie that keeps a reader's care-mode choice.
+pub const CARE_COOKIE: &str = "hao_care";
+
+/// Marks a response as meant for one reader only (signed-in pages, forms
+/// carrying their token): no cache may store it.
+pub(crate) fn no_store(response: impl IntoResponse) -> Response {
+    let mut r = response.into_response();
+    r.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r
+}
+
+/// A page for one reader: `markup` with `status`, never stored by a cache.
+pub(crate) fn private_page(status: StatusCode, markup: maud::Markup) -> Response {
+    no_store((status, axum::response::Html(markup.into_string())))
+}
+
+/// Whether the reader chose care mode (关怀版).
+pub fn is_care(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .any(|c| c.trim() == "hao_care=1")
+}
+
+/// Parses a numeric path id; anything else is a 400 with a clear message.
+pub(crate) fn parse_id(raw: &str, what: &str) -> Result<i64, PageError> {
+    raw.parse::<i64>()
+        .ok()
+        .filter(|id| *id > 0)
+        .ok_or_else(|| PageError::bad_request(format!("{what}编号“{raw}”无效：应为正整数。")))
+}
+
+#[derive(Deserialize)]
+pub struct PageQuery {
+    page: Option<String>,
+}
+
+pub fn parse_page(q: &PageQuery) -> Result<u32, PageError> {
+    parse_page_number(q.page.as_deref(), MAX_PAGE)
+}
+
+/// A 1-based page number from a query string: absent or empty is page 1;
+/// anything but a whole number from 1 to `max` is a 400 saying so.
+pub fn parse_page_number(raw: Option<&str>, max: u32) -> Result<u32, PageError> {
+    match raw {
+        None | Some("") => Ok(1),
+        Some(raw) => raw
+            .parse::<u32>()
+            .ok()
+            .filter(|p| (1..=max).contains(p))
+            .ok_or_else(|| {
+                PageError::bad_request(format!("页码“{raw}”无效：应为 1 到 {max} 之间的整数。"))
+            }),
+    }
+}
+
+/// Serves a page from the cache, rendering (and compressing) it on a miss.
+pub(crate) async fn cached<F, Fut>(
+    state: &AppState,
+    key: PageKey,
+    method: &Method,
+    headers: &HeaderMap,
+    render: F,
+) -> Result<Response, PageError>
+where
+    F: FnOnce() -> Fut,
+    Fut: Future<Output = Result<String, PageError>>,
+{
+    let page = state
+        .page_cache()
+        .get_or_render(key, state.generation(), state.options().page_ttl, render)
+        .await?;
+    Ok(page.respond(method, headers))
+}

@@ -1,0 +1,104 @@
+//! The state every handler gets: the application (`hao_app::App`) and what
+//! only the web needs (site options, the page cache).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use hao_app::App;
+use hao_store::Store;
+
+use crate::http::cache;
+
+/// What the server needs to know that is not in the database.
+#[derive(Debug, Clone)]
+pub struct SiteOptions {
+    /// Public origin used in share links and QR codes, without a trailing
+    /// slash, e.g. `https://hao.example.com`.
+    pub base_url: String,
+    /// How long a rendered page may be served before it is rendered again
+    /// even if nothing was written (lists such as 热点 move with views).
+    pub page_ttl: Duration,
+    /// The node sits behind a reverse proxy: take the client's address from
+    /// `X-Forwarded-For` (sign-in throttling per address).
+    pub trust_forwarded: bool,
+}
+
+/// Shared state of one node: the application and what only the web needs
+/// (options, the page cache). Cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    app: App,
+    options: SiteOptions,
+    cache: cache::PageCache,
+}
+
+impl AppState {
+    pub fn new(app: App, options: SiteOptions) -> AppState {
+        AppState {
+            inner: Arc::new(Inner {
+                app,
+                options,
+                cache: cache::PageCache::new(32 << 20),
+            }),
+        }
+    }
+
+    /// The application: every rule of the platform is called through it.
+    pub fn app(&self) -> &App {
+        &self.inner.app
+    }
+
+    pub fn store(&self) -> &Store {
+        self.inner.app.store()
+    }
+
+    pub fn related(&self) -> &hao_app::related::RelatedCache {
+        self.inner.app.related()
+    }
+
+    pub async fn run_search<T: Send + 'static>(
+        &self,
+        f: impl FnOnce() -> T + Send + 'static,
+    ) -> Option<T> {
+        self.inner.app.run_search(f).await
+    }
+
+    pub fn views(&self) -> &hao_app::ViewCounter {
+        self.inner.app.views()
+    }
+
+    pub fn search(&self) -> Option<&Arc<hao_search::SearchIndex>> {
+        self.inner.app.search()
+    }
+
+    pub fn built_search(&self) -> Option<&Arc<hao_search::SearchIndex>> {
+        self.inner.app.built_search()
+    }
+
+    pub(crate) fn options(&self) -> &SiteOptions {
+        &self.inner.options
+    }
+
+    pub(crate) fn generation(&self) -> u64 {
+        self.inner.app.generation()
+    }
+
+    /// This node's rendered pages.
+    pub(crate) fn page_cache(&self) -> &cache::PageCache {
+        &self.inner.cache
+    }
+
+    /// Marks every cached page and list as stale.
+    pub fn invalidate(&self) {
+        self.inner.app.invalidate();
+    }
+
+    /// The time every rule goes by (`App::now`).
+    pub fn now(&self) -> i64 {
+        self.inner.app.now()
+    }
+}

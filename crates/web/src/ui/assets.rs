@@ -1,0 +1,29 @@
+//! The stylesheet and the script, embedded, with URLs versioned by their
+//! content (served by `reader::files`).
+
+use std::sync::LazyLock;
+
+pub const CSS: &str = include_str!("../../assets/hao.css");
+
+pub const JS: &str = include_str!("../../assets/hao.js");
+
+fn short_hash(s: &str) -> String {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    s.hash(&mut h);
+    format!("{:08x}", h.finish() as u32)
+}
+
+static CSS_URL: LazyLock<String> =
+    LazyLock::new(|| format!("/static/hao.css?v={}", short_hash(CSS)));
+
+static JS_URL: LazyLock<String> = LazyLock::new(|| format!("/static/hao.js?v={}", short_hash(JS)));
+
+/// The stylesheet's URL, versioned by content so it can be cached forever.
+pub fn css_url() -> &'static str {
+    &CSS_URL
+}
+
+pub fn js_url() -> &'static str {
+    &JS_URL
+}

@@ -1,0 +1,150 @@
+//! The page frame every page is drawn in (header, channels, footer), the
+//! error page, and the formats every page shows (Beijing time, URLs).
+
+use axum::http::StatusCode;
+use chrono::{DateTime, FixedOffset};
+use hao_domain::{Channel, Creator};
+use maud::{DOCTYPE, Markup, html};
+
+use crate::ui::assets;
+
+/// The site's name as shown to readers.
+pub const SITE: &str = "号";
+
+/// Beijing time: every time is shown as Chinese readers expect it.
+fn beijing() -> FixedOffset {
+    FixedOffset::east_opt(8 * 3600).expect("valid offset")
+}
+
+/// `2026-02-03 18:48:59`, Beijing time.
+pub fn format_time(unix: i64) -> String {
+    DateTime::from_timestamp(unix, 0)
+        .unwrap_or_default()
+        .with_timezone(&beijing())
+        .format("%Y-%m-%d %H:%M:%S")
+        .to_string()
+}
+
+/// RFC 3339 with the Beijing offset, for `<time datetime>` and the API.
+pub fn rfc3339(unix: i64) -> String {
+    DateTime::from_timestamp(unix, 0)
+        .unwrap_or_default()
+        .with_timezone(&beijing())
+        .to_rfc3339()
+}
+
+pub fn article_url(id: i64) -> String {
+    format!("/article/{id}")
+}
+
+pub fn avatar_url(c: &Creator) -> String {
+    c.avatar_url
+        .clone()
+        .unwrap_or_else(|| format!("/avatar/{}.svg", c.id))
+}
+
+/// The link that switches care mode on or off and comes back to `path`.
+pub fn care_toggle_url(on: bool, path: &str) -> String {
+    let next = percent_encoding::utf8_percent_encode(path, percent_encoding::NON_ALPHANUMERIC);
+    format!("/care?on={}&next={next}", u8::from(on))
+}
+
+/// Page chrome shared by every page.
+pub struct Frame<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    /// The request path, for the care-mode toggle's way back.
+    pub path: &'a str,
+    pub care: bool,
+    pub active: Option<Channel>,
+}
+
+pub fn layout(frame: &Frame<'_>, content: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang="zh-CN" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (frame.title) " - " (SITE) }
+                meta name="description" content=(frame.description);
+                link rel="stylesheet" href=(assets::css_url());
+                script src=(assets::js_url()) defer {}
+            }
+            body class=[frame.care.then_some("care")] {
+                a class="skip" href="#main" { "跳到正文" }
+                header class="site-header" {
+                    div class="bar" {
+                        a class="logo" href="/" { span { "号" } small { "Hao" } span class="visually-hidden" { "首页" } }
+                        form class="search-box" method="get" action="/search" role="search" {
+                            input type="search" name="q" aria-label="搜索文章" placeholder="搜索";
+                            button type="submit" { "搜索" }
+                        }
+                        @if frame.care {
+                            span class="care-badge" { "关怀版" }
+                            a class="care-exit" href=(care_toggle_url(false, frame.path)) { "退出关怀版" }
+                        } @else {
+                            a class="apply" href="/apply" { "申请入驻" }
+                        }
+                    }
+                    nav class="channels" aria-label="频道" {
+                        ul {
+                            li { a href="/" aria-current=[frame.active.is_none().then_some("page").filter(|_| frame.path == "/")] { "首页" } }
+                            li { a href="/feed" aria-current=[(frame.path == "/feed").then_some("page")] { "推荐" } }
+                            @for c in Channel::ALL {
+                                li { a href={ "/channel/" (c.slug()) } aria-current=[(frame.active == Some(c)).then_some("page")] { (c.name()) } }
+                            }
+                        }
+                    }
+                }
+                main id="main" { (content) }
+                footer class="site-footer" {
+                    p class="a11y-links" {
+                        a href="/accessibility" { "无障碍浏览" }
+                        " "
+                        @if frame.care {
+                            a href=(care_toggle_url(false, frame.path)) { "退出关怀版" }
+                        } @else {
+                            a href=(care_toggle_url(true, frame.path)) { "进入关怀版" }
+                        }
+                        " "
+                        a href="/apply" { "申请入驻" }
+                        " "
+                        a href="/help/originality" { "原创保护" }
+                        " "
+                        a href="/following" { "我的关注" }
+                        " "
+                        a href="/notifications" { "消息" }
+                    }
+                    p { "号 Hao · 自媒体开放平台" }
+                }
+            }
+        }
+    }
+}
+
+pub fn error_page(status: StatusCode, message: &str, care: bool) -> Markup {
+    let title = match status.as_u16() {
+        404 => "页面不存在",
+        400 => "请求有误",
+        405 => "不支持的请求方式",
+        _ => "服务器错误",
+    };
+    let frame = Frame {
+        title,
+        description: message,
+        path: "/",
+        care,
+        active: None,
+    };
+    layout(
+        &frame,
+        html! {
+            section class="error" {
+                h1 { (status.as_u16()) " · " (title) }
+                p { (message) }
+                p { a href="/" { "返回首页" } }
+            }
+        },
+    )
+}
