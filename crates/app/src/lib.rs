@@ -172,7 +172,9 @@ impl App {
             match sync::apply_changes_ids(&self.inner.store, index, last_seen).await {
                 Ok((applied, ids)) => {
                     reached = applied;
-                    if let Err(e) = related::refresh(self, index, &ids).await {
+                    if let Err(e) =
+                        related::refresh(&self.inner.store, index, self.related(), &ids).await
+                    {
                         tracing::warn!(error = %e, "computing related articles failed");
                     }
                 }

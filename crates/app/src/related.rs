@@ -11,7 +11,6 @@ use hao_recommend::{RelatedCandidate, RelatedSource};
 use hao_search::SearchIndex;
 use hao_store::Store;
 
-use crate::App;
 use crate::sync::SyncError;
 
 /// How many related articles are kept per article.
@@ -214,19 +213,27 @@ pub async fn compute(
 }
 
 /// Computes and keeps the lists of `ids`.
-pub async fn refresh(app: &App, index: &Arc<SearchIndex>, ids: &[i64]) -> Result<(), SyncError> {
-    let now = app.now();
+pub async fn refresh(
+    store: &Store,
+    index: &Arc<SearchIndex>,
+    cache: &RelatedCache,
+    ids: &[i64],
+) -> Result<(), SyncError> {
+    let now = store.now();
     for &id in ids {
-        let list = compute(app.store(), index, id, now).await?;
-        app.related().put(app.store(), id, list).await?;
+        let list = compute(store, index, id, now).await?;
+        cache.put(store, id, list).await?;
     }
     Ok(())
 }
 
 /// Computes the lists of every published article that has none kept, in
 /// pages; returns how many. (Serving nodes compute on first read instead.)
-pub async fn fill_all(app: &App, index: &Arc<SearchIndex>) -> Result<usize, SyncError> {
-    let store = app.store();
+pub async fn fill_all(
+    store: &Store,
+    index: &Arc<SearchIndex>,
+    cache: &RelatedCache,
+) -> Result<usize, SyncError> {
     let mut after = 0;
     let mut done = 0;
     loop {
@@ -235,7 +242,7 @@ pub async fn fill_all(app: &App, index: &Arc<SearchIndex>) -> Result<usize, Sync
             return Ok(done);
         };
         after = last;
-        refresh(app, index, &ids).await?;
+        refresh(store, index, cache, &ids).await?;
         done += ids.len();
     }
 }

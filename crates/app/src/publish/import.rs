@@ -309,7 +309,7 @@ mod tests {
             42,
         )
         .unwrap();
-        assert_eq!(p.author, super::ANONYMOUS);
+        assert_eq!(p.author, crate::publish::ANONYMOUS);
         assert_eq!(p.draft.published_at, 42);
         assert_eq!(p.draft.channel, Channel::Sports);
         assert_eq!(p.draft.originality, hao_domain::Originality::Original);

@@ -44,3 +44,17 @@ pub(crate) fn side_by_side(earlier: &str, later: &str) -> (Markup, Markup) {
     };
     (render(&left, "del"), render(&right, "ins"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn differences_are_marked_on_each_side() {
+        let (left, right) = side_by_side("今天天气很好", "今天天气不好");
+        let (l, r) = (left.into_string(), right.into_string());
+        assert!(l.contains("<del>很</del>"), "{l}");
+        assert!(r.contains("<ins>不</ins>"), "{r}");
+        assert!(l.starts_with("<div class=\"diff-text\">今天天气"));
+    }
+}

@@ -85,7 +85,7 @@ async fn views_are_batched_and_flushed() {
     // Nothing written yet: the count waits in memory.
     assert_eq!(app.store().article(id).await.unwrap().unwrap().views, 0);
     assert_eq!(app.state.views().pending(), 3);
-    assert_eq!(app.state.flush_views().await.unwrap(), 1);
+    assert_eq!(app.app().flush_views().await.unwrap(), 1);
     assert_eq!(app.store().article(id).await.unwrap().unwrap().views, 3);
     assert_eq!(app.state.views().pending(), 0);
 }

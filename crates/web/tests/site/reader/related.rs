@@ -10,7 +10,7 @@ async fn related_articles_share_keywords_and_say_so() {
     let app = TestApp::with_articles().await;
     // What the change-log follower does after applying changes.
     let index = app.state.search().unwrap().clone();
-    hao_web::related::fill_all(app.store(), &index, app.state.related())
+    hao_app::related::fill_all(app.store(), &index, app.state.related())
         .await
         .unwrap();
     app.state.invalidate();
@@ -50,32 +50,6 @@ async fn related_articles_share_keywords_and_say_so() {
 }
 
 #[tokio::test]
-async fn the_second_half_is_the_first_halfs_first_related_article() {
-    let app = TestApp::empty().await;
-    let body = "国产大型客机完成高原试飞任务，验证了发动机在高海拔机场的起降性能和系统可靠性。\
-        试飞团队在昆明、拉萨等机场进行了多轮测试，飞机在低气压、低温环境下表现稳定。\
-        项目负责人表示，高原试飞是适航取证的重要环节，下一步将开展自然结冰试飞。\
-        按照计划，该机型将于明年交付更多航空公司，逐步扩大国内航线的运营规模。";
-    let chars: Vec<char> = body.chars().collect();
-    let (a, b) = chars.split_at(chars.len() / 2);
-    let lines = [
-        serde_json::json!({"external_id": "half-a", "title": "国产客机高原试飞（上）", "body": a.iter().collect::<String>(), "author": "前半", "channel": "tech"}),
-        serde_json::json!({"external_id": "half-b", "title": "国产客机高原试飞（下）", "body": b.iter().collect::<String>(), "author": "后半", "channel": "tech"}),
-    ];
-    let data: String = lines.iter().map(|l| format!("{l}\n")).collect();
-    app.import(ARTICLES).await;
-    app.import(data.as_bytes()).await;
-    let index = app.state.search().unwrap().clone();
-    let (ha, hb) = (app.id_of("half-a").await, app.id_of("half-b").await);
-    let list = hao_web::related::compute(app.store(), &index, ha, hao_store::now())
-        .await
-        .unwrap()
-        .unwrap();
-    assert_eq!(list[0].id, hb, "{list:?}");
-    assert!(list[0].reason.starts_with('「'), "{}", list[0].reason);
-}
-
-#[tokio::test]
 async fn an_imported_article_gets_its_list_on_first_read_kept_for_every_node() {
     let app = TestApp::with_articles().await;
     let id = app.id_of("fx-001").await;
@@ -93,7 +67,7 @@ async fn an_imported_article_gets_its_list_on_first_read_kept_for_every_node() {
     assert_eq!(kept.len(), 1, "{kept:?}");
 
     // A second node on the same database: an empty memory, the same list.
-    let other = hao_web::related::RelatedCache::default();
+    let other = hao_app::related::RelatedCache::default();
     let here = app
         .state
         .related()
@@ -106,12 +80,12 @@ async fn an_imported_article_gets_its_list_on_first_read_kept_for_every_node() {
     assert!(!there.is_empty());
     // Nothing left for a pass over every article but the ones not read.
     let index = app.state.search().unwrap().clone();
-    let computed = hao_web::related::fill_all(app.store(), &index, app.state.related())
+    let computed = hao_app::related::fill_all(app.store(), &index, app.state.related())
         .await
         .unwrap();
     assert!(computed > 0);
     assert_eq!(
-        hao_web::related::fill_all(app.store(), &index, app.state.related())
+        hao_app::related::fill_all(app.store(), &index, app.state.related())
             .await
             .unwrap(),
         0,
@@ -120,7 +94,7 @@ async fn an_imported_article_gets_its_list_on_first_read_kept_for_every_node() {
     // An article no longer published has no list.
     other.put(app.store(), id, None).await.unwrap();
     assert!(
-        hao_web::related::RelatedCache::default()
+        hao_app::related::RelatedCache::default()
             .get(app.store(), id)
             .await
             .unwrap()

@@ -178,7 +178,7 @@ async fn answers_given_while_the_index_is_being_built_are_not_kept() {
     // The build finishes (no page generation moves): the same questions
     // now find the articles, not a kept empty answer.
     let index = app.state.search().unwrap().clone();
-    hao_web::search_sync::reindex_all(app.store(), &index, |_| {}, || false)
+    hao_app::sync::reindex_all(app.store(), &index, |_| {}, || false)
         .await
         .unwrap();
     let built = app.get(q).await.json();

@@ -60,7 +60,7 @@ fn start_server(data: &std::path::Path) -> (std::process::Child, String, String)
 async fn import_serve_and_stop_gracefully() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
-    let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
+    let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures");
 
     // Import: a summary on stdout, each bad line on stderr with its number.
     let out = Command::new(HAO)

@@ -229,7 +229,7 @@ async fn sign_up_apply_approve_write_with_an_image_review_publish() {
 
     // Scheduled two hours ahead (Beijing time, as the form takes it): not
     // live; two hours and a minute later, live once.
-    let at = chrono::DateTime::from_timestamp(hao_store::now() + 2 * 3600, 0)
+    let at = chrono::DateTime::from_timestamp(app.app().now() + 2 * 3600, 0)
         .unwrap()
         .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap())
         .format("%Y-%m-%dT%H:%M")
@@ -250,15 +250,15 @@ async fn sign_up_apply_approve_write_with_an_image_review_publish() {
     let studio = app.get_with("/studio", &[("cookie", &me)]).await.html();
     let scheduled = newest_id(studio.clone());
     assert!(text(&studio, "tbody tr").contains("定时"));
-    assert!(app.state.publish_due().await.unwrap().is_empty(), "not yet");
+    assert!(app.app().publish_due().await.unwrap().is_empty(), "not yet");
     assert_eq!(
         app.get(&format!("/article/{scheduled}")).await.status,
         StatusCode::NOT_FOUND
     );
-    app.state.advance_clock(2 * 3600 + 60);
-    assert_eq!(app.state.publish_due().await.unwrap(), [scheduled]);
+    app.app().advance_clock(2 * 3600 + 60);
+    assert_eq!(app.app().publish_due().await.unwrap(), [scheduled]);
     assert!(
-        app.state.publish_due().await.unwrap().is_empty(),
+        app.app().publish_due().await.unwrap().is_empty(),
         "published exactly once"
     );
     app.sync().await;

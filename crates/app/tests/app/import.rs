@@ -1,14 +1,19 @@
-//! The import: bad lines are reported with their numbers and skipped, nothing
-//! else is lost; re-import updates.
+//! The import (`hao import`'s use case): bad lines are reported with their
+//! numbers and skipped, nothing else is lost; re-import updates; near-
+//! duplicates between creators are recorded through the one publish path.
 
-use axum::http::StatusCode;
-use hao_domain::limits;
+use hao_domain::{Channel, limits};
 
 use crate::support::*;
 
+/// An original text that other articles copy.
+pub const ORIGINAL: &str = "今年秋粮收购工作全面展开，各地粮食部门提前准备仓容，组织收购网点。\n\
+    据介绍，今年全省秋粮播种面积稳中有增，玉米和水稻长势良好，预计总产量将再创新高。\n\
+    为保护种粮农民利益，有关部门将适时启动最低收购价执行预案，确保农民种粮收益。";
+
 #[tokio::test]
 async fn bad_lines_are_reported_and_skipped_and_nothing_else_is_lost() {
-    let app = TestApp::empty().await;
+    let app = Harness::empty().await;
     // The fixture's bad lines, then a huge body, then one more good line.
     let mut data = BAD_LINES.to_vec();
     let huge = format!(
@@ -44,11 +49,8 @@ async fn bad_lines_are_reported_and_skipped_and_nothing_else_is_lost() {
     assert!(reason(11).contains("'body' is too long"), "{}", reason(11));
 
     for id in ["bad-ok-1", "bad-ok-2", "after-huge"] {
-        let r = app
-            .get(&format!("/api/v1/articles/by-external-id/{id}"))
-            .await;
-        assert_eq!(r.status, StatusCode::OK, "{id}");
-        assert_eq!(r.json()["channel"], "local");
+        let a = app.store().article_by_external_id(id).await.unwrap();
+        assert_eq!(a.expect(id).channel, Channel::Local, "{id}");
     }
     for id in ["bad-2", "bad-3", "bad-4", "huge"] {
         assert!(
@@ -64,7 +66,7 @@ async fn bad_lines_are_reported_and_skipped_and_nothing_else_is_lost() {
 
 #[tokio::test]
 async fn reimport_updates_instead_of_duplicating() {
-    let app = TestApp::with_articles().await;
+    let app = Harness::with_articles().await;
     let before = app.store().count_listed().await.unwrap();
     let views_id = app.id_of("fx-005").await;
     app.store().add_views(&[(views_id, 7)]).await.unwrap();
@@ -81,7 +83,7 @@ async fn reimport_updates_instead_of_duplicating() {
 
 #[tokio::test]
 async fn articles_without_a_channel_are_spread_over_channels() {
-    let app = TestApp::empty().await;
+    let app = Harness::empty().await;
     // Strip every channel: classification must not put them all in one place.
     let data: String = String::from_utf8(ARTICLES.to_vec())
         .unwrap()
@@ -99,69 +101,33 @@ async fn articles_without_a_channel_are_spread_over_channels() {
 }
 
 #[tokio::test]
-async fn gen_corpus_writes_a_deterministic_importable_corpus_from_real_text() {
-    let dir = tempfile::tempdir().unwrap();
-    let from =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/articles.jsonl");
-    let gen_to = |name: &str, seed: u64| {
-        let out = dir.path().join(name);
-        let code = hao::gen_corpus::run(hao::gen_corpus::GenCorpusArgs {
-            articles: 300,
-            from: vec![from.clone()],
-            out: out.clone(),
-            creators: Some(12),
-            seed,
-            quiet: true,
-        })
-        .unwrap();
-        assert_eq!(code, std::process::ExitCode::SUCCESS);
-        std::fs::read(out).unwrap()
-    };
-    let a = gen_to("a.jsonl", 7);
-    assert_eq!(a, gen_to("b.jsonl", 7), "the same seed, the same corpus");
-    assert_ne!(a, gen_to("c.jsonl", 8));
-    assert!(!dir.path().join("a.tmp").exists(), "no temporary file left");
-    let lines: Vec<serde_json::Value> = a
-        .split(|b| *b == b'\n')
-        .filter(|l| !l.is_empty())
-        .map(|l| serde_json::from_slice(l).unwrap())
-        .collect();
-    assert_eq!(lines.len(), 300);
-    let authors: std::collections::HashSet<&str> = lines
-        .iter()
-        .map(|l| l["author"].as_str().unwrap())
-        .collect();
-    assert!(authors.len() > 5 && authors.len() <= 12, "{authors:?}");
-    assert!(
-        lines
-            .iter()
-            .any(|l| l["original"] == false && l["source"].is_string())
+async fn imports_record_near_duplicates_between_creators_only() {
+    let app = Harness::empty().await;
+    let lines = [
+        serde_json::json!({"external_id": "a", "title": "甲", "body": ORIGINAL, "author": "甲方", "published_at": "2026-10-01T08:00:00+08:00"}),
+        // The same creator re-using their text: not a copy.
+        serde_json::json!({"external_id": "b", "title": "乙", "body": ORIGINAL, "author": "甲方", "published_at": "2026-10-02T08:00:00+08:00"}),
+        // Another creator, later, declared a reprint: recorded, not queued.
+        serde_json::json!({"external_id": "c", "title": "丙", "body": ORIGINAL, "author": "丙方", "source": "甲方", "published_at": "2026-10-03T08:00:00+08:00"}),
+    ];
+    let data: String = lines.iter().map(|l| format!("{l}\n")).collect();
+    let summary = app.import(data.as_bytes()).await;
+    assert_eq!(summary.near_duplicates, 2);
+    let (a, b) = (app.id_of("a").await, app.id_of("b").await);
+    let c = app.id_of("c").await;
+    let mut near = app.store().near_duplicate_of(c).await.unwrap();
+    near.sort();
+    assert_eq!(near, vec![a, b]);
+    assert_eq!(
+        app.store().near_duplicate_of(b).await.unwrap(),
+        Vec::<i64>::new()
     );
-
-    let app = TestApp::empty().await;
-    let s = app.import(&a).await;
-    assert_eq!((s.created, s.skipped), (300, 0), "{:?}", s.errors);
     assert!(
-        s.channels.len() > 1,
-        "spread over channels: {:?}",
-        s.channels
+        app.store()
+            .originality_reviews("pending", 10)
+            .await
+            .unwrap()
+            .is_empty(),
+        "a declared reprint is not an originality claim"
     );
-}
-
-#[tokio::test]
-async fn gen_corpus_refuses_sources_without_text() {
-    let dir = tempfile::tempdir().unwrap();
-    let empty = dir.path().join("empty.jsonl");
-    std::fs::write(&empty, "{\"title\":\"\",\"body\":\"\"}\n").unwrap();
-    let e = hao::gen_corpus::run(hao::gen_corpus::GenCorpusArgs {
-        articles: 10,
-        from: vec![empty],
-        out: dir.path().join("out.jsonl"),
-        creators: None,
-        seed: 1,
-        quiet: true,
-    })
-    .unwrap_err();
-    assert!(e.to_string().contains("no articles"), "{e}");
-    assert!(!dir.path().join("out.jsonl").exists());
 }

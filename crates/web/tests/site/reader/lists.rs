@@ -129,7 +129,7 @@ async fn hot_follows_engagement_through_views_shares_and_follows() {
             .await;
         assert_eq!(page.status, StatusCode::OK);
     }
-    app.state.flush_views().await.unwrap();
+    app.app().flush_views().await.unwrap();
     assert_eq!(
         app.store().article(viewed).await.unwrap().unwrap().views,
         12

@@ -19,7 +19,7 @@ fn reasons(html: &scraper::Html) -> Vec<(String, String)> {
 async fn the_feed_mixes_follows_history_hot_and_fresh_and_says_why() {
     let app = TestApp::with_articles().await;
     let index = app.state.search().unwrap().clone();
-    hao_web::related::fill_all(app.store(), &index, app.state.related())
+    hao_app::related::fill_all(app.store(), &index, app.state.related())
         .await
         .unwrap();
 
@@ -56,7 +56,7 @@ async fn the_feed_mixes_follows_history_hot_and_fresh_and_says_why() {
         .get_with(&format!("/article/{derby}"), &[("cookie", &session)])
         .await;
     assert_eq!(page.status, StatusCode::OK);
-    app.state.flush_views().await.unwrap();
+    app.app().flush_views().await.unwrap();
     let user = app
         .store()
         .user_for_signin("reader")
@@ -116,7 +116,7 @@ async fn the_feed_mixes_follows_history_hot_and_fresh_and_says_why() {
     let other = app.id_of("fx-002").await;
     app.get_with(&format!("/article/{other}"), &[("cookie", &session)])
         .await;
-    app.state.flush_views().await.unwrap();
+    app.app().flush_views().await.unwrap();
     assert!(
         app.store()
             .reading_history(user, 10)
@@ -146,117 +146,4 @@ async fn the_feed_mixes_follows_history_hot_and_fresh_and_says_why() {
     assert_eq!(forged.status, StatusCode::FORBIDDEN);
     let anon = app.post_form("/feed/history/clear", "csrf=x").await;
     assert_eq!(anon.status, StatusCode::SEE_OTHER);
-}
-
-#[tokio::test]
-async fn editors_pin_headlines_and_every_pin_is_logged() {
-    let app = TestApp::with_articles().await;
-    app.user("editor", Role::Editor, None).await;
-    app.user("reader", Role::Reader, None).await;
-    let editor = app.sign_in("editor", PASSWORD).await.unwrap();
-    let reader = app.sign_in("reader", PASSWORD).await.unwrap();
-    assert_eq!(
-        app.get_with("/editor/pins", &[("cookie", &reader)])
-            .await
-            .status,
-        StatusCode::FORBIDDEN
-    );
-    let badminton = app.id_of("fx-013").await;
-    let csrf = app.csrf_of(&editor).await;
-    let block = |html: &scraper::Html| {
-        attrs(
-            html,
-            ".headline-block[data-channel=sports] a[href^='/article/']",
-            "href",
-        )
-    };
-
-    // Bad input: kept and explained.
-    let r = app
-        .post_form_with(
-            "/editor/pins",
-            &editor,
-            &format!(
-                "csrf={csrf}&article=abc&channel=sports&reason={}",
-                enc("世锦赛")
-            ),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let html = r.html();
-    assert!(text(&html, "#pin-error").contains("正整数"));
-    assert_eq!(form_value(&html, "article"), "abc");
-    let r = app
-        .post_form_with(
-            "/editor/pins",
-            &editor,
-            &format!("csrf={csrf}&article=999999&channel=sports&reason=x"),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(r.text().contains("没有这篇已发布的文章"));
-    let r = app
-        .post_form_with(
-            "/editor/pins",
-            &reader,
-            &format!("csrf={csrf}&article={badminton}&channel=sports&reason=x"),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::FORBIDDEN);
-
-    // Pinned: first in the sports block on every page.
-    let r = app
-        .post_form_with(
-            "/editor/pins",
-            &editor,
-            &format!(
-                "csrf={csrf}&article={badminton}&channel=sports&reason={}",
-                enc("世锦赛夺冠")
-            ),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
-    let home = app.get("/").await.html();
-    assert_eq!(block(&home)[0], format!("/article/{badminton}"));
-    let other = app.id_of("fx-003").await;
-    let page = app.get(&format!("/article/{other}")).await.html();
-    assert_eq!(block(&page)[0], format!("/article/{badminton}"));
-    let pins = app
-        .get_with("/editor/pins", &[("cookie", &editor)])
-        .await
-        .html();
-    assert!(text(&pins, "table").contains("羽毛球世锦赛"));
-
-    // Unpinned; both actions in the moderation log with who and why.
-    let r = app
-        .post_form_with(
-            "/editor/pins/remove",
-            &editor,
-            &format!(
-                "csrf={csrf}&article={badminton}&channel=sports&reason={}",
-                enc("赛事结束")
-            ),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER);
-    let log = app.store().moderation_log(10).await.unwrap();
-    let actions: Vec<(&str, &str, &str)> = log
-        .iter()
-        .map(|e| (e.actor.as_str(), e.action.as_str(), e.reason.as_str()))
-        .collect();
-    assert_eq!(
-        actions,
-        [
-            ("editor", "headline.unpin", "赛事结束"),
-            ("editor", "headline.pin", "世锦赛夺冠")
-        ]
-    );
-    let again = app
-        .post_form_with(
-            "/editor/pins/remove",
-            &editor,
-            &format!("csrf={csrf}&article={badminton}&channel=sports&reason=x"),
-        )
-        .await;
-    assert_eq!(again.status, StatusCode::NOT_FOUND);
 }

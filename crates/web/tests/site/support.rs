@@ -1,4 +1,5 @@
-//! `TestApp`: a fresh data dir, the real store, the real import, the real router.
+//! `TestApp`: a fresh data dir, the real store, the real import, the real
+//! router, and the production change-log follower.
 
 use std::io::Cursor;
 use std::sync::atomic::AtomicBool;
@@ -7,16 +8,15 @@ use std::time::Duration;
 use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode};
-use hao::import::{Options, Summary, import_reader};
+use hao_app::App;
+use hao_app::publish::import::{Options, Silent, Summary, import_reader};
 use hao_store::Store;
 use hao_web::{AppState, SiteOptions};
 use http_body_util::BodyExt;
-use indicatif::ProgressBar;
 use scraper::{Html, Selector};
 use tower::ServiceExt;
 
-pub const ARTICLES: &[u8] = include_bytes!("../fixtures/articles.jsonl");
-pub const BAD_LINES: &[u8] = include_bytes!("../fixtures/bad-lines.jsonl");
+pub const ARTICLES: &[u8] = include_bytes!("../../../../tests/fixtures/articles.jsonl");
 pub const BASE_URL: &str = "https://hao.test";
 
 pub struct TestApp {
@@ -59,16 +59,15 @@ impl TestApp {
         let store = Store::connect(&Store::sqlite_url(dir.path()))
             .await
             .unwrap();
-        hao::seed::ensure_help_pages(&store).await.unwrap();
+        hao_app::seed::ensure_help_pages(&store).await.unwrap();
         let search = std::sync::Arc::new(hao_search::SearchIndex::in_memory().unwrap());
-        let state = AppState::with_search(
-            store,
+        let state = AppState::new(
+            App::new(store, Some(search)),
             SiteOptions {
                 base_url: BASE_URL.to_owned(),
                 page_ttl: Duration::from_secs(60),
                 trust_forwarded: false,
             },
-            Some(search),
         );
         TestApp {
             router: hao_web::router(state.clone()),
@@ -100,28 +99,27 @@ impl TestApp {
     /// Imports JSON Lines into the database only: the search index is not
     /// told (a node whose index is still being built).
     pub async fn import_unindexed(&self, data: &[u8]) -> Summary {
-        let bar = ProgressBar::hidden();
         let stop = AtomicBool::new(false);
         let opts = Options {
             batch: 4,
-            progress: &bar,
+            report: &Silent,
             stop: &stop,
-            name: "test",
         };
         import_reader(self.store(), Cursor::new(data.to_vec()), &opts)
             .await
             .unwrap()
     }
 
-    /// What the background follower of `hao serve` does after a write:
-    /// apply the change log to the search index and refresh the pages.
+    /// The background follower of `hao serve`, one step (the same
+    /// function): apply the change log to the search index, recompute the
+    /// 相关推荐 of what changed, refresh the pages.
     pub async fn sync(&self) {
-        let index = self.state.search().unwrap();
-        let from = index.applied_seq().unwrap_or(0);
-        hao_web::search_sync::apply_changes(self.store(), index, from)
-            .await
-            .unwrap();
-        self.state.invalidate();
+        let from = self.state.search().unwrap().applied_seq().unwrap_or(0);
+        self.app().follow_changes(from).await.unwrap();
+    }
+
+    pub fn app(&self) -> &App {
+        self.state.app()
     }
 
     pub async fn request(&self, req: Request<Body>) -> TestResponse {
@@ -321,7 +319,7 @@ impl TestApp {
         self.store()
             .create_user(
                 username,
-                &hao_web::auth::hash_password(PASSWORD),
+                &hao_app::secrets::hash_password(PASSWORD),
                 role,
                 creator_id,
             )

@@ -1,0 +1,10 @@
+//! `hao-app` tested at its boundary, as every door calls it: the import, the
+//! publish rules, the change-log follower, 相关推荐. Each test has its own
+//! fresh database (a temporary SQLite file) and an in-memory search index.
+
+mod support;
+
+mod follower;
+mod import;
+mod publish;
+mod related;

@@ -1,0 +1,6 @@
+//! The `hao` binary as a user runs it: import, serve and stop; segment; two
+//! nodes on one PostgreSQL database; `gen-corpus`.
+
+mod gen_corpus;
+mod nodes;
+mod process;
