@@ -185,38 +185,7 @@ pub fn segment_stdin() -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// An article of a JSON Lines corpus, as the evaluations and `gen-corpus` read it.
-#[derive(serde::Deserialize)]
-pub(crate) struct EvalArticle {
-    #[serde(default)]
-    pub(crate) external_id: String,
-    #[serde(default)]
-    pub(crate) title: String,
-    #[serde(default)]
-    pub(crate) body: String,
-}
-
-/// The articles of a JSON Lines file that have a title and a body; a bad
-/// line is an error naming its number.
-pub(crate) fn read_articles(path: &std::path::Path) -> anyhow::Result<Vec<EvalArticle>> {
-    let file = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
-    let mut out = Vec::new();
-    for (n, line) in BufReader::new(file).lines().enumerate() {
-        let line = line.with_context(|| format!("{}:{}", path.display(), n + 1))?;
-        if line.trim().is_empty() {
-            continue;
-        }
-        let a: EvalArticle = serde_json::from_str(&line)
-            .with_context(|| format!("{}:{}: invalid JSON", path.display(), n + 1))?;
-        // As the import does: an article needs a title and a body.
-        if !a.title.trim().is_empty() && !a.body.trim().is_empty() {
-            out.push(a);
-        }
-    }
-    Ok(out)
-}
-
-use crate::gen_corpus::Rng;
+use crate::corpus::{EvalArticle, Rng, read_articles};
 
 #[derive(Default, Clone)]
 struct Tally {

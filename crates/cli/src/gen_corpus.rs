@@ -18,6 +18,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 
+use crate::corpus::Rng;
+
 #[derive(Debug, clap::Args)]
 pub struct GenCorpusArgs {
     /// How many articles to write.
@@ -39,28 +41,6 @@ pub struct GenCorpusArgs {
     /// No progress bar.
     #[arg(long, short)]
     pub quiet: bool,
-}
-
-/// xorshift64*: small, fast, deterministic (the evaluations use it too, so
-/// that every run asks the same queries).
-pub(crate) struct Rng(pub(crate) u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    pub(crate) fn below(&mut self, n: usize) -> usize {
-        ((self.next() >> 33) as usize) % n.max(1)
-    }
-
-    /// Uniform in [0, 1).
-    fn unit(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
-    }
 }
 
 const NAME_HEADS: [&str; 16] = [
@@ -127,7 +107,7 @@ pub fn run(args: GenCorpusArgs) -> anyhow::Result<ExitCode> {
     anyhow::ensure!(args.articles > 0, "--articles must be at least 1");
     let mut sources = Vec::new();
     for path in &args.from {
-        sources.extend(crate::eval::read_articles(path)?);
+        sources.extend(crate::corpus::read_articles(path)?);
     }
     anyhow::ensure!(
         !sources.is_empty(),

@@ -3,6 +3,7 @@
 //! `main.rs` only parses and calls [`run`]; the integration tests call the
 //! same functions.
 
+mod corpus;
 pub mod eval;
 pub mod gen_corpus;
 pub mod import;

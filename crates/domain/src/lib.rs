@@ -5,6 +5,8 @@ mod account;
 mod article;
 mod channel;
 mod creator;
+pub mod policy;
+mod review;
 
 pub use account::{Role, User, validate_password, validate_username};
 pub use article::{
@@ -14,6 +16,7 @@ pub use article::{
 };
 pub use channel::{Channel, UnknownChannel};
 pub use creator::{AccountType, Creator};
+pub use review::{ApplicationStatus, ReviewStatus};
 
 /// Seconds since the Unix epoch, UTC. Every stored time is one of these, so that
 /// both database backends store and compare times the same way.

@@ -1,8 +1,8 @@
 //! 申请入驻: creator applications and their review.
 
-use hao_domain::{AccountType, Role};
+use hao_domain::{AccountType, ApplicationStatus, Role};
 
-use crate::{Result, Store};
+use crate::{Result, Store, StoreError};
 
 /// What an applicant submits.
 #[derive(Debug, Clone, PartialEq)]
@@ -25,8 +25,7 @@ pub struct Application {
     pub user_id: i64,
     pub username: String,
     pub form: NewApplication,
-    /// pending | approved | rejected
-    pub status: String,
+    pub status: ApplicationStatus,
     pub reason: String,
     pub decided_by: Option<String>,
     pub created_at: i64,
@@ -66,8 +65,12 @@ const COLUMNS: &str = "a.id, a.user_id, u.username, a.account_type, a.display_na
      a.channel, a.contact, a.statement, a.status, a.reason, a.decided_by, a.created_at, \
      a.decided_at, a.avatar_url";
 
-fn application(r: Row) -> Application {
-    Application {
+fn application(r: Row) -> Result<Application> {
+    let status = ApplicationStatus::parse(&r.9).ok_or_else(|| StoreError::Corrupt {
+        table: "creator_applications",
+        reason: format!("unknown status '{}'", r.9),
+    })?;
+    Ok(Application {
         id: r.0,
         user_id: r.1,
         username: r.2,
@@ -80,12 +83,12 @@ fn application(r: Row) -> Application {
             statement: r.8,
             avatar_url: r.14,
         },
-        status: r.9,
+        status,
         reason: r.10,
         decided_by: r.11,
         created_at: r.12,
         decided_at: r.13,
-    }
+    })
 }
 
 impl Store {
@@ -143,20 +146,24 @@ impl Store {
         .bind(user_id)
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows.into_iter().map(application).collect())
+        rows.into_iter().map(application).collect()
     }
 
     /// Applications with this status, oldest first (the editors' queue).
-    pub async fn applications(&self, status: &str, limit: i64) -> Result<Vec<Application>> {
+    pub async fn applications(
+        &self,
+        status: ApplicationStatus,
+        limit: i64,
+    ) -> Result<Vec<Application>> {
         let rows: Vec<Row> = sqlx::query_as(&format!(
             "SELECT {COLUMNS} FROM creator_applications a JOIN users u ON u.id = a.user_id \
              WHERE a.status = $1 ORDER BY a.id LIMIT $2"
         ))
-        .bind(status)
+        .bind(status.code())
         .bind(limit)
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows.into_iter().map(application).collect())
+        rows.into_iter().map(application).collect()
     }
 
     /// Approves (the applicant becomes a creator with the applied profile;
@@ -176,14 +183,21 @@ impl Store {
         .bind(id)
         .fetch_optional(&mut *tx)
         .await?;
-        let Some(app) = row.map(application) else {
+        let Some(app) = row.map(application).transpose()? else {
             return Ok(Err(ApplicationRefusal::NotPending));
         };
         let changed = sqlx::query(
             "UPDATE creator_applications SET status = $1, reason = $2, decided_by = $3, \
              decided_at = $4 WHERE id = $5 AND status = 'pending'",
         )
-        .bind(if approve { "approved" } else { "rejected" })
+        .bind(
+            if approve {
+                ApplicationStatus::Approved
+            } else {
+                ApplicationStatus::Rejected
+            }
+            .code(),
+        )
         .bind(reason)
         .bind(editor)
         .bind(self.now())

@@ -268,6 +268,32 @@ impl Store {
         row.as_ref().map(rows::article).transpose()
     }
 
+    /// Several articles by id, whatever their status, in one query: a map
+    /// from id to article (ids that do not exist are left out).
+    pub async fn articles(&self, ids: &[i64]) -> Result<std::collections::HashMap<i64, Article>> {
+        let mut ids = ids.to_vec();
+        ids.sort_unstable();
+        ids.dedup();
+        let mut out = std::collections::HashMap::with_capacity(ids.len());
+        // At most 500 ids a statement (SQLite's limit on parameters is far above).
+        for chunk in ids.chunks(500) {
+            let sql = format!(
+                "SELECT {} FROM articles WHERE id IN ({})",
+                rows::ARTICLE_COLUMNS,
+                rows::placeholders(1, chunk.len())
+            );
+            let mut q = sqlx::query(&sql);
+            for id in chunk {
+                q = q.bind(*id);
+            }
+            for row in q.fetch_all(&self.pool).await? {
+                let a = rows::article(&row)?;
+                out.insert(a.id, a);
+            }
+        }
+        Ok(out)
+    }
+
     /// One article by its external id, whatever its status.
     pub async fn article_by_external_id(&self, external_id: &str) -> Result<Option<Article>> {
         let sql = format!(

@@ -38,8 +38,8 @@ pub use feed::Pin;
 pub use notifications::Notification;
 pub use originality::{NearDuplicate, OriginalityReview, SketchRow, Verdict};
 pub use related::RelatedItem;
-pub use review::{NOVICE_APPROVALS, Reviewed, Revision, StudioRow};
-pub use standing::{FALSE_ORIGINAL, LedgerEntry, STANDING_START, TAKE_DOWN};
+pub use review::{Reviewed, Revision, StudioRow};
+pub use standing::LedgerEntry;
 pub use stats::DayStats;
 
 /// A storage failure. `NotFound`-style outcomes are `Option`s, not errors.

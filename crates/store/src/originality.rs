@@ -1,7 +1,9 @@
 //! Originality protection: stored fingerprints, near-duplicate pairs and the
 //! editors' review queue for 原创 claims that near-duplicate earlier articles.
 
-use crate::{Result, Store};
+use hao_domain::ReviewStatus;
+
+use crate::{Result, Store, StoreError};
 
 /// A near-duplicate candidate: an article sharing an LSH band with the
 /// one looked up, with what it takes to check and orient the pair.
@@ -28,7 +30,7 @@ pub struct OriginalityReview {
     pub article_id: i64,
     pub duplicate_of: i64,
     pub similarity: i64,
-    pub status: String,
+    pub status: ReviewStatus,
     pub reason: String,
     pub decided_by: Option<String>,
     pub created_at: i64,
@@ -50,18 +52,22 @@ type ReviewTuple = (
     Option<i64>,
 );
 
-fn review(t: ReviewTuple) -> OriginalityReview {
-    OriginalityReview {
+fn review(t: ReviewTuple) -> Result<OriginalityReview> {
+    let status = ReviewStatus::parse(&t.4).ok_or_else(|| StoreError::Corrupt {
+        table: "originality_reviews",
+        reason: format!("unknown status '{}'", t.4),
+    })?;
+    Ok(OriginalityReview {
         id: t.0,
         article_id: t.1,
         duplicate_of: t.2,
         similarity: t.3,
-        status: t.4,
+        status,
         reason: t.5,
         decided_by: t.6,
         created_at: t.7,
         decided_at: t.8,
-    }
+    })
 }
 
 /// An editor's decision on a review.
@@ -290,18 +296,18 @@ impl Store {
     /// Reviews in one status, oldest first.
     pub async fn originality_reviews(
         &self,
-        status: &str,
+        status: ReviewStatus,
         limit: i64,
     ) -> Result<Vec<OriginalityReview>> {
         let rows: Vec<ReviewTuple> = sqlx::query_as(&format!(
             "SELECT {REVIEW_COLUMNS} FROM originality_reviews WHERE status = $1 \
              ORDER BY created_at, id LIMIT $2"
         ))
-        .bind(status)
+        .bind(status.code())
         .bind(limit)
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows.into_iter().map(review).collect())
+        rows.into_iter().map(review).collect()
     }
 
     pub async fn originality_review(&self, id: i64) -> Result<Option<OriginalityReview>> {
@@ -311,12 +317,12 @@ impl Store {
         .bind(id)
         .fetch_optional(&self.pool)
         .await?;
-        Ok(row.map(review))
+        row.map(review).transpose()
     }
 
     /// Decides a pending review. A confirmed copy loses its 原创 label (it
     /// becomes a 转载 of the earlier article's creator) and costs its creator
-    /// [`crate::standing::FALSE_ORIGINAL`] of standing. Returns false when the
+    /// [`hao_domain::policy::FALSE_ORIGINAL`] of standing. Returns false when the
     /// review does not exist or was already decided.
     pub async fn decide_originality(
         &self,
@@ -328,9 +334,10 @@ impl Store {
         let at = self.now();
         let mut tx = self.pool.begin().await?;
         let status = match verdict {
-            Verdict::Copy => "confirmed",
-            Verdict::Original => "dismissed",
-        };
+            Verdict::Copy => ReviewStatus::Confirmed,
+            Verdict::Original => ReviewStatus::Dismissed,
+        }
+        .code();
         let article: Option<(i64, i64)> = sqlx::query_as(
             "UPDATE originality_reviews SET status = $1, reason = $2, decided_by = $3, \
              decided_at = $4 WHERE id = $5 AND status = 'pending' \
@@ -376,7 +383,7 @@ impl Store {
             crate::standing::charge(
                 &mut tx,
                 titles.0,
-                crate::standing::FALSE_ORIGINAL,
+                hao_domain::policy::FALSE_ORIGINAL,
                 &format!(
                     "原创声明不成立：《{}》与更早发表的《{}》重复{why}",
                     titles.1, titles.2
@@ -393,7 +400,7 @@ impl Store {
                     "《{}》的原创声明不成立（与更早发表的《{}》重复）{why}。信用分 {}，可在创作中心申诉。",
                     titles.1,
                     titles.2,
-                    crate::standing::FALSE_ORIGINAL
+                    hao_domain::policy::FALSE_ORIGINAL
                 ),
                 "/studio",
                 at,

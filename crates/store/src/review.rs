@@ -7,8 +7,7 @@ use hao_domain::{ArticleStatus, ArticleSummary};
 
 use crate::{Result, Store, rows};
 
-/// Approved articles in a row that end a creator's novice period.
-pub const NOVICE_APPROVALS: i64 = 3;
+use hao_domain::policy::NOVICE_APPROVALS;
 
 /// One of a creator's articles as their studio lists it, whatever its status.
 #[derive(Debug, Clone, PartialEq)]

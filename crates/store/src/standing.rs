@@ -5,12 +5,7 @@
 
 use crate::{Result, Store};
 
-/// Where every creator's standing starts.
-pub const STANDING_START: i64 = 100;
-/// What a take-down costs.
-pub const TAKE_DOWN: i64 = -10;
-/// What a 原创 claim confirmed by an editor to be a copy costs.
-pub const FALSE_ORIGINAL: i64 = -5;
+use hao_domain::policy::{STANDING_START, TAKE_DOWN};
 
 /// One line of the ledger.
 #[derive(Debug, Clone, PartialEq)]

@@ -307,7 +307,7 @@ async fn users_sessions_tokens_and_throttling() {
         assert!(s.set_user_role(id, Role::Creator, Some(c)).await.unwrap());
         assert_eq!(s.user(id).await.unwrap().unwrap().creator_id, Some(c));
 
-        let now = store.now();
+        let now = s.now();
         s.create_session("live", id, "csrf1", now + 60)
             .await
             .unwrap();
@@ -414,7 +414,10 @@ async fn near_duplicates_candidates_reviews_and_verdicts() {
         assert_eq!(s.near_duplicate_of(ids[1]).await.unwrap(), vec![ids[0]]);
         assert!(s.near_duplicate_of(ids[0]).await.unwrap().is_empty());
 
-        let pending = s.originality_reviews("pending", 10).await.unwrap();
+        let pending = s
+            .originality_reviews(hao_domain::ReviewStatus::Pending, 10)
+            .await
+            .unwrap();
         assert_eq!(pending.len(), 1, "the copy claims 原创: queued");
         // Recorded again, with a pair whose article does not claim 原创: only
         // the new pair counts, and nothing more is queued.
@@ -436,7 +439,12 @@ async fn near_duplicates_candidates_reviews_and_verdicts() {
             1
         );
         assert_eq!(s.near_duplicate_of(r_id).await.unwrap(), vec![ids[0]]);
-        assert_eq!(s.originality_reviews("pending", 10).await.unwrap(), pending);
+        assert_eq!(
+            s.originality_reviews(hao_domain::ReviewStatus::Pending, 10)
+                .await
+                .unwrap(),
+            pending
+        );
         let r = pending[0].id;
         assert!(
             s.decide_originality(r, Verdict::Copy, "ed", "抄袭")
@@ -459,13 +467,13 @@ async fn near_duplicates_candidates_reviews_and_verdicts() {
         );
         let done = s.originality_review(r).await.unwrap().unwrap();
         assert_eq!(
-            (done.status.as_str(), done.decided_by.as_deref()),
+            (done.status.code(), done.decided_by.as_deref()),
             ("confirmed", Some("ed"))
         );
         // The rejected claim is charged to the copy's creator, with its reason.
         assert_eq!(
             s.standing(c2).await.unwrap(),
-            hao_store::STANDING_START + hao_store::FALSE_ORIGINAL
+            hao_domain::policy::STANDING_START + hao_domain::policy::FALSE_ORIGINAL
         );
         let ledger = s.ledger(c2).await.unwrap();
         assert_eq!(ledger.len(), 1);
@@ -475,7 +483,10 @@ async fn near_duplicates_candidates_reviews_and_verdicts() {
             "{}",
             ledger[0].reason
         );
-        assert_eq!(s.standing(c1).await.unwrap(), hao_store::STANDING_START);
+        assert_eq!(
+            s.standing(c1).await.unwrap(),
+            hao_domain::policy::STANDING_START
+        );
         db.cleanup().await;
     }
 }
@@ -603,7 +614,7 @@ async fn hot_scores_add_up_decay_and_survive_an_epoch_move() {
         let s = &db.store;
         let c = creator(s, "甲").await;
         let d = creator(s, "乙").await;
-        let now = store.now();
+        let now = s.now();
         let r = s
             .upsert_articles(&[
                 draft("old", c, Channel::Tech, "旧闻", now - 3 * 24 * 3600),
@@ -718,10 +729,15 @@ async fn applications_are_decided_once_and_never_share_a_name() {
             "the applied avatar is the creator's"
         );
         let mine = s.applications_of(u).await.unwrap();
-        let statuses: Vec<&str> = mine.iter().map(|a| a.status.as_str()).collect();
+        let statuses: Vec<&str> = mine.iter().map(|a| a.status.code()).collect();
         assert_eq!(statuses, ["approved", "rejected"]);
         assert_eq!(mine[1].reason, "请补充证明");
-        assert!(s.applications("pending", 10).await.unwrap().is_empty());
+        assert!(
+            s.applications(hao_domain::ApplicationStatus::Pending, 10)
+                .await
+                .unwrap()
+                .is_empty()
+        );
         db.cleanup().await;
     }
 }
@@ -733,7 +749,7 @@ async fn novice_articles_are_reviewed_and_three_approvals_end_the_novice_period(
         let c = novice(s).await;
         assert!(s.is_novice(c).await.unwrap());
         assert!(!s.is_novice(creator(s, "老作者").await).await.unwrap());
-        let now = store.now();
+        let now = s.now();
         let mut drafts = Vec::new();
         for (i, at) in [now - 10, now - 10, now - 10, now + 3600, now - 10]
             .into_iter()
@@ -828,7 +844,10 @@ async fn take_downs_charge_standing_and_granted_appeals_refund_it() {
             ])
             .await
             .unwrap();
-        assert_eq!(s.standing(c).await.unwrap(), hao_store::STANDING_START);
+        assert_eq!(
+            s.standing(c).await.unwrap(),
+            hao_domain::policy::STANDING_START
+        );
         let e1 = s.take_down(r[0].id, "违规").await.unwrap().unwrap();
         assert!(s.take_down(r[0].id, "再次").await.unwrap().is_none());
         s.take_down(r[1].id, "不实").await.unwrap().unwrap();
@@ -921,7 +940,7 @@ async fn daily_stats_cover_thirty_days_with_zeros() {
         s.add_views(&[(id, 7)]).await.unwrap();
         s.add_views(&[(id, 2), (9_999_999, 5)]).await.unwrap();
         assert!(s.add_share(id).await.unwrap());
-        let now = store.now();
+        let now = s.now();
         let days = s.daily_stats(c, None, 30, now).await.unwrap();
         assert_eq!(days.len(), 30);
         assert_eq!(days[29].day, hao_store::beijing_day(now));

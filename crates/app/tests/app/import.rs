@@ -124,7 +124,7 @@ async fn imports_record_near_duplicates_between_creators_only() {
     );
     assert!(
         app.store()
-            .originality_reviews("pending", 10)
+            .originality_reviews(hao_domain::ReviewStatus::Pending, 10)
             .await
             .unwrap()
             .is_empty(),

@@ -311,13 +311,7 @@ async fn me_page(
 ) -> Result<Response, PageError> {
     let tokens = state.store().tokens(session.user.id).await?;
     let user = &session.user;
-    let frame = Frame {
-        title: "我的账号",
-        description: "账号、角色与 API 令牌",
-        path: "/me",
-        care: is_care(headers),
-        active: None,
-    };
+    let frame = Frame::new("我的账号", "/me", is_care(headers)).describe("账号、角色与 API 令牌");
     let page = layout(
         &frame,
         html! {

@@ -23,13 +23,8 @@ pub(super) fn account_page(p: &AccountPage<'_>) -> Markup {
     } else {
         ("登录", "/signin", "登录")
     };
-    let frame = Frame {
-        title,
-        description: "登录号平台，关注创作者、申请入驻、管理文章。",
-        path: action,
-        care: p.care,
-        active: None,
-    };
+    let frame =
+        Frame::new(title, action, p.care).describe("登录号平台，关注创作者、申请入驻、管理文章。");
     layout(
         &frame,
         html! {

@@ -6,6 +6,8 @@
 
 mod views;
 
+use hao_domain::ApplicationStatus;
+
 use crate::http::AppState;
 use crate::http::auth::{EditorSession, MaybeSession, Session, SignedIn};
 use crate::http::error::PageError;
@@ -121,15 +123,6 @@ fn validate(f: &ApplyForm) -> Result<NewApplication, FieldErrors> {
     }
 }
 
-fn status_label(status: &str) -> &'static str {
-    match status {
-        "pending" => "审核中",
-        "approved" => "已通过",
-        "rejected" => "未通过",
-        _ => "未知",
-    }
-}
-
 async fn page(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -155,18 +148,15 @@ async fn render(
     notice: Option<&str>,
 ) -> Result<Response, PageError> {
     let care = is_care(headers);
-    let frame = Frame {
-        title: "申请入驻",
-        description: "申请成为号的创作者：个人、媒体、企业、政务",
-        path: "/apply",
-        care,
-        active: None,
-    };
+    let frame = Frame::new("申请入驻", "/apply", care)
+        .describe("申请成为号的创作者：个人、媒体、企业、政务");
     let history = match session {
         Some(s) => state.store().applications_of(s.user.id).await?,
         None => Vec::new(),
     };
-    let pending = history.iter().any(|a| a.status == "pending");
+    let pending = history
+        .iter()
+        .any(|a| a.status == ApplicationStatus::Pending);
     let is_creator = session.is_some_and(|s| s.user.creator_id.is_some());
     let status = if errors.is_empty() {
         StatusCode::OK
@@ -186,7 +176,7 @@ async fn render(
                         @for a in &history {
                             li {
                                 strong { (a.form.display_name) } "（" (a.form.account_type.label()) "）"
-                                " · " span class={ "status " (a.status) } { (status_label(&a.status)) }
+                                " · " span class={ "status " (a.status.code()) } { (a.status.label()) }
                                 " · " (format_time(a.created_at))
                                 @if !a.reason.is_empty() { p class="reason" { "编辑意见：" (a.reason) } }
                             }
@@ -321,14 +311,12 @@ async fn queue(
     headers: HeaderMap,
     EditorSession(session): EditorSession,
 ) -> Result<Response, PageError> {
-    let pending = state.store().applications("pending", 200).await?;
-    let frame = Frame {
-        title: "入驻审核",
-        description: "待审核的入驻申请",
-        path: "/editor/applications",
-        care: is_care(&headers),
-        active: None,
-    };
+    let pending = state
+        .store()
+        .applications(hao_domain::ApplicationStatus::Pending, 200)
+        .await?;
+    let frame = Frame::new("入驻审核", "/editor/applications", is_care(&headers))
+        .describe("待审核的入驻申请");
     Ok(private_page(
         StatusCode::OK,
         layout(

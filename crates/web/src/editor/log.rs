@@ -17,13 +17,8 @@ pub(super) async fn log(
     EditorSession(_session): EditorSession,
 ) -> Result<Response, PageError> {
     let entries = state.store().moderation_log(200).await?;
-    let frame = Frame {
-        title: "操作日志",
-        description: "编辑的每一次操作",
-        path: "/editor/log",
-        care: is_care(&headers),
-        active: None,
-    };
+    let frame =
+        Frame::new("操作日志", "/editor/log", is_care(&headers)).describe("编辑的每一次操作");
     Ok(private_page(
         StatusCode::OK,
         layout(

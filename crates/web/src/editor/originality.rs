@@ -1,6 +1,8 @@
 //! The originality review queue: a 原创 claim on a near-duplicate of an
 //! earlier article, both texts side by side, and the editor's verdict.
 
+use hao_domain::ReviewStatus;
+
 use crate::http::AppState;
 use crate::http::auth::EditorSession;
 use crate::http::error::PageError;
@@ -21,22 +23,28 @@ pub(super) async fn queue(
     headers: HeaderMap,
     EditorSession(_session): EditorSession,
 ) -> Result<Response, PageError> {
-    let reviews = state.store().originality_reviews("pending", 200).await?;
-    let mut rows = Vec::with_capacity(reviews.len());
-    for r in &reviews {
-        let a = state.store().article(r.article_id).await?;
-        let b = state.store().article(r.duplicate_of).await?;
-        if let (Some(a), Some(b)) = (a, b) {
-            rows.push((r, a, b));
-        }
-    }
-    let frame = Frame {
-        title: "原创审核",
-        description: "声明原创、但与更早文章高度相似的文章",
-        path: "/editor/originality",
-        care: is_care(&headers),
-        active: None,
-    };
+    let reviews = state
+        .store()
+        .originality_reviews(hao_domain::ReviewStatus::Pending, 200)
+        .await?;
+    // Both articles of every review, in one query.
+    let ids: Vec<i64> = reviews
+        .iter()
+        .flat_map(|r| [r.article_id, r.duplicate_of])
+        .collect();
+    let articles = state.store().articles(&ids).await?;
+    let rows: Vec<_> = reviews
+        .iter()
+        .filter_map(|r| {
+            Some((
+                r,
+                articles.get(&r.article_id)?,
+                articles.get(&r.duplicate_of)?,
+            ))
+        })
+        .collect();
+    let frame = Frame::new("原创审核", "/editor/originality", is_care(&headers))
+        .describe("声明原创、但与更早文章高度相似的文章");
     Ok(private_page(
         StatusCode::OK,
         layout(
@@ -90,13 +98,8 @@ pub(super) async fn review(
         &hao_text::plain_text(&earlier.body_markdown),
         &hao_text::plain_text(&later.body_markdown),
     );
-    let frame = Frame {
-        title: "原创审核",
-        description: "两篇文章并排对比",
-        path: "/editor/originality",
-        care: is_care(&headers),
-        active: None,
-    };
+    let frame = Frame::new("原创审核", "/editor/originality", is_care(&headers))
+        .describe("两篇文章并排对比");
     Ok(private_page(
         StatusCode::OK,
         layout(
@@ -117,12 +120,12 @@ pub(super) async fn review(
                             (right)
                         }
                     }
-                    @if r.status == "pending" {
+                    @if r.status == ReviewStatus::Pending {
                         form method="post" action={ "/editor/originality/" (r.id) } {
                             input type="hidden" name="csrf" value=(session.csrf);
                             fieldset {
                                 legend { "结论" }
-                                p { label { input type="radio" name="verdict" value="copy" required; " 确认抄袭：取消原创标记，扣作者信用分 " (-hao_store::FALSE_ORIGINAL) " 分（作者可申诉）" } }
+                                p { label { input type="radio" name="verdict" value="copy" required; " 确认抄袭：取消原创标记，扣作者信用分 " (-hao_domain::policy::FALSE_ORIGINAL) " 分（作者可申诉）" } }
                                 p { label { input type="radio" name="verdict" value="original"; " 确属原创：保留原创标记" } }
                             }
                             p {
@@ -132,7 +135,7 @@ pub(super) async fn review(
                             p { button type="submit" { "提交结论" } }
                         }
                     } @else {
-                        p { "已处理：" (r.status) "（" (r.decided_by.clone().unwrap_or_default()) "，" (r.reason) "）" }
+                        p { "已处理：" (r.status.label()) "（" (r.decided_by.clone().unwrap_or_default()) "，" (r.reason) "）" }
                     }
                 }
             },

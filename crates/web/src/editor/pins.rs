@@ -43,13 +43,8 @@ pub(super) async fn pins_page(
     error: Option<&str>,
 ) -> Result<Response, PageError> {
     let pins = state.store().pins(None).await?;
-    let frame = Frame {
-        title: "要闻置顶",
-        description: "频道要闻区块的置顶文章",
-        path: "/editor/pins",
-        care: is_care(headers),
-        active: None,
-    };
+    let frame =
+        Frame::new("要闻置顶", "/editor/pins", is_care(headers)).describe("频道要闻区块的置顶文章");
     let mut response = private_page(
         StatusCode::OK,
         layout(

@@ -21,19 +21,17 @@ pub(super) async fn reviews(
     EditorSession(session): EditorSession,
 ) -> Result<Response, PageError> {
     let waiting = state.store().in_review(200).await?;
-    let mut items = Vec::with_capacity(waiting.len());
-    for a in waiting {
-        if let Some(full) = state.store().article(a.id).await? {
-            items.push((a, full));
-        }
-    }
-    let frame = Frame {
-        title: "新手期审核",
-        description: "新手期创作者等待审核的文章",
-        path: "/editor/reviews",
-        care: is_care(&headers),
-        active: None,
-    };
+    let ids: Vec<i64> = waiting.iter().map(|a| a.id).collect();
+    let mut full = state.store().articles(&ids).await?;
+    let items: Vec<_> = waiting
+        .into_iter()
+        .filter_map(|a| {
+            let f = full.remove(&a.id)?;
+            Some((a, f))
+        })
+        .collect();
+    let frame = Frame::new("新手期审核", "/editor/reviews", is_care(&headers))
+        .describe("新手期创作者等待审核的文章");
     Ok(private_page(
         StatusCode::OK,
         layout(
@@ -41,7 +39,7 @@ pub(super) async fn reviews(
             html! {
                 section class="editor" {
                     h1 { "新手期审核" span class="count" { "共 " (items.len()) " 篇" } }
-                    p { "新手期创作者的文章经编辑通过后才会发布；连续通过 " (hao_store::NOVICE_APPROVALS) " 篇后转为直接发布，被退回则重新计数。" }
+                    p { "新手期创作者的文章经编辑通过后才会发布；连续通过 " (hao_domain::policy::NOVICE_APPROVALS) " 篇后转为直接发布，被退回则重新计数。" }
                     @if items.is_empty() { p { "没有等待审核的文章。" } }
                     @for (a, full) in &items {
                         article class="review-item" aria-labelledby={ "review-" (a.id) } {

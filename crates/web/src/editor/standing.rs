@@ -32,13 +32,8 @@ pub(super) async fn standing_page(
     error: Option<&str>,
 ) -> Result<Response, PageError> {
     let appeals = state.store().pending_appeals(200).await?;
-    let frame = Frame {
-        title: "下架与申诉",
-        description: "下架文章、处理信用分申诉",
-        path: "/editor/standing",
-        care: is_care(headers),
-        active: None,
-    };
+    let frame = Frame::new("下架与申诉", "/editor/standing", is_care(headers))
+        .describe("下架文章、处理信用分申诉");
     let mut response = private_page(
         StatusCode::OK,
         layout(
@@ -47,7 +42,7 @@ pub(super) async fn standing_page(
                 section class="editor" {
                     h1 { "下架与申诉" }
                     h2 { "下架文章" }
-                    p { "下架后文章从所有页面和搜索中消失，作者信用分 " (hao_store::TAKE_DOWN) "，作者可以申诉。" }
+                    p { "下架后文章从所有页面和搜索中消失，作者信用分 " (hao_domain::policy::TAKE_DOWN) "，作者可以申诉。" }
                     form method="post" action="/editor/takedown" {
                         input type="hidden" name="csrf" value=(session.csrf);
                         @if let Some(e) = error { p class="form-error" id="takedown-error" role="alert" { (e) } }

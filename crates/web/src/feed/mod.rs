@@ -87,13 +87,7 @@ async fn feed(
         },
         FEED_LEN,
     );
-    let frame = Frame {
-        title: "推荐",
-        description: "为你推荐的文章，每一条都说明理由",
-        path: "/feed",
-        care,
-        active: None,
-    };
+    let frame = Frame::new("推荐", "/feed", care).describe("为你推荐的文章，每一条都说明理由");
     let state_of = session.as_ref().map(|s| views::FeedReader {
         csrf: &s.csrf,
         personalize,

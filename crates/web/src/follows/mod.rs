@@ -120,17 +120,16 @@ async fn change(
 
 fn confirm(session: &Session, creator: &hao_domain::Creator, follow: bool, care: bool) -> Response {
     let path = format!("/author/{}", creator.id);
-    let frame = Frame {
-        title: if follow {
+    let frame = Frame::new(
+        if follow {
             "确认关注"
         } else {
             "确认取消关注"
         },
-        description: "确认关注或取消关注",
-        path: &path,
+        &path,
         care,
-        active: None,
-    };
+    )
+    .describe("确认关注或取消关注");
     let page = views::follow_confirm_page(&frame, creator, follow, &session.csrf);
     no_store(Html(page.into_string()).into_response())
 }
@@ -157,13 +156,7 @@ async fn following(
     if list.items.is_empty() && page > 1 {
         return Err(PageError::not_found(format!("没有第 {page} 页。")).with_care(care));
     }
-    let frame = Frame {
-        title: "我的关注",
-        description: "关注的号和它们的新文章",
-        path: "/following",
-        care,
-        active: None,
-    };
+    let frame = Frame::new("我的关注", "/following", care).describe("关注的号和它们的新文章");
     let page = views::following_page(
         &frame,
         &creators,

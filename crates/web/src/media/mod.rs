@@ -60,13 +60,7 @@ async fn upload(
             "只有创作者可以上传图片：请先申请入驻（/apply）。",
         ));
     }
-    let frame = Frame {
-        title: "上传图片",
-        description: "上传图片",
-        path: "/studio",
-        care: is_care(&headers),
-        active: None,
-    };
+    let frame = Frame::new("上传图片", "/studio", is_care(&headers)).describe("上传图片");
     match reencode(&file) {
         Ok(Encoded {
             name,

@@ -41,13 +41,8 @@ async fn page(
 ) -> Result<Response, PageError> {
     let items = state.store().notifications(session.user.id, 200).await?;
     let unread = items.iter().filter(|n| !n.read).count();
-    let frame = Frame {
-        title: "消息",
-        description: "编辑对你的申请、文章与申诉的处理结果",
-        path: "/notifications",
-        care: is_care(&headers),
-        active: None,
-    };
+    let frame = Frame::new("消息", "/notifications", is_care(&headers))
+        .describe("编辑对你的申请、文章与申诉的处理结果");
     let markup = layout(
         &frame,
         html! {

@@ -96,13 +96,9 @@ pub(super) async fn render_article(
     let past = store.creator_articles(creator.id, 6, 0).await?.items;
     let path = format!("/article/{id}");
     let share_url = format!("{}{path}", state.options().base_url);
-    let frame = Frame {
-        title: &article.title,
-        description: &article.summary,
-        path: &path,
-        care,
-        active: Some(article.channel),
-    };
+    let frame = Frame::new(&article.title, &path, care)
+        .describe(&article.summary)
+        .in_channel(article.channel);
     let view = ArticleView {
         article: &article,
         creator: &creator,

@@ -41,19 +41,19 @@ async fn home(
     headers: HeaderMap,
 ) -> Result<Response, PageError> {
     let care = is_care(&headers);
-    cached(&state, PageKey::Home { care }, &method, &headers, || async {
-        let lists = state.app().lists(state.options().page_ttl)
-            .await?;
-        let latest = state.store().latest(30, 0).await?;
-        let frame = Frame {
-            title: "首页",
-            description: "号：中文自媒体开放平台，新闻、体育、娱乐、财经、科技等频道的原创内容。",
-            path: "/",
-            care,
-            active: None,
-        };
-        Ok(views::home_page(&frame, &lists.headlines, &lists.hot, &latest.items).into_string())
-    })
+    cached(
+        &state,
+        PageKey::Home { care },
+        &method,
+        &headers,
+        || async {
+            let lists = state.app().lists(state.options().page_ttl).await?;
+            let latest = state.store().latest(30, 0).await?;
+            let frame = Frame::new("首页", "/", care)
+                .describe("号：中文自媒体开放平台，新闻、体育、娱乐、财经、科技等频道的原创内容。");
+            Ok(views::home_page(&frame, &lists.headlines, &lists.hot, &latest.items).into_string())
+        },
+    )
     .await
     .map_err(|e| e.with_care(care))
 }
@@ -89,13 +89,9 @@ async fn channel(
         let hot = hao_app::lists::hot(state.store(), Some(channel), state.now()).await?;
         let path = format!("/channel/{}", channel.slug());
         let description = format!("号 · {}频道", channel.name());
-        let frame = Frame {
-            title: channel.name(),
-            description: &description,
-            path: &path,
-            care,
-            active: Some(channel),
-        };
+        let frame = Frame::new(channel.name(), &path, care)
+            .describe(&description)
+            .in_channel(channel);
         Ok(views::channel_page(
             &frame,
             channel,
@@ -141,13 +137,7 @@ async fn author(
             }
             let path = format!("/author/{id}");
             let description = format!("{}的号主页", creator.display_name);
-            let frame = Frame {
-                title: &creator.display_name,
-                description: &description,
-                path: &path,
-                care,
-                active: None,
-            };
+            let frame = Frame::new(&creator.display_name, &path, care).describe(&description);
             Ok(
                 views::author_page(&frame, &creator, &list.items, page, list.total, PER_PAGE)
                     .into_string(),

@@ -84,13 +84,12 @@ async fn page(
         page: parse_page_number(p.page.as_deref(), MAX_PAGE).map_err(|e| e.with_care(care))?
             as usize,
     };
-    let frame = Frame {
-        title: if form.q.is_empty() { "搜索" } else { &form.q },
-        description: "在号搜索文章",
-        path: "/search",
+    let frame = Frame::new(
+        if form.q.is_empty() { "搜索" } else { &form.q },
+        "/search",
         care,
-        active: None,
-    };
+    )
+    .describe("在号搜索文章");
     if form.q.is_empty() {
         let html = views::search_page(&frame, &form, None, Some("请输入要搜索的内容。"));
         return Ok(Html(html.into_string()).into_response());

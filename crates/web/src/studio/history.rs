@@ -26,13 +26,8 @@ pub(super) async fn history(
 ) -> Result<Response, PageError> {
     let a = editable(&state, &session, &raw).await?;
     let revisions = state.store().revisions(a.id).await?;
-    let frame = Frame {
-        title: "修订历史",
-        description: "文章的每一个保存版本",
-        path: "/studio",
-        care: is_care(&headers),
-        active: None,
-    };
+    let frame =
+        Frame::new("修订历史", "/studio", is_care(&headers)).describe("文章的每一个保存版本");
     Ok(private_page(
         StatusCode::OK,
         layout(

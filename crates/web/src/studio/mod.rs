@@ -74,13 +74,8 @@ async fn studio(
     let standing = state.store().standing(creator).await?;
     let ledger = state.store().ledger(creator).await?;
     let unread = state.store().unread_notifications(session.user.id).await?;
-    let frame = Frame {
-        title: "创作中心",
-        description: "我的文章、状态与数据",
-        path: "/studio",
-        care: is_care(&headers),
-        active: None,
-    };
+    let frame =
+        Frame::new("创作中心", "/studio", is_care(&headers)).describe("我的文章、状态与数据");
     let count = |s: ArticleStatus| rows.iter().filter(|r| r.status == s).count();
     Ok(private_page(
         StatusCode::OK,

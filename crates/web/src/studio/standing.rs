@@ -58,7 +58,7 @@ pub(super) fn ledger_section(
     html! {
         section class="standing" aria-labelledby="standing-title" {
             h2 id="standing-title" { "信用分 " strong class="standing-score" { (standing) } }
-            p { "起始 " (hao_store::STANDING_START) " 分；每一次变动都记录在下面，附理由。对扣分有异议可以申诉，编辑会答复。" }
+            p { "起始 " (hao_domain::policy::STANDING_START) " 分；每一次变动都记录在下面，附理由。对扣分有异议可以申诉，编辑会答复。" }
             @if ledger.is_empty() { p { "没有任何变动。" } }
             @else {
                 ol class="ledger" {

@@ -95,13 +95,8 @@ pub(super) async fn stats(
         Some(a) => format!("数据：{}", a.title),
         None => "数据：全部文章".to_owned(),
     };
-    let frame = Frame {
-        title: &title,
-        description: "近 30 天的阅读、分享与新增关注",
-        path: "/studio",
-        care: is_care(&headers),
-        active: None,
-    };
+    let frame =
+        Frame::new(&title, "/studio", is_care(&headers)).describe("近 30 天的阅读、分享与新增关注");
     let csv_link = match &article {
         Some(a) => format!("/studio/stats?article={}&format=csv", a.id),
         None => "/studio/stats?format=csv".to_owned(),

@@ -57,17 +57,16 @@ pub(super) fn render_form(
     error: Option<(&str, &str)>,
     preview: Option<String>,
 ) -> Response {
-    let frame = Frame {
-        title: if id.is_some() {
+    let frame = Frame::new(
+        if id.is_some() {
             "修改文章"
         } else {
             "写文章"
         },
-        description: "写文章",
-        path: "/write",
-        care: is_care(headers),
-        active: None,
-    };
+        "/write",
+        is_care(headers),
+    )
+    .describe("写文章");
     let action = match id {
         Some(id) => format!("/write/{id}"),
         None => "/write".to_owned(),

@@ -59,6 +59,32 @@ pub struct Frame<'a> {
     pub active: Option<Channel>,
 }
 
+impl<'a> Frame<'a> {
+    /// The frame of a page titled `title` at `path` (the care-mode toggle's
+    /// way back), in care mode or not.
+    pub fn new(title: &'a str, path: &'a str, care: bool) -> Frame<'a> {
+        Frame {
+            title,
+            description: "",
+            path,
+            care,
+            active: None,
+        }
+    }
+
+    /// The page's `<meta name="description">`.
+    pub fn describe(mut self, description: &'a str) -> Frame<'a> {
+        self.description = description;
+        self
+    }
+
+    /// The channel the page belongs to, marked in the channel bar.
+    pub fn in_channel(mut self, channel: Channel) -> Frame<'a> {
+        self.active = Some(channel);
+        self
+    }
+}
+
 pub fn layout(frame: &Frame<'_>, content: Markup) -> Markup {
     html! {
         (DOCTYPE)
@@ -130,13 +156,7 @@ pub fn error_page(status: StatusCode, message: &str, care: bool) -> Markup {
         405 => "不支持的请求方式",
         _ => "服务器错误",
     };
-    let frame = Frame {
-        title,
-        description: message,
-        path: "/",
-        care,
-        active: None,
-    };
+    let frame = Frame::new(title, "/", care).describe(message);
     layout(
         &frame,
         html! {

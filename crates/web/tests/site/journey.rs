@@ -189,7 +189,7 @@ async fn sign_up_apply_approve_write_with_an_image_review_publish() {
         let r = approve(format!("/editor/reviews/{id}")).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER);
     }
-    assert_eq!(hao_store::NOVICE_APPROVALS, 3);
+    assert_eq!(hao_domain::policy::NOVICE_APPROVALS, 3);
     assert!(!app.store().is_novice(creator).await.unwrap());
     // Each decision reached the creator's 消息, newest first.
     let notices = app
