@@ -169,7 +169,7 @@ impl App {
         }
         let mut reached = seq;
         if let Some(index) = self.search() {
-            match sync::apply_changes_ids(&self.inner.store, index, last_seen).await {
+            match sync::apply_changes(&self.inner.store, index, last_seen).await {
                 Ok((applied, ids)) => {
                     reached = applied;
                     if let Err(e) =

@@ -92,17 +92,9 @@ pub async fn reindex_all(
     Ok(done)
 }
 
-/// Applies the changes after `seq` to the index; returns the newest seq seen.
+/// Applies the changes after `seq` to the index; returns the newest seq
+/// seen and the ids of the articles that changed.
 pub async fn apply_changes(
-    store: &Store,
-    index: &Arc<SearchIndex>,
-    seq: i64,
-) -> Result<i64, SyncError> {
-    Ok(apply_changes_ids(store, index, seq).await?.0)
-}
-
-/// [`apply_changes`], also returning the ids of the articles that changed.
-pub async fn apply_changes_ids(
     store: &Store,
     index: &Arc<SearchIndex>,
     mut seq: i64,
