@@ -3,56 +3,22 @@
 // Run by scripts/browser-test, which starts `hao serve` and sets HAO_URL.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { createRequire } from "node:module";
-import { mkdirSync } from "node:fs";
-import { chromium } from "playwright-core";
-
-const require = createRequire(import.meta.url);
-const axePath = require.resolve("axe-core/axe.min.js");
-const base = process.env.HAO_URL;
-const shots = process.env.HAO_SCREENSHOTS || "";
-assert.ok(base, "HAO_URL must name a running hao serve");
+import { base, shots, launch, articlePathOf, axe as axeRun, newPage as newPageIn } from "./support.mjs";
 
 let browser;
 let articlePath;
 
 before(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-  });
-  const res = await fetch(`${base}/api/v1/articles/by-external-id/fx-001`);
-  assert.equal(res.status, 200);
-  articlePath = (await res.json()).url;
-  if (shots) mkdirSync(shots, { recursive: true });
+  browser = await launch();
+  articlePath = await articlePathOf("fx-001");
 });
 
 after(async () => {
   await browser?.close();
 });
 
-async function axe(page, tags) {
-  await page.addScriptTag({ path: axePath });
-  return page.evaluate(async (tags) => {
-    const r = await window.axe.run(document, { runOnly: { type: "tag", values: tags } });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(" ")).slice(0, 5) }));
-  }, tags);
-}
-
-async function newPage(options = {}) {
-  const context = await browser.newContext({ locale: "zh-CN", ...options });
-  return { context, page: await context.newPage() };
-}
-
-test("every page passes axe (WCAG 2.1 A and AA)", async () => {
-  const { context, page } = await newPage();
-  for (const path of ["/", articlePath, "/channel/sports", "/author/2", "/article/999999", "/search?q=%E7%90%83", "/feed", "/apply"]) {
-    await page.goto(base + path);
-    const violations = await axe(page, ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]);
-    assert.deepEqual(violations, [], `${path}: ${JSON.stringify(violations, null, 1)}`);
-  }
-  await context.close();
-});
+const axe = (page, tags) => axeRun(page, tags);
+const newPage = (options = {}) => newPageIn(browser, options);
 
 test("care mode: entered from the page, large text, 7:1 contrast (AAA), a way back", async () => {
   const { context, page } = await newPage({ viewport: { width: 1280, height: 900 } });

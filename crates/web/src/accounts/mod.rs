@@ -162,6 +162,12 @@ async fn start_session(
         header::SET_COOKIE,
         auth::set_cookie(state, SESSION_COOKIE, &id, SESSION_SECONDS),
     );
+    if let Some(user) = state.store().user(user_id).await? {
+        response.headers_mut().append(
+            header::SET_COOKIE,
+            auth::reader_cookie(state, &user.username, SESSION_SECONDS),
+        );
+    }
     Ok(response)
 }
 
@@ -290,6 +296,9 @@ async fn signout(
         header::SET_COOKIE,
         auth::set_cookie(&state, SESSION_COOKIE, "", 0),
     );
+    response
+        .headers_mut()
+        .append(header::SET_COOKIE, auth::reader_cookie(&state, "", 0));
     Ok(response)
 }
 

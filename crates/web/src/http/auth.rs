@@ -52,6 +52,26 @@ pub fn set_cookie(state: &AppState, name: &str, value: &str, max_age: i64) -> He
     .expect("cookie values are hex")
 }
 
+/// The cookie that names the signed-in reader to the pages' script, so that
+/// a cached page (the same bytes for everyone) can show who is signed in.
+/// Not a credential: the session cookie is, and it stays `HttpOnly`.
+pub const READER_COOKIE: &str = "hao_user";
+
+/// [`READER_COOKIE`] with `username` (percent-encoded), readable by the
+/// pages' script; an empty `username` and `max_age` 0 remove it.
+pub fn reader_cookie(state: &AppState, username: &str, max_age: i64) -> HeaderValue {
+    let secure = if state.options().base_url.starts_with("https://") {
+        "; Secure"
+    } else {
+        ""
+    };
+    let value = percent_encoding::utf8_percent_encode(username, percent_encoding::NON_ALPHANUMERIC);
+    HeaderValue::from_str(&format!(
+        "{READER_COOKIE}={value}; Path=/; SameSite=Lax; Max-Age={max_age}{secure}"
+    ))
+    .expect("percent-encoded values are ASCII")
+}
+
 /// A signed-in reader: who, their CSRF token and their session's id hash.
 #[derive(Debug, Clone)]
 pub struct Session {

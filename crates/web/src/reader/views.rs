@@ -96,7 +96,14 @@ pub fn article_page(frame: &Frame<'_>, v: &ArticleView<'_>) -> Markup {
                         " " (time(a.published_at))
                         @if matches!(a.originality, Originality::Original) { " " span class="badge original" { "原创" } }
                     }
-                    @if !frame.care { (share_block(a, &v.share_url)) }
+                    @if frame.care {
+                        // 朗读: shown by the script where the browser can speak.
+                        div class="read-aloud" hidden {
+                            button type="button" class="read-start" { "朗读全文" }
+                        }
+                    } @else {
+                        (share_block(a, &v.share_url))
+                    }
                     @if let Some(cover) = &a.cover_url {
                         img class="cover" src=(cover) alt="";
                     }

@@ -27,3 +27,8 @@ pub fn css_url() -> &'static str {
 pub fn js_url() -> &'static str {
     &JS_URL
 }
+
+/// Run in `<head>`, before the stylesheet applies: the reader's toolbar
+/// settings (`localStorage`, key `hao-a11y`) become classes of `<html>`, so a
+/// cached page never shows the old style first. `hao.js` keeps them.
+pub const SETTINGS_SCRIPT: &str = r#"(function(){try{var s=JSON.parse(localStorage.getItem("hao-a11y")||"{}"),h=document.documentElement,c=h.classList;if(s.scheme)c.add("a11y-"+s.scheme);if(s.zoom&&s.zoom!=1){c.add("a11y-zoomed");h.style.setProperty("--a11y-zoom",s.zoom)}if(s.cursor)c.add("a11y-cursor");if(s.captions)c.add("a11y-captions")}catch(e){}})();"#;

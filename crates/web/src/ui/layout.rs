@@ -4,7 +4,7 @@
 use axum::http::StatusCode;
 use chrono::{DateTime, FixedOffset};
 use hao_domain::{Channel, Creator};
-use maud::{DOCTYPE, Markup, html};
+use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 use crate::ui::assets;
 
@@ -94,6 +94,9 @@ pub fn layout(frame: &Frame<'_>, content: Markup) -> Markup {
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (frame.title) " - " (SITE) }
                 meta name="description" content=(frame.description);
+                // The reader's 无障碍 settings (kept in this browser) are
+                // applied before the first paint, on cached pages too.
+                script { (PreEscaped(assets::SETTINGS_SCRIPT)) }
                 link rel="stylesheet" href=(assets::css_url());
                 script src=(assets::js_url()) defer {}
             }
@@ -106,8 +109,19 @@ pub fn layout(frame: &Frame<'_>, content: Markup) -> Markup {
                             input type="search" name="q" aria-label="搜索文章" placeholder="搜索";
                             button type="submit" { "搜索" }
                         }
+                        // A link to the help page; the script makes it the
+                        // button that opens the toolbar.
+                        a class="a11y-open" href="/accessibility" { "无障碍浏览" }
+                        // The same bytes for every reader: the script names
+                        // the signed-in reader; without it, /me asks to sign in.
+                        a class="account" href="/me" { "登录 / 我的" }
                         @if frame.care {
                             span class="care-badge" { "关怀版" }
+                            div class="care-size" role="group" aria-label="字号" hidden {
+                                button type="button" data-zoom="1" { "标准" }
+                                button type="button" data-zoom="1.25" { "大" }
+                                button type="button" data-zoom="1.5" { "特大" }
+                            }
                             a class="care-exit" href=(care_toggle_url(false, frame.path)) { "退出关怀版" }
                         } @else {
                             a class="apply" href="/apply" { "申请入驻" }
@@ -126,7 +140,7 @@ pub fn layout(frame: &Frame<'_>, content: Markup) -> Markup {
                 main id="main" { (content) }
                 footer class="site-footer" {
                     p class="a11y-links" {
-                        a href="/accessibility" { "无障碍浏览" }
+                        a class="a11y-open" href="/accessibility" { "无障碍浏览" }
                         " "
                         @if frame.care {
                             a href=(care_toggle_url(false, frame.path)) { "退出关怀版" }

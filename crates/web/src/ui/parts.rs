@@ -117,7 +117,7 @@ pub fn author_card(creator: &Creator, past: &[ArticleSummary], exclude: Option<i
             @let shown: Vec<&ArticleSummary> = past.iter().filter(|a| Some(a.id) != exclude).take(5).collect();
             @if !shown.is_empty() {
                 div class="past" {
-                    h3 { "往期回顾" a class="all" href={ "/author/" (creator.id) } { "全部" } }
+                    h3 { "往期回顾" a class="all" href={ "/author/" (creator.id) } { "全部" span class="visually-hidden" { "：" (creator.display_name) "的所有文章" } } }
                     ul {
                         @for a in shown {
                             li { a href=(article_url(a.id)) { (a.title) } }

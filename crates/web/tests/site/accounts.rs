@@ -35,6 +35,20 @@ async fn sign_up_sign_out_sign_in() {
     for attr in ["HttpOnly", "SameSite=Lax", "Secure", "Path=/"] {
         assert!(raw.contains(attr), "{raw} lacks {attr}");
     }
+    // The pages' script learns who is signed in from a cookie that is not
+    // the credential: readable by scripts, naming the reader, nothing else.
+    let reader = r
+        .headers
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .find(|v| v.starts_with("hao_user="))
+        .expect("the reader's name is given to the pages' script");
+    assert!(
+        reader.starts_with(&format!("hao_user={};", enc("小明_01"))),
+        "{reader}"
+    );
+    assert!(!reader.contains("HttpOnly"), "{reader}");
     let session = set_cookie(&r, "hao_session").unwrap();
     let me = app.get_with("/me", &[("cookie", &session)]).await;
     assert!(me.text().contains("小明_01"));
@@ -48,6 +62,18 @@ async fn sign_up_sign_out_sign_in() {
         .post_form_with("/signout", &session, &format!("csrf={csrf}"))
         .await;
     assert_eq!(out.status, StatusCode::SEE_OTHER);
+    let cleared: Vec<String> = out
+        .headers
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .collect();
+    assert!(
+        cleared
+            .iter()
+            .any(|c| c.starts_with("hao_user=;") && c.contains("Max-Age=0")),
+        "{cleared:?}"
+    );
     let me = app.get_with("/me", &[("cookie", &session)]).await;
     assert_eq!(me.status, StatusCode::SEE_OTHER);
     assert_eq!(me.header("location").as_deref(), Some("/signin?next=%2Fme"));

@@ -184,9 +184,64 @@ async fn care_mode_has_the_same_content_without_share_clutter_and_a_way_back() {
     let back = app.get(&exit).await;
     assert_eq!(back.status, StatusCode::SEE_OTHER);
     assert!(back.header("set-cookie").unwrap().contains("Max-Age=0"));
+    // Text size steps and a large 朗读 button, which the script shows.
+    assert_eq!(
+        texts(&html, "header .care-size[hidden] button[data-zoom]"),
+        ["标准", "大", "特大"]
+    );
+    assert_eq!(
+        text(&html, "article .read-aloud[hidden] button.read-start"),
+        "朗读全文"
+    );
     // The cached normal page and the care page are different entries.
     let normal = app.get(&format!("/article/{id}")).await;
-    assert!(normal.html().select(&sel("body.care")).next().is_none());
+    let normal = normal.html();
+    assert!(normal.select(&sel("body.care")).next().is_none());
+    assert!(
+        normal
+            .select(&sel(".care-size, .read-aloud"))
+            .next()
+            .is_none()
+    );
+}
+
+#[tokio::test]
+async fn every_page_opens_the_toolbar_and_says_who_is_signed_in_without_javascript() {
+    let app = TestApp::with_articles().await;
+    let id = app.id_of("fx-001").await;
+    for path in [
+        "/".to_owned(),
+        format!("/article/{id}"),
+        "/channel/sports".into(),
+    ] {
+        let html = app.get(&path).await.html();
+        // 无障碍浏览 leads to its help page; the script makes it a button.
+        assert_eq!(
+            attrs(&html, "header a.a11y-open", "href"),
+            ["/accessibility"],
+            "{path}"
+        );
+        assert_eq!(
+            attrs(&html, "footer a.a11y-open", "href"),
+            ["/accessibility"],
+            "{path}"
+        );
+        // 登录 / 我的: the same bytes for everyone, /me asks to sign in.
+        assert_eq!(text(&html, "header a.account"), "登录 / 我的");
+        assert_eq!(attrs(&html, "header a.account", "href"), ["/me"]);
+        // The reader's toolbar settings apply before the stylesheet does.
+        let head: Vec<String> = html
+            .select(&sel("head > *"))
+            .map(|e| e.value().name().to_owned())
+            .collect();
+        let script = head.iter().position(|t| t == "script").unwrap();
+        let style = head.iter().position(|t| t == "link").unwrap();
+        assert!(script < style, "{head:?}");
+        assert!(text(&html, "head > script").contains("hao-a11y"));
+    }
+    let me = app.get("/me").await;
+    assert_eq!(me.status, StatusCode::SEE_OTHER);
+    assert_eq!(me.header("location").as_deref(), Some("/signin?next=%2Fme"));
 }
 
 /// WCAG relative luminance contrast of two `#rrggbb` colours.
