@@ -78,6 +78,18 @@ test("every page kind passes axe (WCAG 2.2 AA): normal, 关怀版, high contrast
         if (mode === "contrast") assert.equal(await styleOf(page, "body", "backgroundColor"), "rgb(0, 0, 0)", path);
         const violations = await axe(page);
         assert.deepEqual(violations, [], `${mode} ${path}: ${JSON.stringify(violations, null, 1)}`);
+        // What a screen reader relies on: one h1, the landmarks, a skip link,
+        // the language, a labelled channel nav, times a machine can read.
+        const semantics = await page.evaluate(() => ({
+          h1: document.querySelectorAll("h1").length,
+          landmarks: ["header", "main", "footer"].map((t) => document.querySelectorAll(t).length),
+          nav: !!document.querySelector("nav[aria-label]"),
+          skip: document.querySelector("a.skip")?.getAttribute("href"),
+          lang: document.documentElement.lang,
+          english: [...document.querySelectorAll("[lang=en]")].every((e) => /^[\x00-\x7f]*$/.test(e.textContent)),
+          times: [...document.querySelectorAll("time")].every((t) => !isNaN(Date.parse(t.getAttribute("datetime")))),
+        }));
+        assert.deepEqual(semantics, { h1: 1, landmarks: [1, 1, 1], nav: true, skip: "#main", lang: "zh-CN", english: true, times: true }, `${mode} ${path}`);
       }
       await context.close();
     }

@@ -5,6 +5,7 @@
 mod views;
 
 use crate::http::AppState;
+use crate::ui::parts::time;
 use crate::http::auth::{
     self, ClientAddr, MAX_FAILURES_PER_ACCOUNT, MAX_FAILURES_PER_ADDRESS, MaybeSession,
     PRE_CSRF_COOKIE, SESSION_COOKIE, SESSION_SECONDS, SignedIn, THROTTLE_WINDOW,
@@ -353,7 +354,7 @@ async fn me_page(
                             @for t in &tokens {
                                 tr {
                                     td { (t.name) }
-                                    td { (format_time(t.created_at)) }
+                                    td { (time(t.created_at)) }
                                     td { (t.last_used_at.map(format_time).unwrap_or_else(|| "—".into())) }
                                     td {
                                         @if t.revoked { "已吊销" } @else {

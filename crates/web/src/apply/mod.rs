@@ -9,13 +9,14 @@ mod views;
 use hao_domain::ApplicationStatus;
 
 use crate::http::AppState;
+use crate::ui::parts::time;
 use crate::http::auth::{EditorSession, MaybeSession, Session, SignedIn};
 use crate::http::error::PageError;
 use crate::http::forms::DecideForm;
 use crate::http::ids::ApplicationId;
 use crate::http::respond::is_care;
 use crate::http::respond::private_page;
-use crate::ui::layout::{Frame, format_time, layout};
+use crate::ui::layout::{Frame, layout};
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Form, FromRequest, Multipart, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -177,7 +178,7 @@ async fn render(
                             li {
                                 strong { (a.form.display_name) } "（" (a.form.account_type.label()) "）"
                                 " · " span class={ "status " (a.status.code()) } { (a.status.label()) }
-                                " · " (format_time(a.created_at))
+                                " · " (time(a.created_at))
                                 @if !a.reason.is_empty() { p class="reason" { "编辑意见：" (a.reason) } }
                             }
                         }

@@ -4,7 +4,7 @@ use super::ApplyForm;
 use crate::http::auth::Session;
 use crate::ui::forms::decide_form;
 use crate::ui::forms::{described_by, field_error};
-use crate::ui::layout::format_time;
+use crate::ui::parts::time;
 use hao_domain::{AccountType, Channel};
 use hao_store::Application;
 use maud::{Markup, html};
@@ -99,7 +99,7 @@ pub(super) fn application_card(a: &Application, csrf: &str) -> Markup {
                 dt { "联系方式" } dd { (a.form.contact) }
                 dt { "简介" } dd { (a.form.bio) }
                 dt { "资质与作品" } dd class="statement" { (a.form.statement) }
-                dt { "提交时间" } dd { (format_time(a.created_at)) }
+                dt { "提交时间" } dd { (time(a.created_at)) }
             }
             (decide_form(
                 &format!("/editor/applications/{}", a.id),

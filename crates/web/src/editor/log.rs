@@ -1,11 +1,12 @@
 //! The moderation log: every editor action.
 
 use crate::http::AppState;
+use crate::ui::parts::time;
 use crate::http::auth::EditorSession;
 use crate::http::error::PageError;
 use crate::http::respond::is_care;
 use crate::http::respond::private_page;
-use crate::ui::layout::{Frame, format_time, layout};
+use crate::ui::layout::{Frame, layout};
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
@@ -30,7 +31,7 @@ pub(super) async fn log(
                         thead { tr { th scope="col" { "时间" } th scope="col" { "编辑" } th scope="col" { "操作" } th scope="col" { "对象" } th scope="col" { "理由" } } }
                         tbody {
                             @for e in &entries {
-                                tr { td { (format_time(e.at)) } td { (e.actor) } td { (e.action) } td { (e.target) } td { (e.reason) } }
+                                tr { td { (time(e.at)) } td { (e.actor) } td { (e.action) } td { (e.target) } td { (e.reason) } }
                             }
                         }
                     }

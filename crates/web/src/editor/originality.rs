@@ -4,6 +4,7 @@
 use hao_domain::ReviewStatus;
 
 use crate::http::AppState;
+use crate::ui::parts::time;
 use crate::http::auth::EditorSession;
 use crate::http::error::PageError;
 use crate::http::forms::DecideForm;
@@ -11,7 +12,7 @@ use crate::http::ids::ReviewId;
 use crate::http::respond::is_care;
 use crate::http::respond::private_page;
 use crate::ui::diff::side_by_side;
-use crate::ui::layout::{Frame, article_url, format_time, layout};
+use crate::ui::layout::{Frame, article_url, layout};
 use axum::extract::{Form, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -64,7 +65,7 @@ pub(super) async fn queue(
                                         td { a href={ "/editor/originality/" (r.id) } { (a.title) } }
                                         td { a href=(article_url(b.id)) { (b.title) } }
                                         td { (r.similarity) "%" }
-                                        td { (format_time(r.created_at)) }
+                                        td { (time(r.created_at)) }
                                     }
                                 }
                             }
@@ -111,12 +112,12 @@ pub(super) async fn review(
                     div class="side-by-side" {
                         article {
                             h2 { "更早的文章" }
-                            p { a href=(article_url(earlier.id)) { (earlier.title) } " · " (format_time(earlier.published_at)) }
+                            p { a href=(article_url(earlier.id)) { (earlier.title) } " · " (time(earlier.published_at)) }
                             (left)
                         }
                         article {
                             h2 { "声明原创的文章" }
-                            p { a href=(article_url(later.id)) { (later.title) } " · " (format_time(later.published_at)) }
+                            p { a href=(article_url(later.id)) { (later.title) } " · " (time(later.published_at)) }
                             (right)
                         }
                     }

@@ -1,11 +1,12 @@
 //! 要闻置顶: editors pin articles at the top of a channel's headline block.
 
 use crate::http::AppState;
+use crate::ui::parts::time;
 use crate::http::auth::EditorSession;
 use crate::http::error::PageError;
 use crate::http::respond::is_care;
 use crate::http::respond::private_page;
-use crate::ui::layout::{Frame, article_url, format_time, layout};
+use crate::ui::layout::{Frame, article_url, layout};
 use axum::extract::{Form, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -86,7 +87,7 @@ pub(super) async fn pins_page(
                                         td { (p.channel.name()) }
                                         td { a href=(article_url(p.article.id)) { (p.article.title) } }
                                         td { (p.pinned_by) }
-                                        td { (format_time(p.pinned_at)) }
+                                        td { (time(p.pinned_at)) }
                                         td {
                                             form method="post" action="/editor/pins/remove" {
                                                 input type="hidden" name="csrf" value=(session.csrf);

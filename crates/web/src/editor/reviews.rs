@@ -1,6 +1,7 @@
 //! The novice review queue (新手期).
 
 use crate::http::AppState;
+use crate::ui::parts::time;
 use crate::http::auth::EditorSession;
 use crate::http::error::PageError;
 use crate::http::forms::DecideForm;
@@ -8,7 +9,7 @@ use crate::http::ids::ArticleId;
 use crate::http::respond::is_care;
 use crate::http::respond::private_page;
 use crate::ui::forms::decide_form;
-use crate::ui::layout::{Frame, format_time, layout};
+use crate::ui::layout::{Frame, layout};
 use axum::extract::{Form, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -44,7 +45,7 @@ pub(super) async fn reviews(
                     @for (a, full) in &items {
                         article class="review-item" aria-labelledby={ "review-" (a.id) } {
                             h2 id={ "review-" (a.id) } { (a.title) }
-                            p class="meta" { (a.creator_name) " · " (a.channel.name()) " · " (format_time(full.updated_at)) }
+                            p class="meta" { (a.creator_name) " · " (a.channel.name()) " · " (time(full.updated_at)) }
                             div class="body" { (maud::PreEscaped(&full.body_html)) }
                             (decide_form(
                                 &format!("/editor/reviews/{}", a.id),

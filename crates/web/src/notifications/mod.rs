@@ -4,12 +4,13 @@
 //! them read (a form, not a side effect of looking).
 
 use crate::http::AppState;
+use crate::ui::parts::time;
 use crate::http::auth::SignedIn;
 use crate::http::error::PageError;
 use crate::http::forms::CsrfOnly;
 use crate::http::respond::is_care;
 use crate::http::respond::private_page;
-use crate::ui::layout::{Frame, format_time, layout};
+use crate::ui::layout::{Frame, layout};
 use axum::Router;
 use axum::extract::{Form, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -62,7 +63,7 @@ async fn page(
                                 @if !n.read { span class="visually-hidden" { "未读：" } }
                                 span class="kind" { (kind_label(&n.kind)) } " "
                                 @if n.link.is_empty() { (n.text) } @else { a href=(n.link) { (n.text) } }
-                                " " span class="time" { (format_time(n.created_at)) }
+                                " " span class="time" { (time(n.created_at)) }
                             }
                         }
                     }

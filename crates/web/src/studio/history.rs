@@ -3,12 +3,13 @@
 
 use super::editable;
 use crate::http::AppState;
+use crate::ui::parts::time;
 use crate::http::auth::{Session, SignedIn};
 use crate::http::error::PageError;
 use crate::http::forms::CsrfOnly;
 use crate::http::respond::is_care;
 use crate::http::respond::private_page;
-use crate::ui::layout::{Frame, format_time, layout};
+use crate::ui::layout::{Frame, layout};
 use axum::extract::{Form, Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -35,12 +36,12 @@ pub(super) async fn history(
             html! {
                 section class="editor history" {
                     h1 { "修订历史：" (a.title) }
-                    p { "当前版本保存于 " (format_time(a.updated_at)) "。" a href={ "/write/" (a.id) } { "修改" } }
+                    p { "当前版本保存于 " (time(a.updated_at)) "。" a href={ "/write/" (a.id) } { "修改" } }
                     @if revisions.is_empty() { p { "还没有更早的版本。" } }
                     @for r in &revisions {
                         @let (left, right) = crate::ui::diff::side_by_side(&format!("{}\n{}", r.title, r.body), &format!("{}\n{}", a.title, a.body_markdown));
                         article class="revision" aria-labelledby={ "rev-" (r.id) } {
-                            h2 id={ "rev-" (r.id) } { (format_time(r.saved_at)) " 的版本：" (r.title) }
+                            h2 id={ "rev-" (r.id) } { (time(r.saved_at)) " 的版本：" (r.title) }
                             div class="side-by-side" {
                                 div { h3 { "这个版本" } (left) }
                                 div { h3 { "当前版本" } (right) }

@@ -11,11 +11,12 @@ mod stats;
 mod write;
 
 use crate::http::AppState;
+use crate::ui::parts::time;
 use crate::http::auth::{Session, SignedIn};
 use crate::http::error::PageError;
 use crate::http::respond::private_page;
 use crate::http::respond::{is_care, parse_id};
-use crate::ui::layout::{Frame, article_url, format_time, layout};
+use crate::ui::layout::{Frame, article_url, layout};
 use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
@@ -128,7 +129,7 @@ async fn studio(
                                         }
                                         td class={ "status " (r.status.code()) } { (status_label(r.status)) }
                                         td { (r.views) } td { (r.shares) }
-                                        td { (format_time(r.published_at)) } td { (format_time(r.updated_at)) }
+                                        td { (time(r.published_at)) } td { (time(r.updated_at)) }
                                     }
                                 }
                             }

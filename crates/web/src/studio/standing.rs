@@ -2,10 +2,10 @@
 
 use super::creator_of;
 use crate::http::AppState;
+use crate::ui::parts::time;
 use crate::http::auth::SignedIn;
 use crate::http::error::PageError;
 use crate::http::ids::EntryId;
-use crate::ui::layout::format_time;
 use axum::extract::{Form, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
@@ -64,7 +64,7 @@ pub(super) fn ledger_section(
                 ol class="ledger" {
                     @for e in ledger {
                         li {
-                            span class="delta" { (e.delta) } " " (e.reason) " · " (format_time(e.at))
+                            span class="delta" { (e.delta) } " " (e.reason) " · " (time(e.at))
                             @if let Some(a) = &e.appeal {
                                 " · " span class="appeal" { (appeal_label(Some(a))) }
                                 @if !e.appeal_reply.is_empty() { p class="reason" { "编辑答复：" (e.appeal_reply) } }
