@@ -4,8 +4,16 @@
 
 mod views;
 
+use axum::Router;
+use axum::extract::{Form, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use hao_domain::{Role, validate_password, validate_username};
+use maud::html;
+use serde::Deserialize;
+
 use crate::http::AppState;
-use crate::ui::parts::time;
 use crate::http::auth::{
     self, ClientAddr, MAX_FAILURES_PER_ACCOUNT, MAX_FAILURES_PER_ADDRESS, MaybeSession,
     PRE_CSRF_COOKIE, SESSION_COOKIE, SESSION_SECONDS, SignedIn, THROTTLE_WINDOW,
@@ -15,14 +23,7 @@ use crate::http::respond::is_care;
 use crate::http::respond::{no_store, private_page};
 use crate::ui::forms::FieldErrors;
 use crate::ui::layout::{Frame, format_time, layout};
-use axum::Router;
-use axum::extract::{Form, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
-use hao_domain::{Role, validate_password, validate_username};
-use maud::html;
-use serde::Deserialize;
+use crate::ui::parts::time;
 use views::{AccountPage, account_page};
 
 pub fn router() -> Router<AppState> {

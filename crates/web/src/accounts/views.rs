@@ -2,10 +2,9 @@
 
 use maud::{Markup, html};
 
+use super::AccountForm;
 use crate::ui::forms::{FieldErrors, described_by, field_error};
 use crate::ui::layout::{Frame, layout};
-
-use super::AccountForm;
 
 pub(super) struct AccountPage<'a> {
     pub(super) signup: bool,

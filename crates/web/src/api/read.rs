@@ -1,10 +1,6 @@
 //! The JSON API (`/api/v1`). Wire shapes are defined here and converted from
 //! domain types by hand, so the format never changes by accident.
 
-use crate::http::AppState;
-use crate::http::cache::PageKey;
-use crate::http::error::ApiError;
-use crate::ui::layout::rfc3339;
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Method};
@@ -12,6 +8,11 @@ use axum::response::Response;
 use axum::routing::get;
 use hao_domain::{Article, ArticleStatus, Creator, Originality};
 use serde::Serialize;
+
+use crate::http::AppState;
+use crate::http::cache::PageKey;
+use crate::http::error::ApiError;
+use crate::ui::layout::rfc3339;
 
 pub fn router() -> Router<AppState> {
     Router::new()

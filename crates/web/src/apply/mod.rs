@@ -6,10 +6,18 @@
 
 mod views;
 
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Form, FromRequest, Multipart, Request, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
 use hao_domain::ApplicationStatus;
+use hao_domain::{AccountType, Channel};
+use hao_store::{ApplicationRefusal, NewApplication};
+use maud::html;
+use serde::Deserialize;
 
 use crate::http::AppState;
-use crate::ui::parts::time;
 use crate::http::auth::{EditorSession, MaybeSession, Session, SignedIn};
 use crate::http::error::PageError;
 use crate::http::forms::DecideForm;
@@ -17,15 +25,7 @@ use crate::http::ids::ApplicationId;
 use crate::http::respond::is_care;
 use crate::http::respond::private_page;
 use crate::ui::layout::{Frame, layout};
-use axum::Router;
-use axum::extract::{DefaultBodyLimit, Form, FromRequest, Multipart, Request, State};
-use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
-use hao_domain::{AccountType, Channel};
-use hao_store::{ApplicationRefusal, NewApplication};
-use maud::html;
-use serde::Deserialize;
+use crate::ui::parts::time;
 use views::{application_card, form};
 
 pub fn router() -> Router<AppState> {

@@ -1,13 +1,14 @@
 //! 申请入驻's markup: the form and an application as editors see it.
 
+use hao_domain::{AccountType, Channel};
+use hao_store::Application;
+use maud::{Markup, html};
+
 use super::ApplyForm;
 use crate::http::auth::Session;
 use crate::ui::forms::decide_form;
 use crate::ui::forms::{described_by, field_error};
 use crate::ui::parts::time;
-use hao_domain::{AccountType, Channel};
-use hao_store::Application;
-use maud::{Markup, html};
 
 pub(super) fn form(
     session: &Session,

@@ -1,16 +1,17 @@
 //! The moderation log: every editor action.
 
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use maud::html;
+
 use crate::http::AppState;
-use crate::ui::parts::time;
 use crate::http::auth::EditorSession;
 use crate::http::error::PageError;
 use crate::http::respond::is_care;
 use crate::http::respond::private_page;
 use crate::ui::layout::{Frame, layout};
-use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::Response;
-use maud::html;
+use crate::ui::parts::time;
 
 pub(super) async fn log(
     State(state): State<AppState>,

@@ -8,9 +8,10 @@ mod pins;
 mod reviews;
 mod standing;
 
-use crate::http::AppState;
 use axum::Router;
 use axum::routing::get;
+
+use crate::http::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()

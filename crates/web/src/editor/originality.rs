@@ -1,10 +1,14 @@
 //! The originality review queue: a 原创 claim on a near-duplicate of an
 //! earlier article, both texts side by side, and the editor's verdict.
 
+use axum::extract::{Form, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
 use hao_domain::ReviewStatus;
+use hao_store::Verdict;
+use maud::html;
 
 use crate::http::AppState;
-use crate::ui::parts::time;
 use crate::http::auth::EditorSession;
 use crate::http::error::PageError;
 use crate::http::forms::DecideForm;
@@ -13,11 +17,7 @@ use crate::http::respond::is_care;
 use crate::http::respond::private_page;
 use crate::ui::diff::side_by_side;
 use crate::ui::layout::{Frame, article_url, layout};
-use axum::extract::{Form, State};
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
-use hao_store::Verdict;
-use maud::html;
+use crate::ui::parts::time;
 
 pub(super) async fn queue(
     State(state): State<AppState>,

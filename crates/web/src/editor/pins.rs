@@ -1,17 +1,18 @@
 //! 要闻置顶: editors pin articles at the top of a channel's headline block.
 
-use crate::http::AppState;
-use crate::ui::parts::time;
-use crate::http::auth::EditorSession;
-use crate::http::error::PageError;
-use crate::http::respond::is_care;
-use crate::http::respond::private_page;
-use crate::ui::layout::{Frame, article_url, layout};
 use axum::extract::{Form, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::html;
 use serde::Deserialize;
+
+use crate::http::AppState;
+use crate::http::auth::EditorSession;
+use crate::http::error::PageError;
+use crate::http::respond::is_care;
+use crate::http::respond::private_page;
+use crate::ui::layout::{Frame, article_url, layout};
+use crate::ui::parts::time;
 
 /// An editor's form about one article: pin, unpin, take down, restore
 /// (`channel` only for pins).

@@ -1,7 +1,11 @@
 //! The novice review queue (新手期).
 
+use axum::extract::{Form, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::html;
+
 use crate::http::AppState;
-use crate::ui::parts::time;
 use crate::http::auth::EditorSession;
 use crate::http::error::PageError;
 use crate::http::forms::DecideForm;
@@ -10,10 +14,7 @@ use crate::http::respond::is_care;
 use crate::http::respond::private_page;
 use crate::ui::forms::decide_form;
 use crate::ui::layout::{Frame, layout};
-use axum::extract::{Form, State};
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
-use maud::html;
+use crate::ui::parts::time;
 
 /// The novice review queue (新手期): articles waiting for an editor.
 pub(super) async fn reviews(

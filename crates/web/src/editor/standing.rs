@@ -1,5 +1,10 @@
 //! Take-downs (−10 信用分), restoring deleted articles, and appeals.
 
+use axum::extract::{Form, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::html;
+
 use super::pins::PinForm;
 use crate::http::AppState;
 use crate::http::auth::EditorSession;
@@ -10,10 +15,6 @@ use crate::http::respond::private_page;
 use crate::http::respond::{is_care, parse_id};
 use crate::ui::forms::decide_form;
 use crate::ui::layout::{Frame, layout};
-use axum::extract::{Form, State};
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
-use maud::html;
 
 /// Take-downs and appeals: `/editor/standing`.
 pub(super) async fn standing(

@@ -6,12 +6,6 @@
 
 mod views;
 
-use crate::http::AppState;
-use crate::http::auth::{MaybeSession, SignedIn};
-use crate::http::error::PageError;
-use crate::http::respond::is_care;
-use crate::http::respond::private_page;
-use crate::ui::layout::Frame;
 use axum::Router;
 use axum::extract::{Form, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -20,6 +14,13 @@ use axum::routing::{get, post};
 use hao_domain::ArticleSummary;
 use hao_recommend::feed::{FeedInput, feed as mix, similar_to_history};
 use serde::Deserialize;
+
+use crate::http::AppState;
+use crate::http::auth::{MaybeSession, SignedIn};
+use crate::http::error::PageError;
+use crate::http::respond::is_care;
+use crate::http::respond::private_page;
+use crate::ui::layout::Frame;
 
 /// Items in the feed.
 pub const FEED_LEN: usize = 30;

@@ -11,6 +11,13 @@
 
 mod views;
 
+use axum::Router;
+use axum::extract::{Form, Query, State};
+use axum::http::{HeaderMap, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use serde::Deserialize;
+
 use crate::http::AppState;
 use crate::http::auth::{MaybeSession, Session, SignedIn};
 use crate::http::error::PageError;
@@ -18,12 +25,6 @@ use crate::http::ids::AuthorId;
 use crate::http::respond::no_store;
 use crate::http::respond::{PER_PAGE, is_care, parse_page_number};
 use crate::ui::layout::Frame;
-use axum::Router;
-use axum::extract::{Form, Query, State};
-use axum::http::{HeaderMap, header};
-use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
-use serde::Deserialize;
 
 pub fn router() -> Router<AppState> {
     Router::new()

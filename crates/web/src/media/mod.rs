@@ -5,11 +5,6 @@
 //! else the file carried (metadata, trailing bytes), and stored in the
 //! database under its content hash, so every node serves it.
 
-use crate::http::AppState;
-use crate::http::auth::SignedIn;
-use crate::http::error::PageError;
-use crate::http::respond::is_care;
-use crate::ui::layout::{Frame, layout};
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
@@ -18,6 +13,12 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use hao_app::images::{Encoded, MAX_BYTES, reencode};
 use maud::html;
+
+use crate::http::AppState;
+use crate::http::auth::SignedIn;
+use crate::http::error::PageError;
+use crate::http::respond::is_care;
+use crate::ui::layout::{Frame, layout};
 
 pub fn router() -> Router<AppState> {
     Router::new()

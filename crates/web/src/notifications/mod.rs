@@ -3,20 +3,21 @@
 //! and a link to act on it. Unread ones stand out until the reader marks
 //! them read (a form, not a side effect of looking).
 
-use crate::http::AppState;
-use crate::ui::parts::time;
-use crate::http::auth::SignedIn;
-use crate::http::error::PageError;
-use crate::http::forms::CsrfOnly;
-use crate::http::respond::is_care;
-use crate::http::respond::private_page;
-use crate::ui::layout::{Frame, layout};
 use axum::Router;
 use axum::extract::{Form, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use maud::html;
+
+use crate::http::AppState;
+use crate::http::auth::SignedIn;
+use crate::http::error::PageError;
+use crate::http::forms::CsrfOnly;
+use crate::http::respond::is_care;
+use crate::http::respond::private_page;
+use crate::ui::layout::{Frame, layout};
+use crate::ui::parts::time;
 
 pub fn router() -> Router<AppState> {
     Router::new()

@@ -1,5 +1,12 @@
 //! The article page (`/article/{id}`, counted as a view) and its shares.
 
+use axum::extract::{Form, State};
+use axum::http::{HeaderMap, Method, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use hao_domain::ArticleStatus;
+use hao_recommend::merge;
+use serde::Deserialize;
+
 use super::views::{self, ArticleView};
 use crate::http::AppState;
 use crate::http::cache::PageKey;
@@ -7,12 +14,6 @@ use crate::http::error::PageError;
 use crate::http::ids::ArticleId;
 use crate::http::respond::{cached, is_care};
 use crate::ui::layout::Frame;
-use axum::extract::{Form, State};
-use axum::http::{HeaderMap, Method, header};
-use axum::response::{IntoResponse, Redirect, Response};
-use hao_domain::ArticleStatus;
-use hao_recommend::merge;
-use serde::Deserialize;
 
 pub(super) async fn article(
     State(state): State<AppState>,

@@ -1,15 +1,16 @@
 //! Files every page uses: the stylesheet and script, generated avatars and
 //! the WeChat QR code of an article.
 
-use crate::http::AppState;
-use crate::http::error::PageError;
-use crate::ui::assets::{CSS, JS};
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use qrcode::QrCode;
+
+use crate::http::AppState;
+use crate::http::error::PageError;
+use crate::ui::assets::{CSS, JS};
 
 pub fn router() -> Router<AppState> {
     Router::new()

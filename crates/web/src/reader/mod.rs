@@ -5,12 +5,6 @@ mod article;
 pub mod files;
 mod views;
 
-use crate::http::AppState;
-use crate::http::cache::PageKey;
-use crate::http::error::{ApiError, PageError};
-use crate::http::ids::AuthorId;
-use crate::http::respond::{CARE_COOKIE, PER_PAGE, PageQuery, cached, is_care, parse_page};
-use crate::ui::layout::Frame;
 use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
@@ -18,6 +12,13 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use hao_domain::{ArticleStatus, Channel};
 use serde::Deserialize;
+
+use crate::http::AppState;
+use crate::http::cache::PageKey;
+use crate::http::error::{ApiError, PageError};
+use crate::http::ids::AuthorId;
+use crate::http::respond::{CARE_COOKIE, PER_PAGE, PageQuery, cached, is_care, parse_page};
+use crate::ui::layout::Frame;
 
 pub fn router() -> Router<AppState> {
     Router::new()

@@ -2,11 +2,6 @@
 
 mod views;
 
-use crate::http::AppState;
-use crate::http::cache::PageKey;
-use crate::http::error::{ApiError, PageError};
-use crate::http::respond::{cached, is_care, parse_page_number};
-use crate::ui::layout::Frame;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
@@ -15,6 +10,12 @@ use axum::{Json, Router};
 use hao_domain::Channel;
 use hao_search::{SearchError, SearchQuery, Sort};
 use serde::{Deserialize, Serialize};
+
+use crate::http::AppState;
+use crate::http::cache::PageKey;
+use crate::http::error::{ApiError, PageError};
+use crate::http::respond::{cached, is_care, parse_page_number};
+use crate::ui::layout::Frame;
 
 pub const PER_PAGE: usize = 10;
 

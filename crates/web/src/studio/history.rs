@@ -1,21 +1,22 @@
 //! Revisions (`/write/{id}/history`, restore) and status moves (unpublish,
 //! delete).
 
-use super::editable;
-use crate::http::AppState;
-use crate::ui::parts::time;
-use crate::http::auth::{Session, SignedIn};
-use crate::http::error::PageError;
-use crate::http::forms::CsrfOnly;
-use crate::http::respond::is_care;
-use crate::http::respond::private_page;
-use crate::ui::layout::{Frame, layout};
 use axum::extract::{Form, Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use hao_app::publish::ArticleInput;
 use hao_domain::{ArticleStatus, Originality};
 use maud::html;
+
+use super::editable;
+use crate::http::AppState;
+use crate::http::auth::{Session, SignedIn};
+use crate::http::error::PageError;
+use crate::http::forms::CsrfOnly;
+use crate::http::respond::is_care;
+use crate::http::respond::private_page;
+use crate::ui::layout::{Frame, layout};
+use crate::ui::parts::time;
 
 /// `/write/{id}/history`: every earlier version, its differences from the
 /// current one marked, each restorable.

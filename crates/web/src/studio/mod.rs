@@ -10,13 +10,6 @@ mod standing;
 mod stats;
 mod write;
 
-use crate::http::AppState;
-use crate::ui::parts::time;
-use crate::http::auth::{Session, SignedIn};
-use crate::http::error::PageError;
-use crate::http::respond::private_page;
-use crate::http::respond::{is_care, parse_id};
-use crate::ui::layout::{Frame, article_url, layout};
 use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
@@ -24,6 +17,14 @@ use axum::response::Response;
 use axum::routing::get;
 use hao_domain::ArticleStatus;
 use maud::html;
+
+use crate::http::AppState;
+use crate::http::auth::{Session, SignedIn};
+use crate::http::error::PageError;
+use crate::http::respond::private_page;
+use crate::http::respond::{is_care, parse_id};
+use crate::ui::layout::{Frame, article_url, layout};
+use crate::ui::parts::time;
 
 pub fn router() -> Router<AppState> {
     Router::new()

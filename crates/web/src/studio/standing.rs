@@ -1,15 +1,16 @@
 //! 信用分 on `/studio`: the ledger with its reasons, and appeals.
 
-use super::creator_of;
-use crate::http::AppState;
-use crate::ui::parts::time;
-use crate::http::auth::SignedIn;
-use crate::http::error::PageError;
-use crate::http::ids::EntryId;
 use axum::extract::{Form, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use serde::Deserialize;
+
+use super::creator_of;
+use crate::http::AppState;
+use crate::http::auth::SignedIn;
+use crate::http::error::PageError;
+use crate::http::ids::EntryId;
+use crate::ui::parts::time;
 
 #[derive(Debug, Default, Deserialize)]
 pub struct AppealForm {

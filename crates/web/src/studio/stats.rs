@@ -1,5 +1,11 @@
 //! `/studio/stats`: creators' analytics, as a chart with its table, or CSV.
 
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use maud::{Markup, html};
+use serde::Deserialize;
+
 use super::{creator_of, editable};
 use crate::http::AppState;
 use crate::http::auth::SignedIn;
@@ -7,11 +13,6 @@ use crate::http::error::PageError;
 use crate::http::respond::is_care;
 use crate::http::respond::private_page;
 use crate::ui::layout::{Frame, layout};
-use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{IntoResponse, Response};
-use maud::{Markup, html};
-use serde::Deserialize;
 
 #[derive(Debug, Default, Deserialize)]
 pub struct StatsQuery {
