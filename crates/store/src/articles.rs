@@ -195,7 +195,7 @@ impl Store {
         // Band keys and sketch: the last line of each article says them.
         for chunk in replaced.chunks(500) {
             let list: Vec<String> = chunk.iter().map(i64::to_string).collect();
-            for table in ["article_bands", "article_sketches"] {
+            for table in ["article_bands", "article_sketches", "article_tags"] {
                 sqlx::query(&format!(
                     "DELETE FROM {table} WHERE article_id IN ({})",
                     list.join(", ")
@@ -226,7 +226,28 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
-        // The sketch lives beside the article, not in its row: the
+        // Tags as rows, for 话题 pages: (tag, article) pairs, the tags bound.
+        let tags: Vec<(&str, i64)> = finals
+            .iter()
+            .flat_map(|(id, d)| d.tags.iter().map(move |t| (t.as_str(), *id)))
+            .collect();
+        for chunk in tags.chunks(200) {
+            let values: Vec<String> = chunk
+                .iter()
+                .enumerate()
+                .map(|(k, (_, id))| format!("(${}, {id})", k + 1))
+                .collect();
+            let sql = format!(
+                "INSERT INTO article_tags (tag, article_id) VALUES {} ON CONFLICT DO NOTHING",
+                values.join(", ")
+            );
+            let mut q = sqlx::query(&sql);
+            for (tag, _) in chunk {
+                q = q.bind(*tag);
+            }
+            q.execute(&mut *tx).await?;
+        }
+                // The sketch lives beside the article, not in its row: the
         // near-duplicate lookup reads many candidates' sketches and none of
         // their bodies.
         let sketches: Vec<(i64, &str)> = finals

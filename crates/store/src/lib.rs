@@ -21,6 +21,7 @@ mod review;
 mod rows;
 mod standing;
 mod stats;
+mod tags;
 
 use std::path::Path;
 use std::str::FromStr;

@@ -1018,3 +1018,57 @@ async fn related_lists_are_kept_replaced_and_removed() {
         db.cleanup().await;
     }
 }
+
+#[tokio::test]
+async fn tags_are_rows_kept_with_their_article() {
+    for db in backends().await {
+        let s = &db.store;
+        let c = creator(s, "话题作者").await;
+        let mut a = draft("t-a", c, Channel::Tech, "芯片", 1_000);
+        a.tags = vec!["芯片".into(), "人工智能".into()];
+        let mut b = draft("t-b", c, Channel::Tech, "模型", 2_000);
+        b.tags = vec!["人工智能".into()];
+        let mut hidden = draft("t-c", c, Channel::Tech, "草稿", 3_000);
+        hidden.tags = vec!["人工智能".into()];
+        hidden.status = ArticleStatus::Draft;
+        let ids: Vec<i64> = s
+            .upsert_articles(&[a.clone(), b, hidden])
+            .await
+            .unwrap()
+            .iter()
+            .map(|u| u.id)
+            .collect();
+        let ai = s.tag_articles("人工智能", 10, 0).await.unwrap();
+        assert_eq!(ai.total, 2, "a draft is not listed");
+        assert_eq!(
+            ai.items.iter().map(|i| i.id).collect::<Vec<_>>(),
+            [ids[1], ids[0]],
+            "newest first"
+        );
+        assert_eq!(s.tag_articles("芯片", 10, 0).await.unwrap().total, 1);
+        assert_eq!(
+            s.hot_tags(0, 10).await.unwrap(),
+            [("人工智能".to_owned(), 2), ("芯片".to_owned(), 1)]
+        );
+        // An edit replaces the article's tags.
+        a.tags = vec!["半导体".into()];
+        s.upsert_articles(&[a]).await.unwrap();
+        assert_eq!(s.tag_articles("芯片", 10, 0).await.unwrap().total, 0);
+        assert_eq!(s.tag_articles("半导体", 10, 0).await.unwrap().items[0].id, ids[0]);
+        // What a sitemap needs.
+        assert_eq!(s.published_span().await.unwrap(), Some((1_000, 2_000)));
+        let (n, lastmod) = s.published_between(0, 1_500).await.unwrap();
+        assert_eq!(n, 1);
+        assert!(lastmod.is_some());
+        assert_eq!(
+            s.published_ids_between(0, 10_000, 10)
+                .await
+                .unwrap()
+                .iter()
+                .map(|(id, _)| *id)
+                .collect::<Vec<_>>(),
+            [ids[0], ids[1]]
+        );
+        db.cleanup().await;
+    }
+}
