@@ -16,6 +16,8 @@ pub mod limits {
     pub const SOURCE_CHARS: usize = 100;
     /// Most tags per article.
     pub const TAGS: usize = 10;
+    /// Characters of one tag.
+    pub const TAG_CHARS: usize = 20;
 }
 
 /// Where an article stands in its life.

@@ -247,7 +247,7 @@ impl Store {
             }
             q.execute(&mut *tx).await?;
         }
-                // The sketch lives beside the article, not in its row: the
+        // The sketch lives beside the article, not in its row: the
         // near-duplicate lookup reads many candidates' sketches and none of
         // their bodies.
         let sketches: Vec<(i64, &str)> = finals

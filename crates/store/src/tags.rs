@@ -65,8 +65,9 @@ impl Store {
 
     /// The first and last publishing times of published, listed articles.
     pub async fn published_span(&self) -> Result<Option<(i64, i64)>> {
-        let sql =
-            format!("SELECT MIN(a.published_at), MAX(a.published_at) FROM articles a WHERE {VISIBLE}");
+        let sql = format!(
+            "SELECT MIN(a.published_at), MAX(a.published_at) FROM articles a WHERE {VISIBLE}"
+        );
         let (min, max): (Option<i64>, Option<i64>) =
             sqlx::query_as(&sql).fetch_one(&self.pool).await?;
         Ok(min.zip(max))

@@ -1054,7 +1054,10 @@ async fn tags_are_rows_kept_with_their_article() {
         a.tags = vec!["半导体".into()];
         s.upsert_articles(&[a]).await.unwrap();
         assert_eq!(s.tag_articles("芯片", 10, 0).await.unwrap().total, 0);
-        assert_eq!(s.tag_articles("半导体", 10, 0).await.unwrap().items[0].id, ids[0]);
+        assert_eq!(
+            s.tag_articles("半导体", 10, 0).await.unwrap().items[0].id,
+            ids[0]
+        );
         // What a sitemap needs.
         assert_eq!(s.published_span().await.unwrap(), Some((1_000, 2_000)));
         let (n, lastmod) = s.published_between(0, 1_500).await.unwrap();

@@ -17,6 +17,7 @@ mod ui;
 mod accounts;
 mod api;
 mod apply;
+mod distribution;
 mod editor;
 mod feed;
 mod follows;
@@ -47,6 +48,7 @@ pub fn router(state: AppState) -> Router {
         .merge(feed::router())
         .merge(api::router())
         .merge(search::router())
+        .merge(distribution::router())
         .fallback(reader::not_found)
         .with_state(state)
 }

@@ -104,7 +104,7 @@ pub fn parse(r: ArticleInput, now: i64) -> Result<Parsed, ValidationError> {
         if t.is_empty() || tags.contains(&t) {
             continue;
         }
-        if t.chars().count() > 20 || t.chars().any(char::is_control) {
+        if t.chars().count() > limits::TAG_CHARS || t.chars().any(char::is_control) {
             return Err(ValidationError::Invalid {
                 field: "tags",
                 reason: format!(

@@ -55,6 +55,64 @@ pub enum PageKey {
         q: String,
         limit: usize,
     },
+    /// `/tag/{tag}`: a 话题 page.
+    Tag {
+        tag: String,
+        page: u32,
+        care: bool,
+    },
+    /// A feed: RSS 2.0 or Atom, of the site, a channel, an author or a tag.
+    Feed {
+        scope: FeedScope,
+        atom: bool,
+    },
+    /// `/sitemap.xml` (`None`, the index) or one month's sitemap.
+    Sitemap {
+        month: Option<(i32, u32)>,
+    },
+    /// `/robots.txt`.
+    Robots,
+}
+
+/// Whose articles a feed holds.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum FeedScope {
+    Site,
+    Channel(Channel),
+    Author(i64),
+    Tag(String),
+}
+
+/// What a cached answer is, for its `Content-Type` and `Vary`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Html,
+    Json,
+    Rss,
+    Atom,
+    Xml,
+    Text,
+}
+
+impl Kind {
+    fn content_type(self) -> &'static str {
+        match self {
+            Kind::Html => "text/html; charset=utf-8",
+            Kind::Json => "application/json",
+            Kind::Rss => "application/rss+xml; charset=utf-8",
+            Kind::Atom => "application/atom+xml; charset=utf-8",
+            Kind::Xml => "application/xml; charset=utf-8",
+            Kind::Text => "text/plain; charset=utf-8",
+        }
+    }
+
+    /// Pages differ with the care cookie; nothing else does.
+    fn vary(self) -> &'static str {
+        match self {
+            Kind::Html => "Accept-Encoding, Cookie",
+            _ => "Accept-Encoding",
+        }
+    }
 }
 
 impl PageKey {
@@ -64,20 +122,24 @@ impl PageKey {
         matches!(self, PageKey::Search { .. } | PageKey::ApiSearch { .. })
     }
 
-    fn is_json(&self) -> bool {
-        matches!(
-            self,
+    fn kind(&self) -> Kind {
+        match self {
             PageKey::ApiArticle { .. }
-                | PageKey::ApiArticleByExternalId { .. }
-                | PageKey::ApiSearch { .. }
-        )
+            | PageKey::ApiArticleByExternalId { .. }
+            | PageKey::ApiSearch { .. } => Kind::Json,
+            PageKey::Feed { atom: false, .. } => Kind::Rss,
+            PageKey::Feed { atom: true, .. } => Kind::Atom,
+            PageKey::Sitemap { .. } => Kind::Xml,
+            PageKey::Robots => Kind::Text,
+            _ => Kind::Html,
+        }
     }
 }
 
 /// A rendered page in every encoding, with its validators.
 pub struct Rendered {
     pub status: StatusCode,
-    json: bool,
+    kind: Kind,
     identity: Bytes,
     gzip: Bytes,
     brotli: Bytes,
@@ -96,7 +158,7 @@ enum Encoding {
 impl Rendered {
     /// Compresses `html` both ways and computes the ETag (a hash of the
     /// identity bytes, so every node serving the same bytes agrees).
-    /// `json` serves the bytes as `application/json`, else as HTML.
+    /// `kind` says what the bytes are (`Content-Type`, `Vary`).
     /// `thorough` false compresses with gzip only, at a fast level (brotli
     /// readers get gzip): for one-off answers such as a search, where
     /// compressing hard costs more than it saves.
@@ -104,7 +166,7 @@ impl Rendered {
         status: StatusCode,
         html: String,
         generation: u64,
-        json: bool,
+        kind: Kind,
         thorough: bool,
     ) -> Rendered {
         let identity = Bytes::from(html);
@@ -127,7 +189,7 @@ impl Rendered {
         };
         Rendered {
             status,
-            json,
+            kind,
             etag: [etag(""), etag("-gz"), etag("-br")],
             identity,
             gzip,
@@ -171,21 +233,10 @@ impl Rendered {
             })
             .header(
                 header::CONTENT_TYPE,
-                HeaderValue::from_static(if self.json {
-                    "application/json"
-                } else {
-                    "text/html; charset=utf-8"
-                }),
+                HeaderValue::from_static(self.kind.content_type()),
             )
             .header(header::ETAG, etag.clone())
-            .header(
-                header::VARY,
-                HeaderValue::from_static(if self.json {
-                    "Accept-Encoding"
-                } else {
-                    "Accept-Encoding, Cookie"
-                }),
-            )
+            .header(header::VARY, HeaderValue::from_static(self.kind.vary()))
             .header(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
         if encoding != Encoding::Identity {
             builder = builder.header(
@@ -325,13 +376,13 @@ impl PageCache {
         match self.pages.get_value_or_guard_async(&key).await {
             Ok(page) => Ok(page),
             Err(guard) => {
-                let json = key.is_json();
+                let kind = key.kind();
                 let body = render().await?;
                 let page = Arc::new(Rendered::compressed(
                     StatusCode::OK,
                     body,
                     generation,
-                    json,
+                    kind,
                     !key.is_one_off(),
                 ));
                 let _ = guard.insert(page.clone());
@@ -368,7 +419,7 @@ mod tests {
     fn variants_decompress_to_the_same_bytes() {
         use std::io::Read;
         let html = "<p>你好，号</p>".repeat(200);
-        let r = Rendered::compressed(StatusCode::OK, html.clone(), 1, false, true);
+        let r = Rendered::compressed(StatusCode::OK, html.clone(), 1, Kind::Html, true);
         let mut out = String::new();
         flate2::read::GzDecoder::new(&r.gzip[..])
             .read_to_string(&mut out)
@@ -384,7 +435,7 @@ mod tests {
 
     #[test]
     fn etags_match_any_variant_and_weak_forms() {
-        let r = Rendered::compressed(StatusCode::OK, "x".into(), 1, false, true);
+        let r = Rendered::compressed(StatusCode::OK, "x".into(), 1, Kind::Html, true);
         let e = r.etag[2].to_str().unwrap().to_owned();
         assert!(etag_matches(&e, &r.etag));
         assert!(etag_matches(&format!("W/{e}, \"other\""), &r.etag));

@@ -95,3 +95,21 @@ where
         .await?;
     Ok(page.respond(method, headers))
 }
+
+/// A tag from a path: as articles store them (trimmed, at most
+/// `hao_domain::limits::TAG_CHARS` characters, no control characters), else a 404 saying so.
+pub fn valid_tag(raw: &str) -> Result<String, PageError> {
+    let tag = raw.trim();
+    if tag.is_empty()
+        || tag.chars().count() > hao_domain::limits::TAG_CHARS
+        || tag.chars().any(char::is_control)
+    {
+        return Err(PageError::not_found(format!(
+            "没有名为“{}”的话题。",
+            tag.chars()
+                .take(hao_domain::limits::TAG_CHARS)
+                .collect::<String>()
+        )));
+    }
+    Ok(tag.to_owned())
+}

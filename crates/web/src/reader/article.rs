@@ -13,7 +13,7 @@ use crate::http::cache::PageKey;
 use crate::http::error::PageError;
 use crate::http::ids::ArticleId;
 use crate::http::respond::{cached, is_care};
-use crate::ui::layout::Frame;
+use crate::ui::layout::{Frame, SITE, json_ld, rfc3339};
 
 pub(super) async fn article(
     State(state): State<AppState>,
@@ -97,9 +97,18 @@ pub(super) async fn render_article(
     let past = store.creator_articles(creator.id, 6, 0).await?.items;
     let path = format!("/article/{id}");
     let share_url = format!("{}{path}", state.options().base_url);
+    let origin = &state.options().base_url;
+    let image = article
+        .cover_url
+        .as_deref()
+        .map(|c| super::absolute(origin, c));
+    let news = news_article(origin, &article, &creator, image.as_deref());
     let frame = Frame::new(&article.title, &path, care)
         .describe(&article.summary)
-        .in_channel(article.channel);
+        .in_channel(article.channel)
+        .canonical(origin)
+        .card("article", image)
+        .structured(json_ld(&news));
     let view = ArticleView {
         article: &article,
         creator: &creator,
@@ -143,4 +152,46 @@ pub(super) async fn share(
     let url = format!("{}/article/{id}", state.options().base_url);
     let location = format!("{target}?url={}&title={}", enc(&url), enc(&article.title));
     Ok(Redirect::to(&location).into_response())
+}
+
+/// schema.org `NewsArticle` of an article page.
+fn news_article(
+    origin: &str,
+    a: &hao_domain::Article,
+    creator: &hao_domain::Creator,
+    image: Option<&str>,
+) -> serde_json::Value {
+    let url = format!("{origin}/article/{}", a.id);
+    let author_kind = if creator.account_type == hao_domain::AccountType::Personal {
+        "Person"
+    } else {
+        "Organization"
+    };
+    let mut news = serde_json::json!({
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": a.title,
+        "description": a.summary,
+        "datePublished": rfc3339(a.published_at),
+        "dateModified": rfc3339(a.updated_at.max(a.published_at)),
+        "inLanguage": "zh-CN",
+        "articleSection": a.channel.name(),
+        "keywords": a.tags,
+        "mainEntityOfPage": { "@type": "WebPage", "@id": url },
+        "url": url,
+        "author": {
+            "@type": author_kind,
+            "name": creator.display_name,
+            "url": format!("{origin}/author/{}", creator.id),
+        },
+        "publisher": {
+            "@type": "Organization",
+            "name": SITE,
+            "url": format!("{origin}/"),
+        },
+    });
+    if let Some(image) = image {
+        news["image"] = serde_json::json!([image]);
+    }
+    news
 }

@@ -3,6 +3,7 @@
 
 mod article;
 pub mod files;
+mod tag;
 mod views;
 
 use axum::Router;
@@ -18,7 +19,7 @@ use crate::http::cache::PageKey;
 use crate::http::error::{ApiError, PageError};
 use crate::http::ids::AuthorId;
 use crate::http::respond::{CARE_COOKIE, PER_PAGE, PageQuery, cached, is_care, parse_page};
-use crate::ui::layout::Frame;
+use crate::ui::layout::{Frame, SITE, feed_links, json_ld};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -27,6 +28,7 @@ pub fn router() -> Router<AppState> {
         .route("/article/{id}", get(article::article))
         .route("/article/{id}/share", post(article::share))
         .route("/author/{id}", get(author))
+        .route("/tag/{tag}", get(tag::page))
         .route("/care", get(care_toggle))
         .route(
             "/accessibility",
@@ -50,9 +52,27 @@ async fn home(
         || async {
             let lists = state.app().lists(state.options().page_ttl).await?;
             let latest = state.store().latest(30, 0).await?;
+            let tags = hot_tags(&state).await?;
+            let origin = &state.options().base_url;
+            let site = serde_json::json!({
+                "@context": "https://schema.org",
+                "@type": "WebSite",
+                "name": SITE,
+                "url": format!("{origin}/"),
+                "potentialAction": {
+                    "@type": "SearchAction",
+                    "target": format!("{origin}/search?q={{q}}"),
+                    "query-input": "required name=q",
+                },
+            });
             let frame = Frame::new("首页", "/", care)
-                .describe("号：中文自媒体开放平台，新闻、体育、娱乐、财经、科技等频道的原创内容。");
-            Ok(views::home_page(&frame, &lists.headlines, &lists.hot, &latest.items).into_string())
+                .describe("号：中文自媒体开放平台，新闻、体育、娱乐、财经、科技等频道的原创内容。")
+                .canonical(origin)
+                .structured(json_ld(&site));
+            Ok(
+                views::home_page(&frame, &lists.headlines, &lists.hot, &latest.items, &tags)
+                    .into_string(),
+            )
         },
     )
     .await
@@ -92,7 +112,9 @@ async fn channel(
         let description = format!("号 · {}频道", channel.name());
         let frame = Frame::new(channel.name(), &path, care)
             .describe(&description)
-            .in_channel(channel);
+            .in_channel(channel)
+            .canonical(&state.options().base_url)
+            .feeds(feed_links(channel.name(), &format!("{path}/")));
         Ok(views::channel_page(
             &frame,
             channel,
@@ -138,7 +160,35 @@ async fn author(
             }
             let path = format!("/author/{id}");
             let description = format!("{}的号主页", creator.display_name);
-            let frame = Frame::new(&creator.display_name, &path, care).describe(&description);
+            let origin = &state.options().base_url;
+            let kind = if creator.account_type == hao_domain::AccountType::Personal {
+                "Person"
+            } else {
+                "Organization"
+            };
+            let profile = serde_json::json!({
+                "@context": "https://schema.org",
+                "@type": "ProfilePage",
+                "url": format!("{origin}{path}"),
+                "mainEntity": {
+                    "@type": kind,
+                    "name": creator.display_name,
+                    "description": creator.bio,
+                    "url": format!("{origin}{path}"),
+                    "image": absolute(origin, &crate::ui::layout::avatar_url(&creator)),
+                    "interactionStatistic": {
+                        "@type": "InteractionCounter",
+                        "interactionType": "https://schema.org/FollowAction",
+                        "userInteractionCount": creator.follower_count,
+                    },
+                },
+            });
+            let frame = Frame::new(&creator.display_name, &path, care)
+                .describe(&description)
+                .canonical(origin)
+                .feeds(feed_links(&creator.display_name, &format!("{path}/")))
+                .card("profile", None)
+                .structured(json_ld(&profile));
             Ok(
                 views::author_page(&frame, &creator, &list.items, page, list.total, PER_PAGE)
                     .into_string(),
@@ -212,5 +262,34 @@ pub async fn not_found(uri: Uri, headers: HeaderMap) -> Response {
         PageError::not_found(format!("找不到页面 {}。", uri.path()))
             .with_care(is_care(&headers))
             .into_response()
+    }
+}
+
+/// 热门话题: the tags of the most articles of the last week, topped up from
+/// all time when the week was quiet.
+async fn hot_tags(state: &AppState) -> Result<Vec<(String, i64)>, PageError> {
+    const WANT: i64 = 12;
+    let week = state.now() - 7 * 24 * 3600;
+    let mut tags = state.store().hot_tags(week, WANT).await?;
+    if (tags.len() as i64) < WANT {
+        for (tag, n) in state.store().hot_tags(0, WANT).await? {
+            if tags.len() as i64 >= WANT {
+                break;
+            }
+            if !tags.iter().any(|(t, _)| *t == tag) {
+                tags.push((tag, n));
+            }
+        }
+    }
+    Ok(tags)
+}
+
+/// `path` on this site as an absolute URL (share cards and structured data
+/// need them); absolute URLs are kept.
+pub(crate) fn absolute(origin: &str, path: &str) -> String {
+    if path.starts_with("http://") || path.starts_with("https://") {
+        path.to_owned()
+    } else {
+        format!("{origin}{path}")
     }
 }

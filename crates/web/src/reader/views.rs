@@ -109,7 +109,7 @@ pub fn article_page(frame: &Frame<'_>, v: &ArticleView<'_>) -> Markup {
                     }
                     div class="body" { (PreEscaped(&a.body_html)) }
                     @if !a.tags.is_empty() {
-                        ul class="tags" aria-label="标签" { @for t in &a.tags { li { (t) } } }
+                        ul class="tags" aria-label="话题" { @for t in &a.tags { li { a href={ "/tag/" (crate::ui::layout::tag_path(t)) } { "#" (t) } } } }
                     }
                     (declaration(a, v.creator))
                     div class="disclaimer" lang="zh-CN" {
@@ -141,6 +141,7 @@ pub fn home_page(
     headlines: &[(Channel, Vec<Pick>)],
     hot: &[Pick],
     latest: &[ArticleSummary],
+    tags: &[(String, i64)],
 ) -> Markup {
     let content = html! {
         h1 class="visually-hidden" { "号 · 首页" }
@@ -154,6 +155,16 @@ pub fn home_page(
                 section class="hot" aria-labelledby="hot-title" {
                     h2 id="hot-title" { "热点推荐" }
                     (pick_list(hot, false))
+                }
+                @if !tags.is_empty() {
+                    section class="hot-tags" aria-labelledby="hot-tags-title" {
+                        h2 id="hot-tags-title" { "热门话题" }
+                        ul class="tag-cloud" {
+                            @for (t, n) in tags {
+                                li { a href={ "/tag/" (crate::ui::layout::tag_path(t)) } { "#" (t) } " " span class="count" { (n) " 篇" } }
+                            }
+                        }
+                    }
                 }
             }
         }
@@ -211,6 +222,30 @@ pub fn author_page(
                 @else { (summary_list(items)) }
                 (pagination(&base, page, total, per_page))
             }
+        }
+    };
+    layout(frame, content)
+}
+
+/// `/tag/{tag}`: a 话题's articles.
+pub fn tag_page(
+    frame: &Frame<'_>,
+    tag: &str,
+    path: &str,
+    items: &[ArticleSummary],
+    page: u32,
+    total: i64,
+    per_page: u32,
+) -> Markup {
+    let content = html! {
+        section class="primary" {
+            nav class="breadcrumb" aria-label="当前位置" {
+                ol { li { a href="/" { "首页" } } li aria-current="page" { "话题" } }
+            }
+            h1 { "#" (tag) span class="count" { "共 " (total) " 篇" } }
+            p class="feeds" { "订阅这个话题：" a href={ (path) "/rss.xml" } { "RSS" } " · " a href={ (path) "/atom.xml" } { "Atom" } }
+            (summary_list(items))
+            (pagination(path, page, total, per_page))
         }
     };
     layout(frame, content)

@@ -43,6 +43,27 @@ pub fn avatar_url(c: &Creator) -> String {
         .unwrap_or_else(|| format!("/avatar/{}.svg", c.id))
 }
 
+/// The tag as a path segment.
+pub fn tag_path(tag: &str) -> String {
+    percent_encoding::utf8_percent_encode(tag, percent_encoding::NON_ALPHANUMERIC).to_string()
+}
+
+/// The `<link rel="alternate">` of a page's feeds: (title, type, path).
+pub fn feed_links(title: &str, base_path: &str) -> Vec<(String, &'static str, String)> {
+    vec![
+        (
+            format!("{title} (RSS)"),
+            "application/rss+xml",
+            format!("{base_path}rss.xml"),
+        ),
+        (
+            format!("{title} (Atom)"),
+            "application/atom+xml",
+            format!("{base_path}atom.xml"),
+        ),
+    ]
+}
+
 /// The link that switches care mode on or off and comes back to `path`.
 pub fn care_toggle_url(on: bool, path: &str) -> String {
     let next = percent_encoding::utf8_percent_encode(path, percent_encoding::NON_ALPHANUMERIC);
@@ -57,6 +78,25 @@ pub struct Frame<'a> {
     pub path: &'a str,
     pub care: bool,
     pub active: Option<Channel>,
+    /// The page's one address, absolute (`<link rel="canonical">`, `og:url`).
+    pub canonical: Option<String>,
+    /// The page's own feeds besides the site's: (title, type, href).
+    pub feeds: Vec<(String, &'static str, String)>,
+    /// `og:type`: `website`, `article`, `profile`.
+    pub og_type: &'static str,
+    /// An absolute image for share cards (`og:image`, `twitter:image`).
+    pub image: Option<String>,
+    /// Structured data (schema.org JSON-LD), already serialised.
+    pub json_ld: Option<String>,
+}
+
+/// A JSON-LD value made safe inside `<script>`: no `</script>` can end it.
+pub fn json_ld(value: &serde_json::Value) -> String {
+    value
+        .to_string()
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
 }
 
 impl<'a> Frame<'a> {
@@ -69,7 +109,38 @@ impl<'a> Frame<'a> {
             path,
             care,
             active: None,
+            canonical: None,
+            feeds: Vec::new(),
+            og_type: "website",
+            image: None,
+            json_ld: None,
         }
+    }
+
+    /// The page's public address: `origin` + `path` (query strings are not
+    /// part of it).
+    pub fn canonical(mut self, origin: &str) -> Frame<'a> {
+        self.canonical = Some(format!("{origin}{}", self.path));
+        self
+    }
+
+    /// The page's own feeds ([`feed_links`]).
+    pub fn feeds(mut self, feeds: Vec<(String, &'static str, String)>) -> Frame<'a> {
+        self.feeds = feeds;
+        self
+    }
+
+    /// A share card: its `og:type` and image (absolute).
+    pub fn card(mut self, og_type: &'static str, image: Option<String>) -> Frame<'a> {
+        self.og_type = og_type;
+        self.image = image;
+        self
+    }
+
+    /// Structured data for search engines (see [`json_ld`]).
+    pub fn structured(mut self, json_ld: String) -> Frame<'a> {
+        self.json_ld = Some(json_ld);
+        self
     }
 
     /// The page's `<meta name="description">`.
@@ -92,11 +163,37 @@ pub fn layout(frame: &Frame<'_>, content: Markup) -> Markup {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
-                title { (frame.title) " - " (SITE) }
-                meta name="description" content=(frame.description);
                 // The reader's 无障碍 settings (kept in this browser) are
                 // applied before the first paint, on cached pages too.
                 script { (PreEscaped(assets::SETTINGS_SCRIPT)) }
+                title { (frame.title) " - " (SITE) }
+                meta name="description" content=(frame.description);
+                @if let Some(c) = &frame.canonical {
+                    link rel="canonical" href=(c);
+                    meta property="og:url" content=(c);
+                }
+                meta property="og:site_name" content=(SITE);
+                meta property="og:locale" content="zh_CN";
+                meta property="og:type" content=(frame.og_type);
+                meta property="og:title" content=(frame.title);
+                meta property="og:description" content=(frame.description);
+                @if let Some(image) = &frame.image {
+                    meta property="og:image" content=(image);
+                    meta name="twitter:card" content="summary_large_image";
+                    meta name="twitter:image" content=(image);
+                } @else {
+                    meta name="twitter:card" content="summary";
+                }
+                meta name="twitter:title" content=(frame.title);
+                meta name="twitter:description" content=(frame.description);
+                link rel="alternate" type="application/rss+xml" title="号 (RSS)" href="/rss.xml";
+                link rel="alternate" type="application/atom+xml" title="号 (Atom)" href="/atom.xml";
+                @for (title, kind, href) in &frame.feeds {
+                    link rel="alternate" type=(kind) title=(title) href=(href);
+                }
+                @if let Some(data) = &frame.json_ld {
+                    script type="application/ld+json" { (PreEscaped(data)) }
+                }
                 link rel="stylesheet" href=(assets::css_url());
                 script src=(assets::js_url()) defer {}
             }

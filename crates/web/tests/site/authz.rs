@@ -60,6 +60,13 @@ async fn every_route_refuses_every_role_it_should_and_serves_the_others() {
         ("/editor/reviews".into(), EDITORS),
         ("/editor/applications".into(), EDITORS),
         ("/editor/standing".into(), EDITORS),
+        // What leaves the site is public, the same for every role.
+        ("/rss.xml".into(), EVERYONE),
+        ("/atom.xml".into(), EVERYONE),
+        ("/channel/sports/rss.xml".into(), EVERYONE),
+        ("/sitemap.xml".into(), EVERYONE),
+        ("/sitemaps/pages.xml".into(), EVERYONE),
+        ("/robots.txt".into(), EVERYONE),
     ];
     let mut cells = 0;
     for (path, allowed) in &pages {
