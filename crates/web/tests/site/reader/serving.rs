@@ -19,6 +19,25 @@ async fn variants_validators_and_head() {
         plain.header("vary").as_deref(),
         Some("Accept-Encoding, Cookie")
     );
+    // Shared by every reader: a CDN may keep it as long as a node does
+    // (the page TTL, 60 s here); browsers revalidate.
+    assert_eq!(
+        plain.header("cache-control").as_deref(),
+        Some("public, max-age=0, s-maxage=60, stale-while-revalidate=60")
+    );
+    // Feeds vary with nothing but the encoding.
+    let feed = app.get("/rss.xml").await;
+    assert_eq!(feed.header("vary").as_deref(), Some("Accept-Encoding"));
+    assert!(
+        feed.header("cache-control")
+            .unwrap()
+            .contains("s-maxage=60")
+    );
+    // A page for one reader never reaches a shared cache.
+    app.user("someone", hao_domain::Role::Reader, None).await;
+    let session = app.sign_in("someone", PASSWORD).await.unwrap();
+    let me = app.get_with("/me", &[("cookie", &session)]).await;
+    assert_eq!(me.header("cache-control").as_deref(), Some("no-store"));
     let etag = plain.header("etag").unwrap();
 
     let gz = app.get_with(&path, &[("accept-encoding", "gzip")]).await;
