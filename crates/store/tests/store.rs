@@ -1075,3 +1075,51 @@ async fn tags_are_rows_kept_with_their_article() {
         db.cleanup().await;
     }
 }
+
+#[tokio::test]
+async fn keyset_lists_page_without_skipping_or_repeating() {
+    for db in backends().await {
+        let s = &db.store;
+        let c = creator(s, "分页作者").await;
+        let d = creator(s, "另一位").await;
+        // Two articles at the same second: the id breaks the tie.
+        let drafts = vec![
+            draft("k1", c, Channel::Tech, "一", 100),
+            draft("k2", d, Channel::Tech, "二", 200),
+            draft("k3", c, Channel::Sports, "三", 200),
+            draft("k4", c, Channel::Tech, "四", 300),
+        ];
+        s.upsert_articles(&drafts).await.unwrap();
+        let mut seen = Vec::new();
+        let mut before = None;
+        loop {
+            let page = s
+                .articles_before(&hao_store::ArticleFilter::default(), before, 1)
+                .await
+                .unwrap();
+            let Some(a) = page.last() else { break };
+            before = Some((a.published_at, a.id));
+            seen.push(a.external_id.clone());
+        }
+        assert_eq!(seen.len(), 4, "{seen:?}");
+        assert_eq!(seen[0], "k4");
+        assert_eq!(seen[3], "k1");
+        let filter = hao_store::ArticleFilter {
+            channel: Some(Channel::Tech),
+            creator_id: Some(c),
+            tag: Some("标签一".into()),
+        };
+        let mine: Vec<String> = s
+            .articles_before(&filter, None, 10)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|a| a.external_id)
+            .collect();
+        assert_eq!(mine, ["k4", "k1"]);
+        let authors = s.creators_after(0, 10).await.unwrap();
+        assert_eq!(authors.iter().map(|a| a.id).collect::<Vec<_>>(), [c, d]);
+        assert_eq!(s.creators_after(c, 10).await.unwrap().len(), 1);
+        db.cleanup().await;
+    }
+}

@@ -1,6 +1,8 @@
-//! The JSON API: reading articles, 相关推荐 and 热点 (`read`), and writing
+//! The JSON API: reading articles, 相关推荐 and 热点 (`read`), lists of
+//! articles, channels, authors and tags with cursors (`lists`), and writing
 //! articles with a bearer token (`write`). Errors are `{"code","message"}`.
 
+mod lists;
 mod read;
 mod write;
 
@@ -9,5 +11,8 @@ use axum::Router;
 use crate::http::AppState;
 
 pub fn router() -> Router<AppState> {
-    Router::new().merge(read::router()).merge(write::router())
+    Router::new()
+        .merge(read::router())
+        .merge(lists::router())
+        .merge(write::router())
 }
