@@ -17,6 +17,7 @@ mod ui;
 mod accounts;
 mod api;
 mod apply;
+mod developers;
 mod distribution;
 mod editor;
 mod feed;
@@ -33,9 +34,19 @@ use axum::Router;
 
 pub use http::{AppState, SiteOptions};
 
+/// The API document: every feature's part merged in one place, as the
+/// routers are. Served at `/api/openapi.json` and shown on `/developers`.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    use utoipa::OpenApi;
+    let mut doc = api::ApiDoc::openapi();
+    doc.merge(search::SearchApi::openapi());
+    doc
+}
+
 /// The whole site: every feature's router merged in one place.
 pub fn router(state: AppState) -> Router {
     Router::new()
+        .merge(developers::router(openapi()))
         .merge(reader::router())
         .merge(reader::files::router())
         .merge(accounts::router())

@@ -30,9 +30,10 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/tags", get(tags))
 }
 
-/// A page of a list.
-#[derive(Serialize)]
-struct Page<T> {
+/// A page of a list: its items, and where the next page starts (`null`
+/// on the last).
+#[derive(Serialize, utoipa::ToSchema)]
+pub(super) struct Page<T> {
     items: Vec<T>,
     next_cursor: Option<String>,
 }
@@ -59,7 +60,7 @@ fn bad_cursor(raw: &str) -> ApiError {
 }
 
 #[derive(Deserialize)]
-struct ArticlesQuery {
+pub(super) struct ArticlesQuery {
     channel: Option<String>,
     author: Option<String>,
     tag: Option<String>,
@@ -67,15 +68,15 @@ struct ArticlesQuery {
     limit: Option<String>,
 }
 
-#[derive(Serialize)]
-struct AuthorRef {
+#[derive(Serialize, utoipa::ToSchema)]
+pub(super) struct AuthorRef {
     id: i64,
     name: String,
     url: String,
 }
 
-#[derive(Serialize)]
-struct ArticleItem {
+#[derive(Serialize, utoipa::ToSchema)]
+pub(super) struct ArticleItem {
     id: i64,
     external_id: String,
     title: String,
@@ -107,7 +108,24 @@ impl From<ArticleSummary> for ArticleItem {
     }
 }
 
-async fn articles(
+/// Published articles, newest first, filtered by channel, author or tag.
+#[utoipa::path(
+    get,
+    path = "/api/v1/articles",
+    tag = "lists",
+    params(
+        ("channel" = Option<String>, Query, description = "A channel slug"),
+        ("author" = Option<i64>, Query, description = "An author's id"),
+        ("tag" = Option<String>, Query, description = "A tag"),
+        ("cursor" = Option<String>, Query, description = "`next_cursor` of the page before"),
+        ("limit" = Option<usize>, Query, description = "1–100, default 20"),
+    ),
+    responses(
+        (status = 200, body = Page<ArticleItem>),
+        (status = 400, body = crate::http::error::ErrorBody),
+    )
+)]
+pub(super) async fn articles(
     State(state): State<AppState>,
     Query(q): Query<ArticlesQuery>,
 ) -> Result<Json<Page<ArticleItem>>, ApiError> {
@@ -156,8 +174,8 @@ async fn articles(
     }))
 }
 
-#[derive(Serialize)]
-struct ChannelItem {
+#[derive(Serialize, utoipa::ToSchema)]
+pub(super) struct ChannelItem {
     slug: &'static str,
     name: &'static str,
     url: String,
@@ -165,7 +183,14 @@ struct ChannelItem {
     atom: String,
 }
 
-async fn channels() -> Json<Page<ChannelItem>> {
+/// Every channel, with its page and feeds.
+#[utoipa::path(
+    get,
+    path = "/api/v1/channels",
+    tag = "lists",
+    responses((status = 200, body = Page<ChannelItem>))
+)]
+pub(super) async fn channels() -> Json<Page<ChannelItem>> {
     Json(Page {
         items: Channel::ALL
             .iter()
@@ -182,13 +207,13 @@ async fn channels() -> Json<Page<ChannelItem>> {
 }
 
 #[derive(Deserialize)]
-struct CursorQuery {
+pub(super) struct CursorQuery {
     cursor: Option<String>,
     limit: Option<String>,
 }
 
-#[derive(Serialize)]
-struct AuthorItem {
+#[derive(Serialize, utoipa::ToSchema)]
+pub(super) struct AuthorItem {
     id: i64,
     name: String,
     #[serde(rename = "type")]
@@ -199,7 +224,21 @@ struct AuthorItem {
     url: String,
 }
 
-async fn authors(
+/// Creators with published articles, by id.
+#[utoipa::path(
+    get,
+    path = "/api/v1/authors",
+    tag = "lists",
+    params(
+        ("cursor" = Option<String>, Query, description = "`next_cursor` of the page before"),
+        ("limit" = Option<usize>, Query, description = "1–100, default 20"),
+    ),
+    responses(
+        (status = 200, body = Page<AuthorItem>),
+        (status = 400, body = crate::http::error::ErrorBody),
+    )
+)]
+pub(super) async fn authors(
     State(state): State<AppState>,
     Query(q): Query<CursorQuery>,
 ) -> Result<Json<Page<AuthorItem>>, ApiError> {
@@ -235,18 +274,29 @@ async fn authors(
 }
 
 #[derive(Deserialize)]
-struct LimitQuery {
+pub(super) struct LimitQuery {
     limit: Option<String>,
 }
 
-#[derive(Serialize)]
-struct TagItem {
+#[derive(Serialize, utoipa::ToSchema)]
+pub(super) struct TagItem {
     tag: String,
     articles: i64,
     url: String,
 }
 
-async fn tags(
+/// The tags of the most articles (热门话题).
+#[utoipa::path(
+    get,
+    path = "/api/v1/tags",
+    tag = "lists",
+    params(("limit" = Option<usize>, Query, description = "1–100, default 20")),
+    responses(
+        (status = 200, body = Page<TagItem>),
+        (status = 400, body = crate::http::error::ErrorBody),
+    )
+)]
+pub(super) async fn tags(
     State(state): State<AppState>,
     Query(q): Query<LimitQuery>,
 ) -> Result<Json<Page<TagItem>>, ApiError> {

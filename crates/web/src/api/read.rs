@@ -26,8 +26,8 @@ pub fn router() -> Router<AppState> {
 }
 
 /// An article as the API shows it.
-#[derive(Serialize)]
-struct ArticleJson {
+#[derive(Serialize, utoipa::ToSchema)]
+pub(super) struct ArticleJson {
     id: i64,
     external_id: String,
     title: String,
@@ -120,7 +120,18 @@ async fn article_json(
 
 /// Article JSON goes through the page cache like pages: rendered once per
 /// generation (views in it may lag by up to the page TTL), pre-compressed.
-async fn by_id(
+#[utoipa::path(
+    get,
+    path = "/api/v1/articles/{id}",
+    tag = "articles",
+    params(("id" = i64, Path, description = "The article")),
+    responses(
+        (status = 200, body = ArticleJson),
+        (status = 400, body = crate::http::error::ErrorBody),
+        (status = 404, body = crate::http::error::ErrorBody),
+    )
+)]
+pub(super) async fn by_id(
     State(state): State<AppState>,
     Path(raw): Path<String>,
     method: Method,
@@ -144,7 +155,18 @@ async fn by_id(
     Ok(page.respond(&method, &headers))
 }
 
-async fn by_external_id(
+/// A published article by the id the importing system gave it.
+#[utoipa::path(
+    get,
+    path = "/api/v1/articles/by-external-id/{external_id}",
+    tag = "articles",
+    params(("external_id" = String, Path, description = "The import's external id")),
+    responses(
+        (status = 200, body = ArticleJson),
+        (status = 404, body = crate::http::error::ErrorBody),
+    )
+)]
+pub(super) async fn by_external_id(
     State(state): State<AppState>,
     Path(external_id): Path<String>,
     method: Method,
@@ -169,13 +191,43 @@ async fn by_external_id(
 }
 
 #[derive(serde::Deserialize)]
-struct LimitQuery {
+pub(super) struct LimitQuery {
     limit: Option<String>,
 }
 
-/// `GET /api/v1/articles/{id}/related?limit=N` →
-/// `{"items": [{"id", "external_id", "title", "url", "reason"}]}`.
-async fn related(
+/// One 相关推荐 pick and why.
+#[derive(Serialize, utoipa::ToSchema)]
+pub(super) struct RelatedItem {
+    id: i64,
+    external_id: String,
+    title: String,
+    url: String,
+    /// The keywords it shares (「俄乌 · 和谈」), as the page shows them.
+    reason: String,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub(super) struct RelatedList {
+    items: Vec<RelatedItem>,
+}
+
+/// 相关推荐 of a published article, with the reason each is there.
+#[utoipa::path(
+    get,
+    path = "/api/v1/articles/{id}/related",
+    tag = "articles",
+    params(
+        ("id" = i64, Path, description = "The article"),
+        ("limit" = Option<usize>, Query, description = "1–6, default 6"),
+    ),
+    responses(
+        (status = 200, body = RelatedList),
+        (status = 400, body = crate::http::error::ErrorBody),
+        (status = 404, body = crate::http::error::ErrorBody),
+        (status = 503, description = "The search index is being built", body = crate::http::error::ErrorBody),
+    )
+)]
+pub(super) async fn related(
     State(state): State<AppState>,
     Path(raw): Path<String>,
     axum::extract::Query(q): axum::extract::Query<LimitQuery>,
@@ -220,25 +272,25 @@ async fn related(
     };
     let ids: Vec<i64> = list.iter().map(|r| r.id).collect();
     let found = state.store().summaries_with_keywords(&ids).await?;
-    let items: Vec<serde_json::Value> = found
+    let items: Vec<RelatedItem> = found
         .into_iter()
         .filter_map(|(a, _)| {
-            let reason = &list.iter().find(|r| r.id == a.id)?.reason;
-            Some(serde_json::json!({
-                "id": a.id,
-                "external_id": a.external_id,
-                "title": a.title,
-                "url": format!("/article/{}", a.id),
-                "reason": reason,
-            }))
+            let reason = list.iter().find(|r| r.id == a.id)?.reason.clone();
+            Some(RelatedItem {
+                url: format!("/article/{}", a.id),
+                id: a.id,
+                external_id: a.external_id,
+                title: a.title,
+                reason,
+            })
         })
         .take(limit)
         .collect();
-    Ok(axum::Json(serde_json::json!({ "items": items })).into_response())
+    Ok(axum::Json(RelatedList { items }).into_response())
 }
 
 #[derive(serde::Deserialize)]
-struct HotQuery {
+pub(super) struct HotQuery {
     limit: Option<String>,
     channel: Option<String>,
 }
@@ -246,11 +298,42 @@ struct HotQuery {
 /// The longest 热点 list the API gives.
 const HOT_MAX: usize = 50;
 
-/// `GET /api/v1/hot?limit=N[&channel=slug]` → `{"items": [{"id",
-/// "external_id", "title", "url", "channel", "author", "published_at",
-/// "reason"}]}`, hottest first (engagement decayed with time, see
-/// `hao_recommend::hot`), at most two per creator.
-async fn hot(
+/// One article of 热点.
+#[derive(Serialize, utoipa::ToSchema)]
+pub(super) struct HotItem {
+    id: i64,
+    external_id: String,
+    title: String,
+    url: String,
+    /// Channel slug.
+    channel: &'static str,
+    /// Author display name.
+    author: String,
+    published_at: String,
+    reason: String,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub(super) struct HotList {
+    items: Vec<HotItem>,
+}
+
+/// 热点: hottest first (engagement decayed with a 12-hour half-life), at
+/// most two per creator, globally or in one channel.
+#[utoipa::path(
+    get,
+    path = "/api/v1/hot",
+    tag = "articles",
+    params(
+        ("limit" = Option<usize>, Query, description = "1–50, default 10"),
+        ("channel" = Option<String>, Query, description = "A channel slug"),
+    ),
+    responses(
+        (status = 200, body = HotList),
+        (status = 400, body = crate::http::error::ErrorBody),
+    )
+)]
+pub(super) async fn hot(
     State(state): State<AppState>,
     axum::extract::Query(q): axum::extract::Query<HotQuery>,
 ) -> Result<Response, ApiError> {
@@ -276,21 +359,21 @@ async fn hot(
         })?),
     };
     let picks = hao_app::lists::hot_limited(state.store(), channel, limit, state.now()).await?;
-    let items: Vec<serde_json::Value> = picks
-        .iter()
+    let items: Vec<HotItem> = picks
+        .into_iter()
         .map(|p| {
-            let a = &p.article;
-            serde_json::json!({
-                "id": a.id,
-                "external_id": a.external_id,
-                "title": a.title,
-                "url": format!("/article/{}", a.id),
-                "channel": a.channel.slug(),
-                "author": a.creator_name,
-                "published_at": rfc3339(a.published_at),
-                "reason": p.reason,
-            })
+            let a = p.article;
+            HotItem {
+                url: format!("/article/{}", a.id),
+                id: a.id,
+                external_id: a.external_id,
+                title: a.title,
+                channel: a.channel.slug(),
+                author: a.creator_name,
+                published_at: rfc3339(a.published_at),
+                reason: p.reason,
+            }
         })
         .collect();
-    Ok(axum::Json(serde_json::json!({ "items": items })).into_response())
+    Ok(axum::Json(HotList { items }).into_response())
 }

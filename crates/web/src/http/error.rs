@@ -64,6 +64,17 @@ impl IntoResponse for PageError {
     }
 }
 
+/// The body of every API error (for the API document).
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct ErrorBody {
+    /// What kind of error: `bad_request`, `unauthorized`, `forbidden`,
+    /// `not_found`, `conflict`, `invalid`, `not_ready`, `internal`.
+    code: String,
+    /// What is wrong, for a person.
+    message: String,
+}
+
 /// An error answered with `{"code": …, "message": …}`.
 #[derive(Debug)]
 pub struct ApiError {

@@ -185,7 +185,7 @@ struct ApiParams {
     limit: Option<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct ApiHit {
     id: i64,
     external_id: String,
@@ -201,7 +201,7 @@ struct ApiHit {
 /// or after the index was found damaged); they are not cached then.
 const BUILDING: &str = "搜索索引正在建立，结果可能不完整，请稍后再试。";
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct ApiResults {
     total: usize,
     hits: Vec<ApiHit>,
@@ -211,6 +211,21 @@ struct ApiResults {
     index_building: bool,
 }
 
+/// Search: best first, copies word for word folded into one hit.
+#[utoipa::path(
+    get,
+    path = "/api/v1/search",
+    tag = "search",
+    params(
+        ("q" = String, Query, description = "1–100 characters: a fragment, words, even symbols alone"),
+        ("limit" = Option<usize>, Query, description = "1–100, default 10"),
+    ),
+    responses(
+        (status = 200, body = ApiResults),
+        (status = 400, body = crate::http::error::ErrorBody),
+        (status = 503, body = crate::http::error::ErrorBody),
+    )
+)]
 async fn api(
     State(state): State<AppState>,
     Query(p): Query<ApiParams>,
@@ -314,3 +329,11 @@ async fn api_search(state: &AppState, q: String, limit: usize) -> Result<ApiResu
         }
     }
 }
+
+/// The API document's part for search (merged in `crate::openapi`).
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    paths(api),
+    tags((name = "search", description = "Search that understands Chinese the way readers type it"))
+)]
+pub struct SearchApi;
