@@ -6,7 +6,6 @@
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -45,9 +44,9 @@ pub fn router(doc: OpenApi) -> Router<AppState> {
         )
         .route(
             "/developers",
-            get(move |State(state): State<AppState>, headers: HeaderMap| {
+            get(move |headers: HeaderMap| {
                 let doc = page.clone();
-                async move { developers(&state, &headers, &doc.value) }
+                async move { developers(&headers, &doc.value) }
             }),
         )
 }
@@ -125,8 +124,7 @@ fn schema_name(schema: &Option<RefOr<utoipa::openapi::schema::Schema>>) -> Strin
     }
 }
 
-fn developers(state: &AppState, headers: &HeaderMap, doc: &OpenApi) -> Response {
-    let _ = state;
+fn developers(headers: &HeaderMap, doc: &OpenApi) -> Response {
     let frame = Frame::new("开发者", "/developers", is_care(headers))
         .describe("号的开放接口：读取文章、列表、搜索与发布。");
     let content = html! {

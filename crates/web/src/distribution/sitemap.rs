@@ -71,7 +71,9 @@ async fn index(
 ) -> Result<Response, PageError> {
     cached(
         &state,
-        PageKey::Sitemap { month: None },
+        PageKey::Sitemap {
+            name: "index".into(),
+        },
         &method,
         &headers,
         || async {
@@ -136,7 +138,7 @@ async fn file(
         ))
     })?;
     let key = PageKey::Sitemap {
-        month: Some(month.unwrap_or((0, 0))),
+        name: file.trim_end_matches(".xml").to_owned(),
     };
     cached(&state, key, &method, &headers, || async {
         let origin = escape(&state.options().base_url);

@@ -66,9 +66,10 @@ pub enum PageKey {
         scope: FeedScope,
         atom: bool,
     },
-    /// `/sitemap.xml` (`None`, the index) or one month's sitemap.
+    /// `/sitemap.xml` (`name` "index") or one of its sitemaps (`pages`,
+    /// `2026-02`).
     Sitemap {
-        month: Option<(i32, u32)>,
+        name: String,
     },
     /// `/robots.txt`.
     Robots,
