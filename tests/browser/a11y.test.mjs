@@ -307,3 +307,23 @@ test("a signed-in reader sees so on cached pages; without JavaScript 我的 asks
   assert.match(await page.textContent("h1"), /无障碍/);
   await context.close();
 });
+
+test("where the browser cannot speak, no speech control is offered", async () => {
+  const { context, page } = await newPage(browser);
+  await context.addCookies([{ name: "hao_care", value: "1", url: base }]);
+  await context.addInitScript(() => {
+    Object.defineProperty(window, "speechSynthesis", { value: undefined, configurable: true });
+  });
+  await page.goto(base + articlePath);
+  assert.equal(await page.locator(".read-aloud").isVisible(), false);
+  await page.click("header button.a11y-open");
+  assert.equal(await page.locator("#a11y-toolbar").isVisible(), true);
+  for (const name of ["声音", "连读", "朗读全文"]) {
+    assert.equal(await page.getByRole("button", { name, exact: true }).count(), 0, name);
+  }
+  // Everything else is there.
+  for (const name of ["高对比", "放大", "大字幕", "重置", "退出"]) {
+    assert.equal(await page.getByRole("button", { name, exact: true }).count(), 1, name);
+  }
+  await context.close();
+});
