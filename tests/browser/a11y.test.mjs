@@ -64,7 +64,7 @@ test("every page kind passes axe (WCAG 2.2 AA): normal, 关怀版, high contrast
   const anonymous = ["/", articlePath, "/channel/sports", "/author/2", "/tag/%E4%B8%AD%E8%B6%85", "/search?q=%E7%90%83", "/signin", "/feed", "/developers", "/article/999999"];
   const as = {
     writer: ["/studio", "/write", "/studio/stats", "/notifications"],
-    reader: ["/apply"],
+    reader: ["/apply", "/favorites"],
     editor: ["/editor/originality", "/editor/reviews", "/editor/applications", "/editor/standing", "/editor/pins", "/editor/log"],
   };
   for (const mode of ["normal", "care", "contrast"]) {

@@ -92,6 +92,8 @@ pub struct Article {
     pub updated_at: UnixTime,
     pub views: i64,
     pub shares: i64,
+    /// 点赞: readers who like it (one each).
+    pub likes: i64,
     /// Shown in lists (headlines, related, hot). Help pages are not.
     pub listed: bool,
     /// TF-IDF keywords, best first: suggested tags, related-article features.

@@ -22,6 +22,8 @@ pub const HALF_LIFE: f64 = 12.0 * 3600.0;
 /// Weights of the engagement events, in views.
 pub const VIEW: f64 = 1.0;
 pub const SHARE: f64 = 8.0;
+/// A like (点赞): a reader's own signal, cheaper to give than a share.
+pub const LIKE: f64 = 5.0;
 /// A follow started from an article's author card.
 pub const FOLLOW: f64 = 15.0;
 /// The publish itself.

@@ -13,6 +13,7 @@ mod creators;
 mod feed;
 mod follows;
 mod hot;
+mod likes;
 mod listing;
 mod media;
 mod notifications;

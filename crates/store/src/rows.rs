@@ -31,7 +31,7 @@ pub(crate) fn summary(row: &AnyRow) -> Result<ArticleSummary> {
 
 pub(crate) const ARTICLE_COLUMNS: &str = "id, external_id, creator_id, channel, title, \
      body_markdown, body_html, summary, cover_url, tags, original, source_name, source_url, \
-     status, published_at, updated_at, views, shares, listed, keywords";
+     status, published_at, updated_at, views, shares, listed, keywords, likes";
 
 pub(crate) fn article(row: &AnyRow) -> Result<Article> {
     let tags: String = row.try_get(9)?;
@@ -65,6 +65,7 @@ pub(crate) fn article(row: &AnyRow) -> Result<Article> {
         updated_at: row.try_get(15)?,
         views: row.try_get(16)?,
         shares: row.try_get(17)?,
+        likes: row.try_get(20)?,
         listed: row.try_get::<i64, _>(18)? != 0,
         keywords: split_tags(&row.try_get::<String, _>(19)?),
     })

@@ -1123,3 +1123,80 @@ async fn keyset_lists_page_without_skipping_or_repeating() {
         db.cleanup().await;
     }
 }
+
+#[tokio::test]
+async fn likes_count_once_each_and_favorites_are_a_readers_list() {
+    for db in backends().await {
+        let s = &db.store;
+        let c = creator(s, "点赞作者").await;
+        let ids: Vec<i64> = s
+            .upsert_articles(&[
+                draft("l1", c, Channel::Tech, "一", 100),
+                draft("l2", c, Channel::Tech, "二", 200),
+            ])
+            .await
+            .unwrap()
+            .iter()
+            .map(|u| u.id)
+            .collect();
+        let u = s
+            .create_user("liker", "x", hao_domain::Role::Reader, None)
+            .await
+            .unwrap()
+            .unwrap();
+        let v = s
+            .create_user("liker2", "x", hao_domain::Role::Reader, None)
+            .await
+            .unwrap()
+            .unwrap();
+        let hot_before = s.hottest_since(0, None, 10, s.now()).await.unwrap();
+        let before = s.last_change().await.unwrap();
+        assert_eq!(s.like(u, ids[0]).await.unwrap(), Some(true));
+        assert_eq!(
+            s.like(u, ids[0]).await.unwrap(),
+            Some(false),
+            "once per reader"
+        );
+        assert_eq!(s.like(v, ids[0]).await.unwrap(), Some(true));
+        assert_eq!(s.like(u, 9_999_999).await.unwrap(), None);
+        assert_eq!(s.article(ids[0]).await.unwrap().unwrap().likes, 2);
+        assert!(
+            s.last_change().await.unwrap() > before,
+            "every node re-renders"
+        );
+        let hot_after = s.hottest_since(0, None, 10, s.now()).await.unwrap();
+        let score = |h: &[(hao_domain::ArticleSummary, f64)], id| {
+            h.iter()
+                .find(|(a, _)| a.id == id)
+                .map(|(_, s)| *s)
+                .unwrap_or(0.0)
+        };
+        assert!(
+            score(&hot_after, ids[0]) > score(&hot_before, ids[0]),
+            "likes feed 热点"
+        );
+        assert!(s.unlike(u, ids[0]).await.unwrap());
+        assert!(!s.unlike(u, ids[0]).await.unwrap());
+        assert_eq!(s.article(ids[0]).await.unwrap().unwrap().likes, 1);
+        assert_eq!(
+            s.liked_and_favorited(v, ids[0]).await.unwrap(),
+            (true, false)
+        );
+
+        assert_eq!(s.favorite(u, ids[0]).await.unwrap(), Some(true));
+        assert_eq!(s.favorite(u, ids[1]).await.unwrap(), Some(true));
+        assert_eq!(s.favorite(u, ids[1]).await.unwrap(), Some(false));
+        assert_eq!(s.favorite(u, 9_999_999).await.unwrap(), None);
+        let mine = s.favorites(u, 10, 0).await.unwrap();
+        assert_eq!(mine.total, 2);
+        assert!(mine.items.iter().any(|a| a.id == ids[0]));
+        assert!(s.unfavorite(u, ids[0]).await.unwrap());
+        assert_eq!(s.favorites(u, 10, 0).await.unwrap().total, 1);
+        assert_eq!(
+            s.favorites(v, 10, 0).await.unwrap().total,
+            0,
+            "a reader's own"
+        );
+        db.cleanup().await;
+    }
+}

@@ -20,6 +20,7 @@ mod apply;
 mod developers;
 mod distribution;
 mod editor;
+mod engage;
 mod feed;
 mod follows;
 mod media;
@@ -40,6 +41,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     use utoipa::OpenApi;
     let mut doc = api::ApiDoc::openapi();
     doc.merge(search::SearchApi::openapi());
+    doc.merge(engage::EngageApi::openapi());
     doc
 }
 
@@ -52,6 +54,7 @@ pub fn router(state: AppState) -> Router {
         .merge(accounts::router())
         .merge(editor::router())
         .merge(follows::router())
+        .merge(engage::router())
         .merge(apply::router())
         .merge(studio::router())
         .merge(media::router())

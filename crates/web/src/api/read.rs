@@ -53,6 +53,8 @@ pub(super) struct ArticleJson {
     updated_at: String,
     views: i64,
     shares: i64,
+    /// 点赞: readers who like it.
+    likes: i64,
     /// Ids of earlier articles by other creators that this one near-duplicates.
     near_duplicate_of: Vec<i64>,
 }
@@ -92,6 +94,7 @@ impl ArticleJson {
             updated_at: rfc3339(a.updated_at),
             views: a.views,
             shares: a.shares,
+            likes: a.likes,
             near_duplicate_of,
         }
     }

@@ -13,7 +13,7 @@ mod views;
 
 use axum::Router;
 use axum::extract::{Form, Query, State};
-use axum::http::{HeaderMap, header};
+use axum::http::HeaderMap;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
@@ -23,6 +23,7 @@ use crate::http::auth::{MaybeSession, Session, SignedIn};
 use crate::http::error::PageError;
 use crate::http::ids::AuthorId;
 use crate::http::respond::no_store;
+use crate::http::respond::same_origin;
 use crate::http::respond::{PER_PAGE, is_care, parse_page_number};
 use crate::ui::layout::Frame;
 
@@ -40,26 +41,6 @@ pub struct FollowForm {
     /// The article whose author card the follow came from.
     #[serde(default)]
     from: String,
-}
-
-/// Whether the browser says this request was sent by a page of this site.
-pub fn same_origin(headers: &HeaderMap) -> bool {
-    let get = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
-    if let Some(site) = get("sec-fetch-site") {
-        return site == "same-origin";
-    }
-    let Some(host) = get(header::HOST.as_str()) else {
-        return false;
-    };
-    let host_of = |url: &str| {
-        url.split_once("://")
-            .map(|(_, rest)| rest.split('/').next().unwrap_or("").to_owned())
-    };
-    match (get(header::ORIGIN.as_str()), get(header::REFERER.as_str())) {
-        (Some(origin), _) if origin != "null" => host_of(origin).as_deref() == Some(host),
-        (_, Some(referer)) => host_of(referer).as_deref() == Some(host),
-        _ => false,
-    }
 }
 
 async fn follow(

@@ -123,3 +123,25 @@ pub fn valid_tag(raw: &str) -> Result<String, PageError> {
     }
     Ok(tag.to_owned())
 }
+
+/// Whether the browser says this request was sent by a page of this site.
+/// (A form on a cached page cannot carry a session's CSRF token: with
+/// `SameSite=Lax` cookies, this is what proves a POST came from the site.)
+pub fn same_origin(headers: &HeaderMap) -> bool {
+    let get = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    if let Some(site) = get("sec-fetch-site") {
+        return site == "same-origin";
+    }
+    let Some(host) = get(header::HOST.as_str()) else {
+        return false;
+    };
+    let host_of = |url: &str| {
+        url.split_once("://")
+            .map(|(_, rest)| rest.split('/').next().unwrap_or("").to_owned())
+    };
+    match (get(header::ORIGIN.as_str()), get(header::REFERER.as_str())) {
+        (Some(origin), _) if origin != "null" => host_of(origin).as_deref() == Some(host),
+        (_, Some(referer)) => host_of(referer).as_deref() == Some(host),
+        _ => false,
+    }
+}

@@ -111,6 +111,16 @@ pub fn article_page(frame: &Frame<'_>, v: &ArticleView<'_>) -> Markup {
                     @if !a.tags.is_empty() {
                         ul class="tags" aria-label="话题" { @for t in &a.tags { li { a href={ "/tag/" (crate::ui::layout::tag_path(t)) } { "#" (t) } } } }
                     }
+                    // 点赞 and 收藏: plain forms (the page is the same for
+                    // every reader; the handlers check the origin).
+                    div class="reactions" {
+                        form method="post" action={ "/article/" (a.id) "/like" } {
+                            button type="submit" class="like" aria-label={ "点赞，已有 " (a.likes) " 人点赞" } { "赞 " span class="like-count" { (a.likes) } }
+                        }
+                        form method="post" action={ "/article/" (a.id) "/favorite" } {
+                            button type="submit" class="favorite" { "收藏" }
+                        }
+                    }
                     (declaration(a, v.creator))
                     div class="disclaimer" lang="zh-CN" {
                         p { "特别声明：以上内容(如有图片或视频亦包括在内)为自媒体平台“号”用户上传并发布，本平台仅提供信息存储服务。" }

@@ -251,6 +251,8 @@ pub fn layout(frame: &Frame<'_>, content: Markup) -> Markup {
                         " "
                         a href="/following" { "我的关注" }
                         " "
+                        a href="/favorites" { "我的收藏" }
+                        " "
                         a href="/notifications" { "消息" }
                     }
                     p { "号 Hao · 自媒体开放平台" }

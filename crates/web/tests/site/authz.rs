@@ -46,6 +46,7 @@ async fn every_route_refuses_every_role_it_should_and_serves_the_others() {
     let pages: Vec<(String, &[&str])> = vec![
         ("/me".into(), SIGNED_IN),
         ("/following".into(), SIGNED_IN),
+        ("/favorites".into(), SIGNED_IN),
         ("/notifications".into(), SIGNED_IN),
         ("/feed".into(), EVERYONE),
         ("/apply".into(), EVERYONE),

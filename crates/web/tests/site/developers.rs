@@ -248,15 +248,36 @@ async fn every_documented_operation_answers_as_documented() {
             json(serde_json::json!({"title": "t", "body": "b"})),
             404,
         ),
+        (
+            "post",
+            "/api/v1/articles/{id}/like",
+            format!("/api/v1/articles/{id}/like"),
+            json(serde_json::json!({})),
+            200,
+        ),
+        (
+            "post",
+            "/api/v1/articles/{id}/like",
+            "/api/v1/articles/999999/like".into(),
+            json(serde_json::json!({})),
+            404,
+        ),
+        (
+            "delete",
+            "/api/v1/articles/{id}/like",
+            format!("/api/v1/articles/{id}/like"),
+            json(serde_json::json!({})),
+            200,
+        ),
     ];
     for (method, path, url, body, status) in calls {
         let r = match body {
             None => app.get(&url).await,
             Some(b) => {
-                let m = if method == "post" {
-                    Method::POST
-                } else {
-                    Method::PUT
+                let m = match method {
+                    "post" => Method::POST,
+                    "delete" => Method::DELETE,
+                    _ => Method::PUT,
                 };
                 app.send_json(m, &url, Some(&token), &b).await
             }

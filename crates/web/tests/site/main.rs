@@ -13,6 +13,7 @@ mod authz;
 mod developers;
 mod distribution;
 mod editor;
+mod engage;
 mod feed;
 mod follows;
 mod journey;
