@@ -115,7 +115,7 @@ pub fn article_page(frame: &Frame<'_>, v: &ArticleView<'_>) -> Markup {
                     // every reader; the handlers check the origin).
                     div class="reactions" {
                         form method="post" action={ "/article/" (a.id) "/like" } {
-                            button type="submit" class="like" aria-label={ "点赞，已有 " (a.likes) " 人点赞" } { "赞 " span class="like-count" { (a.likes) } }
+                            button type="submit" class="like" { "赞 " span class="like-count" { (a.likes) } span class="visually-hidden" { " 人点赞，点击点赞或取消" } }
                         }
                         form method="post" action={ "/article/" (a.id) "/favorite" } {
                             button type="submit" class="favorite" { "收藏" }
