@@ -376,7 +376,7 @@ impl Store {
         Ok(ListPage { items, total })
     }
 
-    async fn list_page(
+    pub(crate) async fn list_page(
         &self,
         filter: &str,
         params: &[&str],

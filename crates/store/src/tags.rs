@@ -2,35 +2,18 @@
 //! their feeds and 热门话题.
 
 use crate::articles::VISIBLE;
-use crate::{ListPage, Result, Store, rows};
+use crate::{ListPage, Result, Store};
 
 impl Store {
     /// The published, listed articles tagged `tag`, newest first.
     pub async fn tag_articles(&self, tag: &str, limit: i64, offset: i64) -> Result<ListPage> {
-        let sql = format!(
-            "SELECT {} FROM article_tags t JOIN articles a ON a.id = t.article_id \
-             JOIN creators c ON c.id = a.creator_id \
-             WHERE t.tag = $3 AND {VISIBLE} \
-             ORDER BY a.published_at DESC, a.id DESC LIMIT $1 OFFSET $2",
-            rows::SUMMARY_COLUMNS
-        );
-        let items = sqlx::query(&sql)
-            .bind(limit)
-            .bind(offset)
-            .bind(tag)
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(rows::summary)
-            .collect::<Result<_>>()?;
-        let total: i64 = sqlx::query_scalar(&format!(
-            "SELECT COUNT(*) FROM article_tags t JOIN articles a ON a.id = t.article_id \
-             WHERE t.tag = $1 AND {VISIBLE}"
-        ))
-        .bind(tag)
-        .fetch_one(&self.pool)
-        .await?;
-        Ok(ListPage { items, total })
+        self.list_page(
+            "AND a.id IN (SELECT article_id FROM article_tags WHERE tag = $3)",
+            &[tag],
+            limit,
+            offset,
+        )
+        .await
     }
 
     /// The tags of the most articles published since `since` (热门话题),
