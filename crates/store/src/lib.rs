@@ -24,6 +24,7 @@ mod rows;
 mod standing;
 mod stats;
 mod tags;
+mod upsert;
 
 use std::path::Path;
 use std::str::FromStr;
@@ -35,7 +36,7 @@ use sqlx::{AnyPool, Executor};
 
 pub use accounts::{ModerationEntry, TokenInfo};
 pub use applications::{Application, ApplicationRefusal, NewApplication};
-pub use articles::{IndexRow, ListPage, Upserted};
+pub use articles::{IndexRow, ListPage};
 pub use creators::NewCreator;
 pub use feed::Pin;
 pub use listing::ArticleFilter;
@@ -45,6 +46,7 @@ pub use related::RelatedItem;
 pub use review::{Reviewed, Revision, StudioRow};
 pub use standing::LedgerEntry;
 pub use stats::DayStats;
+pub use upsert::Upserted;
 
 /// A storage failure. `NotFound`-style outcomes are `Option`s, not errors.
 #[derive(Debug, thiserror::Error)]
