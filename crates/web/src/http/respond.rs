@@ -89,20 +89,14 @@ where
     F: FnOnce() -> Fut,
     Fut: Future<Output = Result<String, PageError>>,
 {
-    let ttl = state.options().page_ttl;
     let page = state
         .page_cache()
-        .get_or_render(key, state.generation(), ttl, render)
+        .get_or_render(key, state.generation(), state.options().page_ttl, render)
         .await?;
     let mut response = page.respond(method, headers);
-    // The same bytes for every reader: browsers revalidate (ETag), a shared
-    // cache (a CDN) may keep it as long as a node does (docs/deploy.md).
-    let ttl = ttl.as_secs();
-    if let Ok(v) = HeaderValue::from_str(&format!(
-        "public, max-age=0, s-maxage={ttl}, stale-while-revalidate={ttl}"
-    )) {
-        response.headers_mut().insert(header::CACHE_CONTROL, v);
-    }
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, state.shared_cache_control().clone());
     Ok(response)
 }
 

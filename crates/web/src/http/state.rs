@@ -34,17 +34,32 @@ struct Inner {
     app: App,
     options: SiteOptions,
     cache: cache::PageCache,
+    /// `Cache-Control` of the pages every reader shares, made once.
+    shared_cache_control: axum::http::HeaderValue,
 }
 
 impl AppState {
     pub fn new(app: App, options: SiteOptions) -> AppState {
+        // The same bytes for every reader: browsers revalidate (ETag), a
+        // shared cache (a CDN) may keep them as long as a node does.
+        let ttl = options.page_ttl.as_secs();
+        let shared_cache_control = axum::http::HeaderValue::from_str(&format!(
+            "public, max-age=0, s-maxage={ttl}, stale-while-revalidate={ttl}"
+        ))
+        .expect("an ASCII header value");
         AppState {
             inner: Arc::new(Inner {
                 app,
                 options,
                 cache: cache::PageCache::new(32 << 20),
+                shared_cache_control,
             }),
         }
+    }
+
+    /// `Cache-Control` of the pages every reader shares (docs/deploy.md).
+    pub(crate) fn shared_cache_control(&self) -> &axum::http::HeaderValue {
+        &self.inner.shared_cache_control
     }
 
     /// The application: every rule of the platform is called through it.
