@@ -5,6 +5,7 @@
 //! session's CSRF token or when the browser says the form was this site's.
 //! The API: `POST`/`DELETE /api/v1/articles/{id}/like` with a bearer token.
 
+use axum::extract::rejection::FormRejection;
 use axum::extract::{Form, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -64,6 +65,11 @@ fn reader_of(
     Ok(Ok(session.user.id))
 }
 
+/// A body that is not the page's form: the site's 400 page, not axum's text.
+fn bad_form(e: FormRejection) -> PageError {
+    PageError::bad_request(format!("表单无效：{}", e.body_text()))
+}
+
 fn not_found() -> PageError {
     PageError::not_found("这篇文章不存在，或已被作者删除、下架。")
 }
@@ -74,8 +80,9 @@ async fn like(
     ArticleId(id): ArticleId,
     headers: HeaderMap,
     MaybeSession(session): MaybeSession,
-    Form(form): Form<ArticleForm>,
+    form: Result<Form<ArticleForm>, FormRejection>,
 ) -> Result<Response, PageError> {
+    let Form(form) = form.map_err(bad_form)?;
     let user = match reader_of(session, &headers, &form.csrf, id)? {
         Ok(user) => user,
         Err(to_sign_in) => return Ok(to_sign_in),
@@ -97,8 +104,9 @@ async fn favorite(
     ArticleId(id): ArticleId,
     headers: HeaderMap,
     MaybeSession(session): MaybeSession,
-    Form(form): Form<ArticleForm>,
+    form: Result<Form<ArticleForm>, FormRejection>,
 ) -> Result<Response, PageError> {
+    let Form(form) = form.map_err(bad_form)?;
     let user = match reader_of(session, &headers, &form.csrf, id)? {
         Ok(user) => user,
         Err(to_sign_in) => return Ok(to_sign_in),

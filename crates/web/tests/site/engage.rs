@@ -33,6 +33,19 @@ async fn readers_like_once_and_keep_favourites() {
         format!("/signin?next=%2Farticle%2F{id}")
     );
 
+    // A body that is not the form is the site's 400 page.
+    let r = app
+        .request(
+            axum::http::Request::post(format!("/article/{id}/like"))
+                .header("content-type", "application/json")
+                .header("cookie", &a)
+                .body(axum::body::Body::from("{}"))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.header("content-type").unwrap().starts_with("text/html"));
+
     // With the session's token, or from this site's page.
     let r = app
         .post_form_with(
