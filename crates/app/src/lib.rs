@@ -17,9 +17,12 @@
 //! - [`lists`]: 热点 and the channel headline blocks (要闻).
 //! - [`secrets`]: password hashes, random tokens, digests.
 //! - [`images`]: uploads checked by content and re-encoded.
+//! - [`engage`]: 跟帖, likes and 举报 with their moderation, rate limits,
+//!   敏感词 list and flood check.
 //! - [`views`]: counting views (a reader's repeats within an hour count once).
 //! - [`seed`]: the platform's own help pages.
 
+pub mod engage;
 pub mod images;
 pub mod lists;
 pub mod originality;
@@ -59,6 +62,8 @@ struct Inner {
     views: ViewCounter,
     related: related::RelatedCache,
     search_pool: search_pool::SearchPool,
+    limits: engage::limits::Limits,
+    words: engage::words::WordFilter,
 }
 
 impl App {
@@ -74,8 +79,36 @@ impl App {
                 views: ViewCounter::default(),
                 related: related::RelatedCache::default(),
                 search_pool: search_pool::SearchPool::sized_for_cores(),
+                limits: engage::limits::Limits::default(),
+                words: engage::words::WordFilter::default(),
             }),
         }
+    }
+
+    /// The same application with this 敏感词 list (before it is shared).
+    pub fn with_words(mut self, words: engage::words::WordFilter) -> App {
+        self.inner_mut().words = words;
+        self
+    }
+
+    /// The same application with these rate limits (before it is shared).
+    pub fn with_rates(mut self, rates: engage::limits::Rates) -> App {
+        self.inner_mut().limits = engage::limits::Limits::new(rates);
+        self
+    }
+
+    fn inner_mut(&mut self) -> &mut Inner {
+        Arc::get_mut(&mut self.inner).expect("an App is configured before it is cloned")
+    }
+
+    /// This node's rate limits on what readers write.
+    pub fn limits(&self) -> &engage::limits::Limits {
+        &self.inner.limits
+    }
+
+    /// The 敏感词 list.
+    pub fn words(&self) -> &engage::words::WordFilter {
+        &self.inner.words
     }
 
     pub fn store(&self) -> &Store {
@@ -218,6 +251,10 @@ impl App {
                             tracing::warn!(error = %e, "publishing scheduled articles failed")
                         }
                     }
+                }
+                // Rate-limit keys that would get a full burst again, once a minute.
+                if ticks.is_multiple_of(240) {
+                    app.limits().forget_idle();
                 }
                 // 热点's epoch, once a minute: moved (rarely) when due.
                 if ticks.is_multiple_of(240)

@@ -94,6 +94,10 @@ pub struct Article {
     pub shares: i64,
     /// 点赞: readers who like it (one each).
     pub likes: i64,
+    /// Published comments (跟帖).
+    pub comments: i64,
+    /// The creator (or an editor) closed comments on it.
+    pub comments_closed: bool,
     /// Shown in lists (headlines, related, hot). Help pages are not.
     pub listed: bool,
     /// TF-IDF keywords, best first: suggested tags, related-article features.
@@ -113,6 +117,8 @@ pub struct ArticleSummary {
     pub published_at: UnixTime,
     pub views: i64,
     pub cover_url: Option<String>,
+    /// Published comments (跟帖).
+    pub comments: i64,
 }
 
 /// A validated article ready to be stored: the body is already rendered.

@@ -4,6 +4,7 @@
 mod account;
 mod article;
 mod channel;
+pub mod comment;
 mod creator;
 pub mod policy;
 mod review;
@@ -15,6 +16,7 @@ pub use article::{
     validate_url,
 };
 pub use channel::{Channel, UnknownChannel};
+pub use comment::{Comment, CommentStatus, ReportAction, ReportReason, ReportTarget};
 pub use creator::{AccountType, Creator};
 pub use review::{ApplicationStatus, ReviewStatus};
 

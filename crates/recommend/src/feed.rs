@@ -166,6 +166,7 @@ mod tests {
             published_at: 0,
             views: 0,
             cover_url: None,
+            comments: 0,
         }
     }
 

@@ -438,10 +438,13 @@ impl Store {
         row.as_ref().map(index_row).transpose()
     }
 
-    /// Change-log entries after `seq`, oldest first: (seq, article id).
+    /// Change-log entries after `seq`, oldest first: (seq, article id), the
+    /// id `None` for changes only pages show (likes, shares, comments, pins),
+    /// which leave the search index and 相关推荐 as they are.
     pub async fn changes_since(&self, seq: i64, limit: i64) -> Result<Vec<(i64, Option<i64>)>> {
         let rows: Vec<(i64, Option<i64>)> = sqlx::query_as(
-            "SELECT seq, article_id FROM changes WHERE seq > $1 ORDER BY seq LIMIT $2",
+            "SELECT seq, CASE WHEN kind IN ('like', 'share', 'comment', 'pin') THEN NULL \
+             ELSE article_id END FROM changes WHERE seq > $1 ORDER BY seq LIMIT $2",
         )
         .bind(seq)
         .bind(limit)

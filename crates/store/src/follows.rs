@@ -56,6 +56,20 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
             }
+            let name: String = sqlx::query_scalar("SELECT username FROM users WHERE id = $1")
+                .bind(user_id)
+                .fetch_one(&mut *tx)
+                .await?;
+            crate::notifications::notify_creator_except(
+                &mut tx,
+                creator_id,
+                user_id,
+                "follower",
+                &format!("{name} 关注了你"),
+                "/studio",
+                at,
+            )
+            .await?;
             self.log_change(&mut tx, "follow", None, at).await?;
         }
         tx.commit().await?;

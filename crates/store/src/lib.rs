@@ -9,6 +9,7 @@
 mod accounts;
 mod applications;
 mod articles;
+mod comments;
 mod creators;
 mod feed;
 mod follows;
@@ -19,6 +20,7 @@ mod media;
 mod notifications;
 mod originality;
 mod related;
+mod reports;
 mod review;
 mod rows;
 mod standing;
@@ -37,12 +39,14 @@ use sqlx::{AnyPool, Executor};
 pub use accounts::{ModerationEntry, TokenInfo};
 pub use applications::{Application, ApplicationRefusal, NewApplication};
 pub use articles::{IndexRow, ListPage};
+pub use comments::{CommentRefusal, CommentSort, NewComment, excerpt};
 pub use creators::NewCreator;
 pub use feed::Pin;
 pub use listing::ArticleFilter;
-pub use notifications::Notification;
+pub use notifications::{Notification, TURNABLE_OFF};
 pub use originality::{NearDuplicate, OriginalityReview, SketchRow, Verdict};
 pub use related::RelatedItem;
+pub use reports::ReportGroup;
 pub use review::{Reviewed, Revision, StudioRow};
 pub use standing::LedgerEntry;
 pub use stats::DayStats;
@@ -240,6 +244,22 @@ impl Store {
     /// The current time by [`Store::clock`].
     pub fn now(&self) -> i64 {
         self.clock.now()
+    }
+
+    /// A transaction that reads and then writes. On SQLite it takes the
+    /// write lock first (a no-op write, waiting with the busy timeout), so
+    /// its reads are never outdated by another writer before it writes: a
+    /// deferred transaction would instead fail its upgrade with "database is
+    /// locked" (SQLITE_BUSY_SNAPSHOT) when another connection committed in
+    /// between. PostgreSQL's row locks need nothing more.
+    pub(crate) async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>> {
+        let mut tx = self.pool.begin().await?;
+        if self.backend == Backend::Sqlite {
+            sqlx::query("UPDATE hot_epoch SET epoch = epoch WHERE id = 1")
+                .execute(&mut *tx)
+                .await?;
+        }
+        Ok(tx)
     }
 
     /// Appends one row to the change log inside the caller's transaction.

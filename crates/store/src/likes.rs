@@ -16,16 +16,16 @@ impl Store {
         let mut tx = self.pool.begin().await?;
         let at = self.now();
         let epoch = self.hot_epoch_in(&mut tx).await?;
-        let published: Option<i64> =
-            sqlx::query_scalar("SELECT id FROM articles WHERE id = $1 AND status = $2")
+        let published: Option<(i64, String)> =
+            sqlx::query_as("SELECT creator_id, title FROM articles WHERE id = $1 AND status = $2")
                 .bind(article_id)
                 .bind(ArticleStatus::Published.code())
                 .fetch_optional(&mut *tx)
                 .await?;
-        if published.is_none() {
+        let Some((creator, title)) = published else {
             tx.rollback().await?;
             return Ok(None);
-        }
+        };
         let new = sqlx::query(
             "INSERT INTO article_likes (user_id, article_id, created_at) VALUES ($1, $2, $3) \
              ON CONFLICT (user_id, article_id) DO NOTHING",
@@ -47,6 +47,20 @@ impl Store {
                 ))
                 .execute(&mut *tx)
                 .await?;
+            let name: String = sqlx::query_scalar("SELECT username FROM users WHERE id = $1")
+                .bind(user_id)
+                .fetch_one(&mut *tx)
+                .await?;
+            crate::notifications::notify_creator_except(
+                &mut tx,
+                creator,
+                user_id,
+                "like",
+                &format!("{name} 赞了你的文章《{title}》"),
+                &format!("/article/{article_id}"),
+                at,
+            )
+            .await?;
             self.log_change(&mut tx, "like", Some(article_id), at)
                 .await?;
         }

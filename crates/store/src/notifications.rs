@@ -1,7 +1,10 @@
 //! 消息: a user's notifications. Every editor decision that concerns a user
 //! (their application, an article in review, a take-down, an originality
-//! verdict, an appeal) writes one in the decision's own transaction, so a
-//! decision is never made without its notice, nor the other way round.
+//! verdict, an appeal, a report's outcome) and every reader's answer to
+//! them (a reply, a like, a new follower) writes one in the transaction of
+//! the act, so an act is never made without its notice, nor the other way
+//! round. A user may turn off the kinds readers cause
+//! ([`TURNABLE_OFF`]); editors' decisions always arrive.
 
 use crate::{Result, Store};
 
@@ -9,7 +12,8 @@ use crate::{Result, Store};
 #[derive(Debug, Clone, PartialEq)]
 pub struct Notification {
     pub id: i64,
-    /// application | review | take-down | originality | appeal
+    /// application | review | take-down | originality | appeal | reply |
+    /// comment-like | like | follower | comment | report | mute
     pub kind: String,
     pub text: String,
     /// Where to act on it (site-relative), or empty.
@@ -17,6 +21,14 @@ pub struct Notification {
     pub created_at: i64,
     pub read: bool,
 }
+
+/// The kinds of 消息 a user may turn off, with their labels.
+pub const TURNABLE_OFF: [(&str, &str); 4] = [
+    ("reply", "回复我的跟帖"),
+    ("comment-like", "赞了我的跟帖"),
+    ("like", "赞了我的文章"),
+    ("follower", "新的关注者"),
+];
 
 type Tx<'a> = sqlx::Transaction<'a, sqlx::Any>;
 
@@ -45,6 +57,32 @@ pub(crate) async fn notify_creator(
     notify(tx, "creator_id", creator_id, (kind, text, link), at).await
 }
 
+/// Notifies every account of a creator but `except` (no notice of one's own act).
+pub(crate) async fn notify_creator_except(
+    tx: &mut Tx<'_>,
+    creator_id: i64,
+    except: i64,
+    kind: &str,
+    text: &str,
+    link: &str,
+    at: i64,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO notifications (user_id, kind, text, link, created_at) \
+         SELECT id, $2, $3, $4, $5 FROM users WHERE creator_id = $1 AND id <> $6 AND NOT EXISTS \
+         (SELECT 1 FROM notification_off o WHERE o.user_id = users.id AND o.kind = $2)",
+    )
+    .bind(creator_id)
+    .bind(kind)
+    .bind(text)
+    .bind(link)
+    .bind(at)
+    .bind(except)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 /// Notifies the users whose `column` (`id` or `creator_id`) is `value` of
 /// (kind, text, link).
 async fn notify(
@@ -56,7 +94,8 @@ async fn notify(
 ) -> Result<()> {
     sqlx::query(&format!(
         "INSERT INTO notifications (user_id, kind, text, link, created_at) \
-         SELECT id, $2, $3, $4, $5 FROM users WHERE {column} = $1"
+         SELECT id, $2, $3, $4, $5 FROM users WHERE {column} = $1 AND NOT EXISTS \
+         (SELECT 1 FROM notification_off o WHERE o.user_id = users.id AND o.kind = $2)"
     ))
     .bind(value)
     .bind(kind)
@@ -113,5 +152,36 @@ impl Store {
                 .await?
                 .rows_affected(),
         )
+    }
+
+    /// The kinds of 消息 `user_id` turned off.
+    pub async fn notifications_off(&self, user_id: i64) -> Result<Vec<String>> {
+        Ok(
+            sqlx::query_scalar(
+                "SELECT kind FROM notification_off WHERE user_id = $1 ORDER BY kind",
+            )
+            .bind(user_id)
+            .fetch_all(&self.pool)
+            .await?,
+        )
+    }
+
+    /// Turns a kind of 消息 on or off for `user_id` (only [`TURNABLE_OFF`]
+    /// kinds; `Ok(false)` for any other).
+    pub async fn set_notification_kind(&self, user_id: i64, kind: &str, on: bool) -> Result<bool> {
+        if !TURNABLE_OFF.iter().any(|(k, _)| *k == kind) {
+            return Ok(false);
+        }
+        let sql = if on {
+            "DELETE FROM notification_off WHERE user_id = $1 AND kind = $2"
+        } else {
+            "INSERT INTO notification_off (user_id, kind) VALUES ($1, $2) ON CONFLICT DO NOTHING"
+        };
+        sqlx::query(sql)
+            .bind(user_id)
+            .bind(kind)
+            .execute(&self.pool)
+            .await?;
+        Ok(true)
     }
 }

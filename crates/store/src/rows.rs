@@ -10,9 +10,9 @@ use sqlx::any::AnyRow;
 use crate::{Result, StoreError};
 
 pub(crate) const SUMMARY_COLUMNS: &str = "a.id, a.external_id, a.title, a.summary, a.channel, \
-     a.creator_id, c.display_name, a.published_at, a.views, a.cover_url";
+     a.creator_id, c.display_name, a.published_at, a.views, a.cover_url, a.comments";
 /// How many columns `SUMMARY_COLUMNS` selects (the index of a column after them).
-pub(crate) const SUMMARY_COLUMN_COUNT: usize = 10;
+pub(crate) const SUMMARY_COLUMN_COUNT: usize = 11;
 
 pub(crate) fn summary(row: &AnyRow) -> Result<ArticleSummary> {
     Ok(ArticleSummary {
@@ -26,12 +26,14 @@ pub(crate) fn summary(row: &AnyRow) -> Result<ArticleSummary> {
         published_at: row.try_get(7)?,
         views: row.try_get(8)?,
         cover_url: row.try_get(9)?,
+        comments: row.try_get(10)?,
     })
 }
 
 pub(crate) const ARTICLE_COLUMNS: &str = "id, external_id, creator_id, channel, title, \
      body_markdown, body_html, summary, cover_url, tags, original, source_name, source_url, \
-     status, published_at, updated_at, views, shares, listed, keywords, likes";
+     status, published_at, updated_at, views, shares, listed, keywords, likes, comments, \
+     comments_closed";
 
 pub(crate) fn article(row: &AnyRow) -> Result<Article> {
     let tags: String = row.try_get(9)?;
@@ -66,6 +68,8 @@ pub(crate) fn article(row: &AnyRow) -> Result<Article> {
         views: row.try_get(16)?,
         shares: row.try_get(17)?,
         likes: row.try_get(20)?,
+        comments: row.try_get(21)?,
+        comments_closed: row.try_get::<i64, _>(22)? != 0,
         listed: row.try_get::<i64, _>(18)? != 0,
         keywords: split_tags(&row.try_get::<String, _>(19)?),
     })
