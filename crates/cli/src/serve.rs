@@ -79,8 +79,9 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
                 (None, store.last_change().await?)
             }
         };
+    let words = sensitive_words(&args.data.data_dir)?;
     let state = AppState::new(
-        App::new(store, index),
+        App::new(store, index).with_words(words),
         SiteOptions {
             base_url,
             page_ttl: Duration::from_secs(args.page_ttl.max(1)),
@@ -91,4 +92,24 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         .await
         .context("serving")?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The data dir's 敏感词 list (`sensitive-words.txt`), written with the
+/// default entries when there is none; read again whenever it changes.
+fn sensitive_words(
+    data_dir: &std::path::Path,
+) -> anyhow::Result<hao_app::engage::words::WordFilter> {
+    use hao_app::engage::words::{DEFAULT_LIST, WordFilter};
+    let path = data_dir.join("sensitive-words.txt");
+    if !path.exists() {
+        std::fs::create_dir_all(data_dir)
+            .and_then(|()| std::fs::write(&path, DEFAULT_LIST))
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    let (words, errors) = WordFilter::from_file(path.clone());
+    for e in &errors {
+        eprintln!("hao: {}:{}: {}", path.display(), e.line, e.message);
+    }
+    tracing::info!(words = words.len(), file = %path.display(), "敏感词表 loaded");
+    Ok(words)
 }

@@ -278,6 +278,45 @@ impl Store {
         q.fetch_all(&self.pool).await?.iter().map(comment).collect()
     }
 
+    /// How many published replies each of the threads `roots` has.
+    pub async fn thread_sizes(&self, roots: &[i64]) -> Result<Vec<(i64, i64)>> {
+        if roots.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT root_id, COUNT(*) FROM comments WHERE root_id IN ({}) AND depth > 1 \
+             AND status = 'published' GROUP BY root_id",
+            crate::rows::placeholders(1, roots.len())
+        );
+        let mut q = sqlx::query_as(&sql);
+        for r in roots {
+            q = q.bind(*r);
+        }
+        Ok(q.fetch_all(&self.pool).await?)
+    }
+
+    /// Every comment of an article, any status, newest first (the page
+    /// where its creator and editors moderate them).
+    pub async fn article_comments(
+        &self,
+        article_id: i64,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<Comment>> {
+        sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM {FROM} WHERE m.article_id = $1 ORDER BY m.id DESC \
+             LIMIT $2 OFFSET $3"
+        ))
+        .bind(article_id)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(comment)
+        .collect()
+    }
+
     /// The published comments of a thread (its first comment, then every
     /// reply, oldest first), from `offset`.
     pub async fn thread(&self, root_id: i64, limit: i64, offset: i64) -> Result<Vec<Comment>> {

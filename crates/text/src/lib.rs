@@ -11,7 +11,7 @@ mod segment;
 
 pub use classify::classify_channel;
 pub use keywords::keywords;
-pub use markdown::{plain_text, render_markdown, summarize};
+pub use markdown::{plain_text, render_comment, render_markdown, summarize};
 pub use segment::{DictionaryError, SpanScore, cut, jieba, load_user_dictionary};
 
 /// Keywords an article shows (the API, related reasons): the first of its

@@ -24,6 +24,71 @@ pub fn render_markdown(markdown: &str) -> String {
         .to_string()
 }
 
+/// Renders a reader's comment: plain text (nothing in it is markup), each
+/// line a paragraph, `http(s)://` addresses made links; then cleaned by the
+/// same sanitiser as articles, allowed only paragraphs, line breaks and
+/// links (`rel="noopener noreferrer nofollow ugc"`).
+pub fn render_comment(text: &str) -> String {
+    let mut raw = String::with_capacity(text.len() + 32);
+    for line in text.lines() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        raw.push_str("<p>");
+        let mut rest = line;
+        while let Some(start) = find_url(rest) {
+            escape_into(&mut raw, &rest[..start]);
+            let url_len = rest[start..]
+                .find(|c: char| !c.is_ascii_graphic() || matches!(c, '<' | '>' | '"' | '\'' | '`'))
+                .unwrap_or(rest.len() - start);
+            let mut url = &rest[start..start + url_len];
+            while let Some(last) = url.chars().last()
+                && matches!(last, '.' | ',' | ';' | ':' | '!' | '?' | ')' | ']' | '}')
+            {
+                url = &url[..url.len() - 1];
+            }
+            raw.push_str("<a href=\"");
+            escape_into(&mut raw, url);
+            raw.push_str("\">");
+            escape_into(&mut raw, url);
+            raw.push_str("</a>");
+            rest = &rest[start + url.len()..];
+        }
+        escape_into(&mut raw, rest);
+        raw.push_str("</p>");
+    }
+    ammonia::Builder::empty()
+        .add_tags(["p", "a"])
+        .add_tag_attributes("a", ["href"])
+        .link_rel(Some("noopener noreferrer nofollow ugc"))
+        .url_schemes(["http", "https"].into_iter().collect())
+        .clean(&raw)
+        .to_string()
+}
+
+/// Where the next `http://` or `https://` address starts.
+fn find_url(s: &str) -> Option<usize> {
+    let lower = s.to_ascii_lowercase();
+    [lower.find("https://"), lower.find("http://")]
+        .into_iter()
+        .flatten()
+        .min()
+        .filter(|&i| s.len() > i + 8)
+}
+
+fn escape_into(out: &mut String, s: &str) {
+    for c in s.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+}
+
 /// Inserts a blank line between two consecutive text lines so that each line
 /// is a paragraph, leaving fenced code, lists, quotes and tables alone.
 fn split_paragraphs(markdown: &str) -> String {
@@ -113,6 +178,26 @@ pub fn summarize(markdown: &str, max_chars: usize) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn comments_are_text_with_links_only() {
+        let html = render_comment(
+            "<script>alert(1)</script> 看 https://example.com/a?b=1&c=2。\n\n<img src=x onerror=alert(1)>\njavascript:alert(1) \"q\"",
+        );
+        assert!(!html.contains("<script"), "{html}");
+        assert!(!html.contains("<img"), "{html}");
+        assert!(html.contains("&lt;script&gt;"), "{html}");
+        assert!(
+            html.contains("<a href=\"https://example.com/a?b=1&amp;c=2\" rel=\"noopener noreferrer nofollow ugc\">"),
+            "{html}"
+        );
+        assert!(!html.contains("href=\"javascript"), "{html}");
+        assert_eq!(html.matches("<p>").count(), 3, "{html}");
+        assert_eq!(
+            render_comment("见 http://a.cn/x)。"),
+            "<p>见 <a href=\"http://a.cn/x\" rel=\"noopener noreferrer nofollow ugc\">http://a.cn/x</a>)。</p>"
+        );
+    }
+
     use super::*;
 
     #[test]

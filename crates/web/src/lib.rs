@@ -17,6 +17,7 @@ mod ui;
 mod accounts;
 mod api;
 mod apply;
+mod comments;
 mod developers;
 mod distribution;
 mod editor;
@@ -26,6 +27,7 @@ mod follows;
 mod media;
 mod notifications;
 mod reader;
+mod reports;
 mod search;
 mod studio;
 
@@ -42,6 +44,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     let mut doc = api::ApiDoc::openapi();
     doc.merge(search::SearchApi::openapi());
     doc.merge(engage::EngageApi::openapi());
+    doc.merge(comments::api::CommentsApi::openapi());
     doc
 }
 
@@ -55,6 +58,8 @@ pub fn router(state: AppState) -> Router {
         .merge(editor::router())
         .merge(follows::router())
         .merge(engage::router())
+        .merge(comments::router())
+        .merge(reports::router())
         .merge(apply::router())
         .merge(studio::router())
         .merge(media::router())

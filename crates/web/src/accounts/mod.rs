@@ -329,13 +329,14 @@ async fn me_page(
             section class="account" {
                 h1 { "我的账号" }
                 p { "用户名：" strong { (user.username) } "　角色：" (user.role.label()) }
+                p { a href="/me/comments" { "我的跟帖" } "　" a href="/favorites" { "我的收藏" } "　" a href="/notifications" { "消息" } }
                 @if user.creator_id.is_some() {
                     p { a href="/studio" { "创作中心" } "　" a href="/write" { "写文章" } }
                 } @else {
                     p { a href="/apply" { "申请入驻，成为创作者" } }
                 }
                 @if user.role.is_editor() {
-                    p { a href="/editor/originality" { "原创审核队列" } "　" a href="/editor/applications" { "入驻审核" } "　" a href="/editor/reviews" { "新手期审核" } "　" a href="/editor/standing" { "下架与申诉" } "　" a href="/editor/pins" { "要闻置顶" } "　" a href="/editor/log" { "操作日志" } }
+                    p { a href="/editor/originality" { "原创审核队列" } "　" a href="/editor/applications" { "入驻审核" } "　" a href="/editor/reviews" { "新手期审核" } "　" a href="/editor/standing" { "下架与申诉" } "　" a href="/editor/reports" { "举报与跟帖审核" } "　" a href="/editor/pins" { "要闻置顶" } "　" a href="/editor/log" { "操作日志" } }
                 }
                 form method="post" action="/signout" {
                     input type="hidden" name="csrf" value=(session.csrf);

@@ -86,6 +86,8 @@ pub(super) struct ArticleItem {
     author: AuthorRef,
     published_at: String,
     cover: Option<String>,
+    /// 跟帖: published comments.
+    comments: i64,
 }
 
 impl From<ArticleSummary> for ArticleItem {
@@ -104,6 +106,7 @@ impl From<ArticleSummary> for ArticleItem {
             },
             published_at: rfc3339(a.published_at),
             cover: a.cover_url,
+            comments: a.comments,
         }
     }
 }

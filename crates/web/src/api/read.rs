@@ -55,6 +55,8 @@ pub(super) struct ArticleJson {
     shares: i64,
     /// 点赞: readers who like it.
     likes: i64,
+    /// 跟帖: published comments.
+    comments: i64,
     /// Ids of earlier articles by other creators that this one near-duplicates.
     near_duplicate_of: Vec<i64>,
 }
@@ -95,6 +97,7 @@ impl ArticleJson {
             views: a.views,
             shares: a.shares,
             likes: a.likes,
+            comments: a.comments,
             near_duplicate_of,
         }
     }
@@ -264,6 +267,7 @@ pub(super) async fn related(
             .is_some_and(|a| a.status == hao_domain::ArticleStatus::Published);
         return Err(if published {
             ApiError {
+                retry_after: None,
                 status: axum::http::StatusCode::SERVICE_UNAVAILABLE,
                 code: "not_ready",
                 message: "related articles are not ready yet: the search index is being built"

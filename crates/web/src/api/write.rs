@@ -33,6 +33,7 @@ pub fn router() -> Router<AppState> {
 
 fn json_error(e: JsonRejection) -> ApiError {
     ApiError {
+        retry_after: None,
         status: StatusCode::BAD_REQUEST,
         code: "bad_request",
         message: format!("the body is not a valid article object: {}", e.body_text()),

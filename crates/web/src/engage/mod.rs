@@ -15,12 +15,13 @@ use maud::html;
 use serde::{Deserialize, Serialize};
 
 use crate::http::AppState;
-use crate::http::auth::{ApiUser, MaybeSession, SignedIn};
+use crate::http::auth::{ApiUser, ClientAddr, MaybeSession, SignedIn};
 use crate::http::error::{ApiError, PageError};
 use crate::http::ids::ArticleId;
-use crate::http::respond::{PER_PAGE, PageQuery, is_care, parse_page, private_page, same_origin};
+use crate::http::respond::{PER_PAGE, PageQuery, is_care, parse_page, private_page};
 use crate::ui::layout::{Frame, layout};
 use crate::ui::parts::{pagination, summary_list};
+use hao_app::engage::Actor;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -48,21 +49,8 @@ fn reader_of(
     headers: &HeaderMap,
     csrf: &str,
     id: i64,
-) -> Result<Result<i64, Response>, PageError> {
-    let Some(session) = session else {
-        return Ok(Err(Redirect::to(&format!(
-            "/signin?next=%2Farticle%2F{id}"
-        ))
-        .into_response()));
-    };
-    if csrf.is_empty() {
-        if !same_origin(headers) {
-            return Err(crate::http::auth::csrf_refused());
-        }
-    } else {
-        session.check_csrf(csrf)?;
-    }
-    Ok(Ok(session.user.id))
+) -> Result<Result<crate::http::auth::Session, Response>, PageError> {
+    crate::http::auth::form_reader(session, headers, csrf, &format!("/article/{id}"))
 }
 
 /// A body that is not the page's form: the site's 400 page, not axum's text.
@@ -79,22 +67,32 @@ async fn like(
     State(state): State<AppState>,
     ArticleId(id): ArticleId,
     headers: HeaderMap,
+    ClientAddr(addr): ClientAddr,
     MaybeSession(session): MaybeSession,
     form: Result<Form<ArticleForm>, FormRejection>,
 ) -> Result<Response, PageError> {
     let Form(form) = form.map_err(bad_form)?;
-    let user = match reader_of(session, &headers, &form.csrf, id)? {
-        Ok(user) => user,
+    let session = match reader_of(session, &headers, &form.csrf, id)? {
+        Ok(session) => session,
         Err(to_sign_in) => return Ok(to_sign_in),
     };
-    match state.store().like(user, id).await? {
-        None => return Err(not_found().with_care(is_care(&headers))),
-        Some(true) => {}
-        Some(false) => {
-            state.store().unlike(user, id).await?;
-        }
+    let actor = Actor {
+        user: &session.user,
+        addr: &addr,
+    };
+    let care = is_care(&headers);
+    let new = state
+        .app()
+        .like_article(actor, id)
+        .await
+        .map_err(|e| PageError::from(e).with_care(care))?;
+    if !new {
+        state
+            .app()
+            .unlike_article(actor, id)
+            .await
+            .map_err(|e| PageError::from(e).with_care(care))?;
     }
-    state.invalidate();
     Ok(Redirect::to(&format!("/article/{id}")).into_response())
 }
 
@@ -108,7 +106,7 @@ async fn favorite(
 ) -> Result<Response, PageError> {
     let Form(form) = form.map_err(bad_form)?;
     let user = match reader_of(session, &headers, &form.csrf, id)? {
-        Ok(user) => user,
+        Ok(session) => session.user.id,
         Err(to_sign_in) => return Ok(to_sign_in),
     };
     if state.store().favorite(user, id).await?.is_none() {
@@ -204,20 +202,21 @@ async fn likes_of(state: &AppState, id: i64) -> Result<i64, ApiError> {
         (status = 400, body = crate::http::error::ErrorBody),
         (status = 401, body = crate::http::error::ErrorBody),
         (status = 404, body = crate::http::error::ErrorBody),
+        (status = 429, body = crate::http::error::ErrorBody, description = "Too many likes: see `Retry-After`"),
     )
 )]
 async fn api_like(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
+    ClientAddr(addr): ClientAddr,
     axum::extract::Path(raw): axum::extract::Path<String>,
 ) -> Result<Json<Liked>, ApiError> {
     let id = api_id(&raw)?;
-    if state.store().like(user.id, id).await?.is_none() {
-        return Err(ApiError::not_found(format!(
-            "no published article with id {id}"
-        )));
-    }
-    state.invalidate();
+    let actor = Actor {
+        user: &user,
+        addr: &addr,
+    };
+    state.app().like_article(actor, id).await?;
     Ok(Json(Liked {
         liked: true,
         likes: likes_of(&state, id).await?,
@@ -235,16 +234,21 @@ async fn api_like(
         (status = 200, body = Liked),
         (status = 400, body = crate::http::error::ErrorBody),
         (status = 401, body = crate::http::error::ErrorBody),
+        (status = 429, body = crate::http::error::ErrorBody, description = "Too many likes: see `Retry-After`"),
     )
 )]
 async fn api_unlike(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
+    ClientAddr(addr): ClientAddr,
     axum::extract::Path(raw): axum::extract::Path<String>,
 ) -> Result<Json<Liked>, ApiError> {
     let id = api_id(&raw)?;
-    state.store().unlike(user.id, id).await?;
-    state.invalidate();
+    let actor = Actor {
+        user: &user,
+        addr: &addr,
+    };
+    state.app().unlike_article(actor, id).await?;
     Ok(Json(Liked {
         liked: false,
         likes: likes_of(&state, id).await?,

@@ -93,10 +93,36 @@ impl Session {
 
 pub fn csrf_refused() -> PageError {
     PageError {
+        retry_after: None,
         status: StatusCode::FORBIDDEN,
         message: "表单已过期或来源不明（CSRF 校验失败）。请返回上一页刷新后重新提交。".into(),
         care: false,
     }
+}
+
+/// The signed-in reader of a form sent from a cached page (which carries no
+/// CSRF token, or a private page's, which does), or where to send a reader
+/// who is not signed in: the sign-in page, then back to `back`.
+pub fn form_reader(
+    session: Option<Session>,
+    headers: &HeaderMap,
+    csrf: &str,
+    back: &str,
+) -> Result<Result<Session, Response>, PageError> {
+    let Some(session) = session else {
+        let next = percent_encoding::utf8_percent_encode(back, percent_encoding::NON_ALPHANUMERIC);
+        return Ok(Err(
+            Redirect::to(&format!("/signin?next={next}")).into_response()
+        ));
+    };
+    if csrf.is_empty() {
+        if !crate::http::respond::same_origin(headers) {
+            return Err(csrf_refused());
+        }
+    } else {
+        session.check_csrf(csrf)?;
+    }
+    Ok(Ok(session))
 }
 
 /// The session of the request, if any.

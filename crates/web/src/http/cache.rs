@@ -73,6 +73,19 @@ pub enum PageKey {
     },
     /// `/robots.txt`.
     Robots,
+    /// `/article/{id}/comments` (最热) or `…/comments/new` (最新).
+    Comments {
+        id: i64,
+        newest: bool,
+        page: u32,
+        care: bool,
+    },
+    /// `/comment/{id}`: one thread.
+    Thread {
+        id: i64,
+        page: u32,
+        care: bool,
+    },
 }
 
 /// Whose articles a feed holds.

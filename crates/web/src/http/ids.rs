@@ -55,3 +55,8 @@ path_id!(
     ApplicationId,
     "申请"
 );
+path_id!(
+    /// A comment (跟帖) of a path with one `{id}`.
+    CommentId,
+    "跟帖"
+);

@@ -91,6 +91,7 @@ async fn upload(
             Ok((StatusCode::CREATED, Html(markup.into_string())).into_response())
         }
         Err(message) => Err(PageError {
+            retry_after: None,
             status: StatusCode::UNPROCESSABLE_ENTITY,
             message,
             care: is_care(&headers),

@@ -1,7 +1,9 @@
 //! 消息 (`/notifications`): what editors decided about the reader's
-//! application, articles, originality claims and appeals, with the reason
-//! and a link to act on it. Unread ones stand out until the reader marks
-//! them read (a form, not a side effect of looking).
+//! application, articles, originality claims, appeals and reports, with the
+//! reason and a link to act on it, and what readers did: replies, likes,
+//! new followers. Unread ones stand out until the reader marks them read (a
+//! form, not a side effect of looking); the kinds readers cause can be
+//! turned off (`/notifications/settings`).
 
 use axum::Router;
 use axum::extract::{Form, State};
@@ -23,6 +25,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/notifications", get(page))
         .route("/notifications/read", post(mark_read))
+        .route("/notifications/settings", post(settings))
 }
 
 fn kind_label(kind: &str) -> &'static str {
@@ -32,6 +35,13 @@ fn kind_label(kind: &str) -> &'static str {
         "take-down" => "下架",
         "originality" => "原创审核",
         "appeal" => "申诉",
+        "reply" => "回复",
+        "comment-like" => "跟帖点赞",
+        "like" => "文章点赞",
+        "follower" => "新关注",
+        "comment" => "跟帖",
+        "report" => "举报结果",
+        "mute" => "禁言",
         _ => "通知",
     }
 }
@@ -42,6 +52,7 @@ async fn page(
     SignedIn(session): SignedIn,
 ) -> Result<Response, PageError> {
     let items = state.store().notifications(session.user.id, 200).await?;
+    let off = state.store().notifications_off(session.user.id).await?;
     let unread = items.iter().filter(|n| !n.read).count();
     let frame = Frame::new("消息", "/notifications", is_care(&headers))
         .describe("编辑对你的申请、文章与申诉的处理结果");
@@ -69,6 +80,20 @@ async fn page(
                         }
                     }
                 }
+                form class="notification-settings" method="post" action="/notifications/settings" {
+                    input type="hidden" name="csrf" value=(session.csrf);
+                    fieldset {
+                        legend { "接收哪些互动消息" }
+                        @for (kind, label) in hao_store::TURNABLE_OFF {
+                            label class="choice" {
+                                input type="checkbox" name="on" value=(kind) checked[!off.iter().any(|k| k == kind)];
+                                " " (label)
+                            }
+                        }
+                    }
+                    p class="hint" { "编辑对申请、文章、申诉和举报的处理结果总会通知你。" }
+                    button type="submit" { "保存设置" }
+                }
             }
         },
     );
@@ -85,5 +110,32 @@ async fn mark_read(
         .store()
         .mark_notifications_read(session.user.id)
         .await?;
+    Ok(Redirect::to("/notifications").into_response())
+}
+
+/// Which kinds stay on: the checked boxes (`on=reply&on=like…`).
+async fn settings(
+    State(state): State<AppState>,
+    SignedIn(session): SignedIn,
+    body: axum::body::Bytes,
+) -> Result<Response, PageError> {
+    let mut csrf = String::new();
+    let mut on: Vec<String> = Vec::new();
+    // Repeated names (one `on` per box): read with `form_urlencoded`,
+    // since serde's form extractor keeps one value per name.
+    for (k, v) in form_urlencoded::parse(&body) {
+        match k.as_ref() {
+            "csrf" => csrf = v.into_owned(),
+            "on" => on.push(v.into_owned()),
+            _ => {}
+        }
+    }
+    session.check_csrf(&csrf)?;
+    for (kind, _) in hao_store::TURNABLE_OFF {
+        state
+            .store()
+            .set_notification_kind(session.user.id, kind, on.iter().any(|k| k == kind))
+            .await?;
+    }
     Ok(Redirect::to("/notifications").into_response())
 }

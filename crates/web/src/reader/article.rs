@@ -52,6 +52,10 @@ pub(super) async fn article(
     Ok(response)
 }
 
+/// The hottest threads shown on the article page (the rest on its
+/// comment pages).
+const ARTICLE_PAGE_THREADS: u32 = 5;
+
 pub(super) async fn render_article(
     state: &AppState,
     id: i64,
@@ -95,6 +99,14 @@ pub(super) async fn render_article(
         }
     };
     let past = store.creator_articles(creator.id, 6, 0).await?.items;
+    let comments = crate::comments::threads(
+        state,
+        article.id,
+        hao_store::CommentSort::Hot,
+        ARTICLE_PAGE_THREADS,
+        0,
+    )
+    .await?;
     let path = format!("/article/{id}");
     let share_url = format!("{}{path}", state.options().base_url);
     let origin = &state.options().base_url;
@@ -117,6 +129,7 @@ pub(super) async fn render_article(
         past: &past,
         headlines: &lists.headlines,
         share_url,
+        comments: &comments,
     };
     Ok(views::article_page(&frame, &view).into_string())
 }

@@ -100,6 +100,7 @@ async fn qr(State(state): State<AppState>, Path(raw): Path<String>) -> Result<Re
     let code = QrCode::new(url.as_bytes()).map_err(|e| {
         tracing::error!(error = %e, "QR encoding failed");
         PageError {
+            retry_after: None,
             status: StatusCode::INTERNAL_SERVER_ERROR,
             message: "二维码生成失败。".into(),
             care: false,

@@ -17,6 +17,8 @@ pub struct ArticleView<'a> {
     pub past: &'a [ArticleSummary],
     pub headlines: &'a [(Channel, Vec<Pick>)],
     pub share_url: String,
+    /// The hottest 跟帖 threads.
+    pub comments: &'a crate::comments::views::Threads,
 }
 
 fn declaration(article: &Article, creator: &Creator) -> Markup {
@@ -95,6 +97,7 @@ pub fn article_page(frame: &Frame<'_>, v: &ArticleView<'_>) -> Markup {
                         a class="source" href={ "/author/" (v.creator.id) } { (v.creator.display_name) }
                         " " (time(a.published_at))
                         @if matches!(a.originality, Originality::Original) { " " span class="badge original" { "原创" } }
+                        " " a class="comment-count" href="#comments" { (a.comments) " 跟帖" }
                     }
                     @if frame.care {
                         // 朗读: shown by the script where the browser can speak.
@@ -120,6 +123,7 @@ pub fn article_page(frame: &Frame<'_>, v: &ArticleView<'_>) -> Markup {
                         form method="post" action={ "/article/" (a.id) "/favorite" } {
                             button type="submit" class="favorite" { "收藏" }
                         }
+                        a class="report-link" href={ "/report?target=article&id=" (a.id) } { "举报" }
                     }
                     (declaration(a, v.creator))
                     div class="disclaimer" lang="zh-CN" {
@@ -127,6 +131,7 @@ pub fn article_page(frame: &Frame<'_>, v: &ArticleView<'_>) -> Markup {
                         p lang="en" { "Notice: The content above (including the pictures and videos if any) is uploaded and posted by a user of Hao, which is a social media platform and only provides information storage services." }
                     }
                 }
+                (crate::comments::views::article_block(a, v.comments))
                 section class="related" aria-labelledby="related-title" {
                     h2 id="related-title" { "相关推荐" }
                     @if v.related.is_empty() { p class="empty" { "暂无相关文章" } }

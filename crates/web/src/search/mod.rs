@@ -45,6 +45,7 @@ pub struct Form {
 
 fn unavailable() -> PageError {
     PageError {
+        retry_after: None,
         status: StatusCode::SERVICE_UNAVAILABLE,
         message: "搜索暂不可用，请稍后再试。".into(),
         care: false,
@@ -267,6 +268,7 @@ async fn api(
 
 async fn api_search(state: &AppState, q: String, limit: usize) -> Result<ApiResults, ApiError> {
     let index = state.search().cloned().ok_or_else(|| ApiError {
+        retry_after: None,
         status: StatusCode::SERVICE_UNAVAILABLE,
         code: "search_unavailable",
         message: "search is not available on this node".into(),
@@ -284,6 +286,7 @@ async fn api_search(state: &AppState, q: String, limit: usize) -> Result<ApiResu
         .ok_or_else(|| {
             tracing::error!("a search panicked");
             ApiError {
+                retry_after: None,
                 status: StatusCode::INTERNAL_SERVER_ERROR,
                 code: "internal",
                 message: "internal error; it has been logged".into(),
@@ -307,11 +310,13 @@ async fn api_search(state: &AppState, q: String, limit: usize) -> Result<ApiResu
                 .collect(),
         }),
         Err(SearchError::EmptyQuery) => Err(ApiError {
+            retry_after: None,
             status: StatusCode::BAD_REQUEST,
             code: "empty_query",
             message: "q is empty: give words to search for".into(),
         }),
         Err(SearchError::QueryTooLong(n)) => Err(ApiError {
+            retry_after: None,
             status: StatusCode::BAD_REQUEST,
             code: "query_too_long",
             message: format!(
@@ -322,6 +327,7 @@ async fn api_search(state: &AppState, q: String, limit: usize) -> Result<ApiResu
         Err(e) => {
             tracing::error!(error = %e, "search failed");
             Err(ApiError {
+                retry_after: None,
                 status: StatusCode::INTERNAL_SERVER_ERROR,
                 code: "internal",
                 message: "internal error; it has been logged".into(),

@@ -114,6 +114,7 @@ async fn studio(
                                             @if r.status == ArticleStatus::Published { " " a href=(article_url(r.id)) { "查看" } }
                                             " " a href={ "/write/" (r.id) "/history" } { "历史" }
                                             " " a href={ "/studio/stats?article=" (r.id) } { "数据" }
+                                            @if r.status == ArticleStatus::Published { " " a href={ "/manage/comments?article=" (r.id) } { "跟帖" } }
                                             @if matches!(r.status, ArticleStatus::Published | ArticleStatus::Scheduled | ArticleStatus::InReview) {
                                                 form class="inline" method="post" action={ "/write/" (r.id) "/unpublish" } {
                                                     input type="hidden" name="csrf" value=(session.csrf);

@@ -11,6 +11,11 @@ pub fn time(unix: i64) -> Markup {
     html! { time datetime=(rfc3339(unix)) { (format_time(unix)) } }
 }
 
+/// A time as text (for messages rather than markup).
+pub fn datetime(unix: i64) -> String {
+    format_time(unix)
+}
+
 /// A list of titles with their source account and time (热点推荐 style).
 pub fn pick_list(picks: &[Pick], with_reason: bool) -> Markup {
     html! {
@@ -41,6 +46,9 @@ pub fn summary_list(items: &[ArticleSummary]) -> Markup {
                         a href={ "/author/" (a.creator_id) } { (a.creator_name) }
                         " · " a href={ "/channel/" (a.channel.slug()) } { (a.channel.name()) }
                         " · " (time(a.published_at))
+                        @if a.comments > 0 {
+                            " · " a class="comment-count" href={ "/article/" (a.id) "/comments" } { (a.comments) " 跟帖" }
+                        }
                     }
                 }
             }

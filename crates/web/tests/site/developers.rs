@@ -94,6 +94,26 @@ async fn every_documented_operation_answers_as_documented() {
         let session = app.sign_in("api-writer", PASSWORD).await.unwrap();
         app.token_of(&session).await
     };
+    // A published comment to like (accounts an hour old comment at once).
+    let reader = app.user("api-reader", Role::Reader, None).await;
+    app.app().advance_clock(3600);
+    let reader = app.store().user(reader).await.unwrap().unwrap();
+    let comment = app
+        .app()
+        .post_comment(
+            hao_app::engage::Actor {
+                user: &reader,
+                addr: "127.0.0.1",
+            },
+            hao_app::engage::Draft {
+                article_id: id,
+                reply_to: None,
+                body: "接口文档里的跟帖",
+            },
+        )
+        .await
+        .unwrap()
+        .id;
     let mut called = std::collections::BTreeSet::new();
     // (method, documented path, the request, its body, the expected status)
     let json = |v: Value| Some(v);
@@ -268,6 +288,69 @@ async fn every_documented_operation_answers_as_documented() {
             format!("/api/v1/articles/{id}/like"),
             json(serde_json::json!({})),
             200,
+        ),
+        (
+            "get",
+            "/api/v1/articles/{id}/comments",
+            format!("/api/v1/articles/{id}/comments?sort=new"),
+            None,
+            200,
+        ),
+        (
+            "get",
+            "/api/v1/articles/{id}/comments",
+            format!("/api/v1/articles/{id}/comments?sort=best"),
+            None,
+            400,
+        ),
+        (
+            "post",
+            "/api/v1/articles/{id}/comments",
+            format!("/api/v1/articles/{id}/comments"),
+            json(serde_json::json!({"body": "说得好", "reply_to": comment})),
+            201,
+        ),
+        (
+            "post",
+            "/api/v1/articles/{id}/comments",
+            format!("/api/v1/articles/{id}/comments"),
+            json(serde_json::json!({"body": "  "})),
+            422,
+        ),
+        (
+            "post",
+            "/api/v1/comments/{id}/like",
+            format!("/api/v1/comments/{comment}/like"),
+            json(serde_json::json!({})),
+            200,
+        ),
+        (
+            "post",
+            "/api/v1/comments/{id}/like",
+            "/api/v1/comments/999999/like".into(),
+            json(serde_json::json!({})),
+            404,
+        ),
+        (
+            "delete",
+            "/api/v1/comments/{id}/like",
+            format!("/api/v1/comments/{comment}/like"),
+            json(serde_json::json!({})),
+            200,
+        ),
+        (
+            "post",
+            "/api/v1/reports",
+            "/api/v1/reports".into(),
+            json(serde_json::json!({"target": "comment", "id": comment, "reason": "spam"})),
+            201,
+        ),
+        (
+            "post",
+            "/api/v1/reports",
+            "/api/v1/reports".into(),
+            json(serde_json::json!({"target": "user", "id": 1, "reason": "spam"})),
+            400,
         ),
     ];
     for (method, path, url, body, status) in calls {
