@@ -4,6 +4,7 @@
 
 mod support;
 
+mod engage;
 mod follower;
 mod import;
 mod publish;

@@ -43,6 +43,33 @@ async fn every_route_refuses_every_role_it_should_and_serves_the_others() {
         sessions.insert(*role, (s, csrf));
     }
     let article = app.id_of("fx-001").await; // the owner's
+    // Comments to moderate: two published, one held (a new account's).
+    let commenter = app.user("commenter", Role::Reader, None).await;
+    let commenter = app.store().user(commenter).await.unwrap().unwrap();
+    let post = |body: &'static str| {
+        let (app, commenter) = (&app, &commenter);
+        async move {
+            app.app()
+                .post_comment(
+                    hao_app::engage::Actor {
+                        user: commenter,
+                        addr: "192.0.2.9",
+                    },
+                    hao_app::engage::Draft {
+                        article_id: article,
+                        reply_to: None,
+                        body,
+                    },
+                )
+                .await
+                .unwrap()
+                .id
+        }
+    };
+    let held = post("新号的跟帖").await;
+    app.app().advance_clock(3600);
+    let comment = post("矩阵里的跟帖").await;
+    let reported = post("矩阵里被举报的跟帖").await;
     let pages: Vec<(String, &[&str])> = vec![
         ("/me".into(), SIGNED_IN),
         ("/following".into(), SIGNED_IN),
@@ -61,6 +88,17 @@ async fn every_route_refuses_every_role_it_should_and_serves_the_others() {
         ("/editor/reviews".into(), EDITORS),
         ("/editor/applications".into(), EDITORS),
         ("/editor/standing".into(), EDITORS),
+        ("/editor/reports".into(), EDITORS),
+        ("/me/comments".into(), SIGNED_IN),
+        (format!("/report?target=article&id={article}"), SIGNED_IN),
+        (format!("/comment/{comment}/reply"), SIGNED_IN),
+        (
+            format!("/manage/comments?article={article}"),
+            OWNER_OR_EDITORS,
+        ),
+        (format!("/article/{article}/comments"), EVERYONE),
+        (format!("/comment/{comment}"), EVERYONE),
+        (format!("/api/v1/articles/{article}/comments"), EVERYONE),
         // What leaves the site is public, the same for every role.
         ("/rss.xml".into(), EVERYONE),
         ("/atom.xml".into(), EVERYONE),
@@ -117,6 +155,36 @@ async fn every_route_refuses_every_role_it_should_and_serves_the_others() {
             "/editor/takedown".into(),
             "article=999999&reason=matrix".into(),
             EDITORS,
+        ),
+        (
+            format!("/manage/articles/{article}/comments"),
+            "closed=0".into(),
+            OWNER_OR_EDITORS,
+        ),
+        (
+            format!("/manage/comments/{comment}/hide"),
+            "reason=matrix".into(),
+            OWNER_OR_EDITORS,
+        ),
+        (
+            format!("/manage/comments/{held}/approve"),
+            String::new(),
+            EDITORS,
+        ),
+        (
+            "/editor/reports/act".into(),
+            format!("target=comment&id={reported}&action=dismiss"),
+            EDITORS,
+        ),
+        (
+            "/report".into(),
+            format!("target=article&id={article}&reason=spam"),
+            SIGNED_IN,
+        ),
+        (
+            "/notifications/settings".into(),
+            "on=reply".into(),
+            SIGNED_IN,
         ),
     ];
     for (path, body, allowed) in &forms {

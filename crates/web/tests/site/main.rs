@@ -10,6 +10,7 @@ mod accounts;
 mod api;
 mod apply;
 mod authz;
+mod comments;
 mod developers;
 mod distribution;
 mod editor;
