@@ -314,6 +314,34 @@ async fn two_nodes_share_one_postgres_database() {
     }
     eprintln!("follow seen on node B after {:?}", followed.elapsed());
 
+    // A comment posted on A (an admin's: published at once) is on B's
+    // article page within a second.
+    let (status, body) = http(
+        &addr_a,
+        "POST",
+        &format!("/api/v1/articles/{id}/comments"),
+        &[
+            ("Authorization", &format!("Bearer {token}")),
+            ("Content-Type", "application/json"),
+        ],
+        r#"{"body": "两个节点之间的跟帖"}"#,
+    )
+    .unwrap();
+    assert_eq!(status, 201, "{body}");
+    assert!(body.contains("\"published\""), "{body}");
+    let commented = Instant::now();
+    while !get(&addr_b, &format!("/article/{id}"))
+        .1
+        .contains("两个节点之间的跟帖")
+    {
+        assert!(
+            commented.elapsed() < Duration::from_secs(1),
+            "the comment on A is not on B's article page within 1 s"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    eprintln!("comment seen on node B after {:?}", commented.elapsed());
+
     // Views sent to both nodes add up exactly (each node flushes its batch);
     // each of these comes from another reader (browser).
     let view = |addr: &str, reader: usize| {

@@ -21,10 +21,13 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route(
             "/api/v1/articles/{id}/comments",
-            axum::routing::get(list).post(create),
+            axum::routing::get(list_comments).post(post_comment),
         )
-        .route("/api/v1/comments/{id}/like", post(like).delete(unlike))
-        .route("/api/v1/reports", post(report))
+        .route(
+            "/api/v1/comments/{id}/like",
+            post(like_comment).delete(unlike_comment),
+        )
+        .route("/api/v1/reports", post(create_report))
 }
 
 /// Threads per page of the API.
@@ -105,7 +108,7 @@ fn comment_id(raw: &str) -> Result<i64, ApiError> {
         (status = 404, body = crate::http::error::ErrorBody),
     )
 )]
-async fn list(
+async fn list_comments(
     State(state): State<AppState>,
     Path(raw): Path<String>,
     Query(q): Query<ListQuery>,
@@ -189,7 +192,7 @@ pub struct PostedJson {
         (status = 429, body = crate::http::error::ErrorBody, description = "Too many comments: see `Retry-After`"),
     )
 )]
-async fn create(
+async fn post_comment(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     ClientAddr(addr): ClientAddr,
@@ -241,7 +244,7 @@ pub struct CommentLiked {
         (status = 429, body = crate::http::error::ErrorBody),
     )
 )]
-async fn like(
+async fn like_comment(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     ClientAddr(addr): ClientAddr,
@@ -274,7 +277,7 @@ async fn like(
         (status = 429, body = crate::http::error::ErrorBody),
     )
 )]
-async fn unlike(
+async fn unlike_comment(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     ClientAddr(addr): ClientAddr,
@@ -331,7 +334,7 @@ pub struct ReportedJson {
         (status = 429, body = crate::http::error::ErrorBody),
     )
 )]
-async fn report(
+async fn create_report(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     ClientAddr(addr): ClientAddr,
@@ -373,5 +376,11 @@ async fn report(
 
 /// The API document's part for comments (merged in `crate::openapi`).
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(list, create, like, unlike, report))]
+#[openapi(paths(
+    list_comments,
+    post_comment,
+    like_comment,
+    unlike_comment,
+    create_report
+))]
 pub struct CommentsApi;
