@@ -27,6 +27,10 @@ pub struct ServeArgs {
     /// Behind a reverse proxy: take client addresses from X-Forwarded-For.
     #[arg(long, env = "HAO_TRUST_FORWARDED")]
     pub trust_forwarded: bool,
+    /// Turn off the rate limits on comments, likes and reports: for load
+    /// tests on loopback only, never on a public node.
+    #[arg(long, env = "HAO_NO_RATE_LIMITS")]
+    pub no_rate_limits: bool,
 }
 
 pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
@@ -80,8 +84,13 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
             }
         };
     let words = sensitive_words(&args.data.data_dir)?;
+    let mut app = App::new(store, index).with_words(words);
+    if args.no_rate_limits {
+        tracing::warn!("rate limits on comments, likes and reports are off (--no-rate-limits)");
+        app = app.with_rates(hao_app::engage::limits::Rates::unlimited());
+    }
     let state = AppState::new(
-        App::new(store, index).with_words(words),
+        app,
         SiteOptions {
             base_url,
             page_ttl: Duration::from_secs(args.page_ttl.max(1)),

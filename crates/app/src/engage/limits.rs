@@ -50,7 +50,7 @@ impl Rate {
 
     fn quota(self) -> Quota {
         let burst = NonZeroU32::new(self.burst.max(1)).expect("at least 1");
-        Quota::with_period(self.every.max(Duration::from_millis(1)))
+        Quota::with_period(self.every.max(Duration::from_nanos(1)))
             .expect("a positive period")
             .allow_burst(burst)
     }
@@ -79,6 +79,25 @@ impl Default for Rates {
             like_per_addr: Rate::new(120, 1),
             report_per_user: Rate::new(5, 60),
             report_per_addr: Rate::new(20, 15),
+        }
+    }
+}
+
+impl Rates {
+    /// No limit worth the name: for load tests on loopback (`hao serve
+    /// --no-rate-limits`), never for a public node.
+    pub fn unlimited() -> Rates {
+        let r = Rate {
+            burst: u32::MAX,
+            every: Duration::from_nanos(1),
+        };
+        Rates {
+            comment_per_user: r,
+            comment_per_addr: r,
+            like_per_user: r,
+            like_per_addr: r,
+            report_per_user: r,
+            report_per_addr: r,
         }
     }
 }

@@ -119,12 +119,6 @@ impl App {
             words::Verdict::Publish(text) => (text, None),
         };
         let trusted = actor.user.role.is_editor();
-        if held.is_none() && !trusted {
-            let created = store.user_created_at(actor.user.id).await?.unwrap_or(0);
-            if self.now() - created < policy::COMMENT_HOLD_NEW_ACCOUNT {
-                held = Some("新注册账号的跟帖需经审核".to_owned());
-            }
-        }
         if held.is_none()
             && !trusted
             && let Some(mine) = bigrams(&body)
@@ -138,6 +132,12 @@ impl App {
                 .count();
             if repeats >= policy::FLOOD_REPEATS {
                 held = Some("与近期多条跟帖内容相同或相近（疑似刷屏）".to_owned());
+            }
+        }
+        if held.is_none() && !trusted {
+            let created = store.user_created_at(actor.user.id).await?.unwrap_or(0);
+            if self.now() - created < policy::COMMENT_HOLD_NEW_ACCOUNT {
+                held = Some("新注册账号的跟帖需经审核".to_owned());
             }
         }
         let new = NewComment {
