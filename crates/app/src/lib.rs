@@ -21,6 +21,7 @@
 //!   敏感词 list and flood check.
 //! - [`views`]: counting views (a reader's repeats within an hour count once).
 //! - [`seed`]: the platform's own help pages.
+//! - [`webhooks`]: registrations, events from the change log, signed deliveries.
 
 pub mod engage;
 pub mod images;
@@ -33,6 +34,7 @@ pub mod secrets;
 pub mod seed;
 pub mod sync;
 pub mod views;
+pub mod webhooks;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -64,6 +66,9 @@ struct Inner {
     search_pool: search_pool::SearchPool,
     limits: engage::limits::Limits,
     words: engage::words::WordFilter,
+    webhooks: webhooks::WebhookConfig,
+    /// The HTTP client of webhook deliveries, made on first use.
+    http: std::sync::OnceLock<reqwest::Client>,
 }
 
 impl App {
@@ -81,6 +86,8 @@ impl App {
                 search_pool: search_pool::SearchPool::sized_for_cores(),
                 limits: engage::limits::Limits::default(),
                 words: engage::words::WordFilter::default(),
+                webhooks: webhooks::WebhookConfig::default(),
+                http: std::sync::OnceLock::new(),
             }),
         }
     }
@@ -95,6 +102,22 @@ impl App {
     pub fn with_rates(mut self, rates: engage::limits::Rates) -> App {
         self.inner_mut().limits = engage::limits::Limits::new(rates);
         self
+    }
+
+    /// The same application with this webhook configuration (before it is shared).
+    pub fn with_webhooks(mut self, config: webhooks::WebhookConfig) -> App {
+        self.inner_mut().webhooks = config;
+        self
+    }
+
+    pub fn webhook_config(&self) -> &webhooks::WebhookConfig {
+        &self.inner.webhooks
+    }
+
+    pub(crate) fn http_client(&self) -> &reqwest::Client {
+        self.inner
+            .http
+            .get_or_init(|| webhooks::client(self.inner.webhooks.allow_private))
     }
 
     fn inner_mut(&mut self) -> &mut Inner {
@@ -223,11 +246,27 @@ impl App {
 
     /// Background work of a serving node, every 250 ms: the change-log
     /// follower; every second, scheduled articles; every 2 s, counted views;
-    /// once a minute, 热点's epoch. `from_seq` is the change-log position the
+    /// once a minute, 热点's epoch; beside it, every second, webhooks. `from_seq` is the change-log position the
     /// search index is known to reflect. Runs until aborted.
     pub fn spawn_background(&self, from_seq: i64) -> tokio::task::JoinHandle<()> {
         let app = self.clone();
-        tokio::spawn(async move {
+        let hooks = self.clone();
+        // Webhooks every second, beside (not inside) the follower's loop: a
+        // slow receiver never delays the pages' freshness.
+        let webhooks = async move {
+            let mut tick = tokio::time::interval(Duration::from_secs(1));
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tick.tick().await;
+                if let Err(e) = hooks.dispatch_webhooks().await {
+                    tracing::warn!(error = %e, "queueing webhook events failed; will retry");
+                }
+                if let Err(e) = hooks.deliver_webhooks().await {
+                    tracing::warn!(error = %e, "delivering webhooks failed; will retry");
+                }
+            }
+        };
+        let follower = async move {
             let mut tick = tokio::time::interval(Duration::from_millis(250));
             tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             let mut last_seen = from_seq;
@@ -269,6 +308,9 @@ impl App {
                     tracing::warn!(error = %e, "flushing views failed; kept for the next flush");
                 }
             }
+        };
+        tokio::spawn(async move {
+            tokio::join!(follower, webhooks);
         })
     }
 }

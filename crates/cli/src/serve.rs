@@ -31,6 +31,10 @@ pub struct ServeArgs {
     /// tests on loopback only, never on a public node.
     #[arg(long, env = "HAO_NO_RATE_LIMITS")]
     pub no_rate_limits: bool,
+    /// Let webhooks point at loopback and private addresses: for tests on
+    /// one machine only (a public node would let anyone probe its network).
+    #[arg(long, env = "HAO_WEBHOOKS_ALLOW_PRIVATE")]
+    pub webhooks_allow_private: bool,
 }
 
 pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
@@ -84,7 +88,13 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
             }
         };
     let words = sensitive_words(&args.data.data_dir)?;
-    let mut app = App::new(store, index).with_words(words);
+    let mut app =
+        App::new(store, index)
+            .with_words(words)
+            .with_webhooks(hao_app::webhooks::WebhookConfig {
+                base_url: base_url.clone(),
+                allow_private: args.webhooks_allow_private,
+            });
     if args.no_rate_limits {
         tracing::warn!("rate limits on comments, likes and reports are off (--no-rate-limits)");
         app = app.with_rates(hao_app::engage::limits::Rates::unlimited());

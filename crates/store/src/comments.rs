@@ -11,9 +11,14 @@ use sqlx::any::AnyRow;
 use crate::notifications::notify_user;
 use crate::{Result, Store, StoreError};
 
-const COLUMNS: &str = "m.id, m.article_id, m.user_id, u.username, m.parent_id, m.root_id, \
+pub(crate) const COLUMNS: &str = "m.id, m.article_id, m.user_id, u.username, m.parent_id, m.root_id, \
      m.depth, m.body, m.status, m.status_reason, m.likes, m.replies, m.created_at";
 const FROM: &str = "comments m JOIN users u ON u.id = m.user_id";
+
+/// A row of [`COLUMNS`] (and anything after them) as a comment.
+pub(crate) fn decode(row: &AnyRow) -> Result<Comment> {
+    comment(row)
+}
 
 fn comment(row: &AnyRow) -> Result<Comment> {
     let status: String = row.try_get(8)?;

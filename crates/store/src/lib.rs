@@ -27,6 +27,7 @@ mod standing;
 mod stats;
 mod tags;
 mod upsert;
+mod webhooks;
 
 use std::path::Path;
 use std::str::FromStr;
@@ -51,6 +52,7 @@ pub use review::{Reviewed, Revision, StudioRow};
 pub use standing::LedgerEntry;
 pub use stats::DayStats;
 pub use upsert::Upserted;
+pub use webhooks::{ArticleEvent, Claimed, Delivery, Dispatch, FollowEvent, Subscriber, Webhook};
 
 /// A storage failure. `NotFound`-style outcomes are `Option`s, not errors.
 #[derive(Debug, thiserror::Error)]

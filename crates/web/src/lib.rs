@@ -30,6 +30,7 @@ mod reader;
 mod reports;
 mod search;
 mod studio;
+mod webhooks;
 
 use std::net::SocketAddr;
 
@@ -45,6 +46,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     doc.merge(search::SearchApi::openapi());
     doc.merge(engage::EngageApi::openapi());
     doc.merge(comments::api::CommentsApi::openapi());
+    doc.merge(webhooks::WebhooksApi::openapi());
     doc
 }
 
@@ -60,6 +62,7 @@ pub fn router(state: AppState) -> Router {
         .merge(engage::router())
         .merge(comments::router())
         .merge(reports::router())
+        .merge(webhooks::router())
         .merge(apply::router())
         .merge(studio::router())
         .merge(media::router())

@@ -9,3 +9,4 @@ mod follower;
 mod import;
 mod publish;
 mod related;
+mod webhooks;
