@@ -143,6 +143,8 @@ fn start_node(url: &str, data: &std::path::Path) -> (Child, String) {
         .arg(data)
         .env("HAO_DATABASE_URL", url)
         .env("HAO_LOG", "warn")
+        // The test's webhook receiver listens on loopback.
+        .env("HAO_WEBHOOKS_ALLOW_PRIVATE", "true")
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
@@ -178,6 +180,48 @@ fn publish(addr: &str, token: &str, n: usize) -> Option<(u16, String)> {
     )
 }
 
+/// A real HTTP receiver on loopback: every request's body, in order.
+fn receiver() -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    let got = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let g = got.clone();
+    std::thread::spawn(move || {
+        for sock in listener.incoming() {
+            let Ok(mut sock) = sock else { continue };
+            let mut buf = Vec::new();
+            let mut chunk = [0u8; 4096];
+            loop {
+                let n = sock.read(&mut chunk).unwrap_or(0);
+                if n == 0 {
+                    break;
+                }
+                buf.extend_from_slice(&chunk[..n]);
+                let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") else {
+                    continue;
+                };
+                let head = String::from_utf8_lossy(&buf[..end]).to_ascii_lowercase();
+                let len: usize = head
+                    .lines()
+                    .find_map(|l| l.strip_prefix("content-length:"))
+                    .map_or(0, |v| v.trim().parse().unwrap());
+                if buf.len() < end + 4 + len {
+                    continue;
+                }
+                g.lock()
+                    .unwrap()
+                    .push(String::from_utf8_lossy(&buf[end + 4..end + 4 + len]).into_owned());
+                let _ = sock.write_all(
+                    b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n",
+                );
+                break;
+            }
+        }
+    });
+    (url, got)
+}
+
 fn id_of(json: &str) -> i64 {
     serde_json::from_str::<serde_json::Value>(json).unwrap()["id"]
         .as_i64()
@@ -210,6 +254,23 @@ async fn two_nodes_share_one_postgres_database() {
 
     let (mut a, addr_a) = start_node(&db.url, &data_a);
     let (mut b, addr_b) = start_node(&db.url, &data_b);
+
+    // A webhook for the whole site, registered on A: both nodes queue and
+    // deliver, each event exactly once (checked at the end).
+    let (hook_url, hooked) = receiver();
+    let (status, body) = http(
+        &addr_a,
+        "POST",
+        "/api/v1/webhooks",
+        &[
+            ("Authorization", &format!("Bearer {token}")),
+            ("Content-Type", "application/json"),
+        ],
+        &serde_json::json!({"url": hook_url, "events": ["article.published", "comment.created"]})
+            .to_string(),
+    )
+    .unwrap();
+    assert_eq!(status, 201, "{body}");
 
     // Published through A: on B's article page, channel page and search within 2 s.
     let (status, body) = publish(&addr_a, &token, 0).unwrap();
@@ -421,6 +482,40 @@ async fn two_nodes_share_one_postgres_database() {
             "{kinds:?}"
         );
     }
+
+    // The webhook heard each event once, though both nodes queue and deliver.
+    let published_ids: Vec<i64> = std::iter::once(id)
+        .chain(scheduled.iter().copied())
+        .collect();
+    let count = |event: &str, id: Option<i64>| {
+        hooked
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|b| serde_json::from_str::<serde_json::Value>(b).unwrap())
+            .filter(|v| v["event"] == event && id.is_none_or(|id| v["data"]["id"] == id))
+            .count()
+    };
+    let waited = Instant::now();
+    while published_ids
+        .iter()
+        .any(|i| count("article.published", Some(*i)) == 0)
+        || count("comment.created", None) == 0
+    {
+        assert!(
+            waited.elapsed() < Duration::from_secs(10),
+            "webhook deliveries missing: {:?}",
+            hooked.lock().unwrap()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    eprintln!("webhooks delivered within {:?}", waited.elapsed());
+    // Another few rounds of both nodes: nothing sent twice.
+    std::thread::sleep(Duration::from_millis(2500));
+    for i in &published_ids {
+        assert_eq!(count("article.published", Some(*i)), 1, "article {i}");
+    }
+    assert_eq!(count("comment.created", None), 1);
 
     // Node A killed (SIGKILL) while writing: no acknowledged write is lost,
     // and B keeps serving.

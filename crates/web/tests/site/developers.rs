@@ -114,6 +114,18 @@ async fn every_documented_operation_answers_as_documented() {
         .await
         .unwrap()
         .id;
+    // A webhook to list, read and delete.
+    let hook = app
+        .send_json(
+            Method::POST,
+            "/api/v1/webhooks",
+            Some(&token),
+            &serde_json::json!({"url": "https://hooks.example.com/a", "events": ["article.published"]}),
+        )
+        .await
+        .json()["id"]
+        .as_i64()
+        .unwrap();
     let mut called = std::collections::BTreeSet::new();
     // (method, documented path, the request, its body, the expected status)
     let json = |v: Value| Some(v);
@@ -352,6 +364,52 @@ async fn every_documented_operation_answers_as_documented() {
             json(serde_json::json!({"target": "user", "id": 1, "reason": "spam"})),
             400,
         ),
+        (
+            "post",
+            "/api/v1/webhooks",
+            "/api/v1/webhooks".into(),
+            json(
+                serde_json::json!({"url": "https://hooks.example.com/b", "events": ["comment.created", "follower.created"]}),
+            ),
+            201,
+        ),
+        (
+            "post",
+            "/api/v1/webhooks",
+            "/api/v1/webhooks".into(),
+            json(
+                serde_json::json!({"url": "http://169.254.169.254/", "events": ["article.published"]}),
+            ),
+            422,
+        ),
+        (
+            "get",
+            "/api/v1/webhooks",
+            "/api/v1/webhooks".into(),
+            None,
+            401,
+        ),
+        (
+            "get",
+            "/api/v1/webhooks/{id}/deliveries",
+            format!("/api/v1/webhooks/{hook}/deliveries"),
+            None,
+            401,
+        ),
+        (
+            "delete",
+            "/api/v1/webhooks/{id}",
+            format!("/api/v1/webhooks/{hook}"),
+            json(serde_json::json!({})),
+            200,
+        ),
+        (
+            "delete",
+            "/api/v1/webhooks/{id}",
+            format!("/api/v1/webhooks/{hook}"),
+            json(serde_json::json!({})),
+            404,
+        ),
     ];
     for (method, path, url, body, status) in calls {
         let r = match body {
@@ -369,6 +427,41 @@ async fn every_documented_operation_answers_as_documented() {
         let schema = response_schema(&doc, path, method, status);
         check(&doc, schema, &r.json(), &format!("{method} {url}")).unwrap();
         called.insert((method, path));
+    }
+    // The webhook list and a delivery log, with the token, as documented.
+    for (path, url) in [
+        ("/api/v1/webhooks", "/api/v1/webhooks".to_owned()),
+        ("/api/v1/webhooks/{id}/deliveries", {
+            let id = app
+                .request(
+                    axum::http::Request::get("/api/v1/webhooks")
+                        .header("authorization", format!("Bearer {token}"))
+                        .body(axum::body::Body::empty())
+                        .unwrap(),
+                )
+                .await
+                .json()["items"][0]["id"]
+                .as_i64()
+                .unwrap();
+            format!("/api/v1/webhooks/{id}/deliveries")
+        }),
+    ] {
+        let r = app
+            .request(
+                axum::http::Request::get(&url)
+                    .header("authorization", format!("Bearer {token}"))
+                    .body(axum::body::Body::empty())
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{url}: {}", r.text());
+        check(
+            &doc,
+            response_schema(&doc, path, "get", 200),
+            &r.json(),
+            &url,
+        )
+        .unwrap();
     }
     // Every documented operation was called.
     let documented: std::collections::BTreeSet<(String, String)> = doc["paths"]
