@@ -158,8 +158,33 @@ pub struct Rendered {
     gzip: Bytes,
     brotli: Bytes,
     etag: [HeaderValue; 3],
+    /// Feeds: when their newest item changed (`Last-Modified`).
+    last_modified: Option<std::time::SystemTime>,
     generation: u64,
     rendered_at: Instant,
+}
+
+/// A feed's own date of change, read once from its bytes: RSS's
+/// `<lastBuildDate>` (RFC 2822), Atom's first `<updated>` (the feed's, RFC 3339).
+fn feed_date(kind: Kind, body: &[u8]) -> Option<std::time::SystemTime> {
+    let text = std::str::from_utf8(body).ok()?;
+    let between = |open: &str, close: &str| {
+        let start = text.find(open)? + open.len();
+        let end = start + text[start..].find(close)?;
+        Some(text[start..end].trim().to_owned())
+    };
+    let date = match kind {
+        Kind::Rss => {
+            chrono::DateTime::parse_from_rfc2822(&between("<lastBuildDate>", "</lastBuildDate>")?)
+                .ok()?
+        }
+        Kind::Atom => {
+            chrono::DateTime::parse_from_rfc3339(&between("<updated>", "</updated>")?).ok()?
+        }
+        _ => return None,
+    };
+    let secs = u64::try_from(date.timestamp()).ok()?;
+    Some(std::time::UNIX_EPOCH + Duration::from_secs(secs))
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -202,6 +227,7 @@ impl Rendered {
             HeaderValue::from_str(&format!("\"h{hash:016x}{suffix}\"")).expect("ascii etag")
         };
         Rendered {
+            last_modified: feed_date(kind, &identity),
             status,
             kind,
             etag: [etag(""), etag("-gz"), etag("-br")],
@@ -234,11 +260,22 @@ impl Rendered {
             Encoding::Gzip => (&self.gzip, &self.etag[1]),
             Encoding::Brotli => (&self.brotli, &self.etag[2]),
         };
+        // RFC 9110 § 13.2.2: If-None-Match first; If-Modified-Since only
+        // without it.
         let not_modified = self.status == StatusCode::OK
-            && request
+            && match request
                 .get(header::IF_NONE_MATCH)
                 .and_then(|v| v.to_str().ok())
-                .is_some_and(|v| etag_matches(v, &self.etag));
+            {
+                Some(v) => etag_matches(v, &self.etag),
+                None => self.last_modified.is_some_and(|modified| {
+                    request
+                        .get(header::IF_MODIFIED_SINCE)
+                        .and_then(|v| v.to_str().ok())
+                        .and_then(|v| httpdate::parse_http_date(v).ok())
+                        .is_some_and(|since| modified <= since)
+                }),
+            };
         let mut builder = Response::builder()
             .status(if not_modified {
                 StatusCode::NOT_MODIFIED
@@ -252,6 +289,9 @@ impl Rendered {
             .header(header::ETAG, etag.clone())
             .header(header::VARY, HeaderValue::from_static(self.kind.vary()))
             .header(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+        if let Some(modified) = self.last_modified {
+            builder = builder.header(header::LAST_MODIFIED, httpdate::fmt_http_date(modified));
+        }
         if encoding != Encoding::Identity {
             builder = builder.header(
                 header::CONTENT_ENCODING,

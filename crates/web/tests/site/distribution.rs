@@ -93,8 +93,34 @@ async fn every_feed_parses_with_what_its_format_requires() {
             .get_with(&format!("{path}rss.xml"), &[("if-none-match", &etag)])
             .await;
         assert_eq!(again.status, StatusCode::NOT_MODIFIED);
+        // And by date: Last-Modified is the newest item's change.
+        let modified = r.header("last-modified").expect("Last-Modified on a feed");
+        let newest = channel
+            .items()
+            .iter()
+            .map(|i| chrono::DateTime::parse_from_rfc2822(i.pub_date().unwrap()).unwrap())
+            .max()
+            .unwrap();
+        let lm = httpdate::parse_http_date(&modified).unwrap();
+        assert!(
+            lm >= std::time::SystemTime::from(newest),
+            "{modified} is older than the newest item {newest}"
+        );
+        let again = app
+            .get_with(
+                &format!("{path}rss.xml"),
+                &[("if-modified-since", &modified)],
+            )
+            .await;
+        assert_eq!(again.status, StatusCode::NOT_MODIFIED);
+        let before = httpdate::fmt_http_date(lm - std::time::Duration::from_secs(1));
+        let again = app
+            .get_with(&format!("{path}rss.xml"), &[("if-modified-since", &before)])
+            .await;
+        assert_eq!(again.status, StatusCode::OK);
 
         let r = app.get(&format!("{path}atom.xml")).await;
+        assert!(r.header("last-modified").is_some(), "{path}atom.xml");
         assert_eq!(r.status, StatusCode::OK, "{path}");
         assert_eq!(
             r.header("content-type").unwrap(),
