@@ -17,12 +17,14 @@
 //! - [`lists`]: 热点 and the channel headline blocks (要闻).
 //! - [`secrets`]: password hashes, random tokens, digests.
 //! - [`images`]: uploads checked by content and re-encoded.
+//! - [`card`]: the share card of an article without a cover.
 //! - [`engage`]: 跟帖, likes and 举报 with their moderation, rate limits,
 //!   敏感词 list and flood check.
 //! - [`views`]: counting views (a reader's repeats within an hour count once).
 //! - [`seed`]: the platform's own help pages.
 //! - [`webhooks`]: registrations, events from the change log, signed deliveries.
 
+pub mod card;
 pub mod engage;
 pub mod images;
 pub mod lists;

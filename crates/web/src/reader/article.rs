@@ -110,10 +110,14 @@ pub(super) async fn render_article(
     let path = format!("/article/{id}");
     let share_url = format!("{}{path}", state.options().base_url);
     let origin = &state.options().base_url;
-    let image = article
-        .cover_url
-        .as_deref()
-        .map(|c| super::absolute(origin, c));
+    // The cover, else the article's generated share card.
+    let image = Some(
+        article
+            .cover_url
+            .as_deref()
+            .map(|c| super::absolute(origin, c))
+            .unwrap_or_else(|| format!("{origin}/article/{id}/card.png")),
+    );
     let news = news_article(origin, &article, &creator, image.as_deref());
     let frame = Frame::new(&article.title, &path, care)
         .describe(&article.summary)

@@ -24,6 +24,78 @@ pub fn router() -> Router<AppState> {
         )
         .route("/avatar/{file}", get(avatar))
         .route("/article/{id}/qr.svg", get(qr))
+        .route("/article/{id}/card.png", get(card))
+}
+
+/// The share card of an article (the `og:image` of an article without a
+/// cover), drawn once per version and kept: at most 256 cards in memory.
+async fn card(
+    State(state): State<AppState>,
+    crate::http::ids::ArticleId(id): crate::http::ids::ArticleId,
+    headers: axum::http::HeaderMap,
+) -> Result<Response, PageError> {
+    use std::sync::OnceLock;
+    static CARDS: OnceLock<quick_cache::sync::Cache<(i64, i64), bytes::Bytes>> = OnceLock::new();
+    let a = state
+        .store()
+        .article(id)
+        .await?
+        .filter(|a| a.status == hao_domain::ArticleStatus::Published)
+        .ok_or_else(|| PageError::not_found("这篇文章不存在，或已被作者删除、下架。"))?;
+    let etag = format!("\"card-{id}-{}\"", a.updated_at);
+    if headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag))
+    {
+        return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, etag)]).into_response());
+    }
+    let cards = CARDS.get_or_init(|| quick_cache::sync::Cache::new(256));
+    let png = match cards.get(&(id, a.updated_at)) {
+        Some(png) => png,
+        None => {
+            let creator = state
+                .store()
+                .creator(a.creator_id)
+                .await?
+                .map(|c| c.display_name)
+                .unwrap_or_default();
+            let byline = format!(
+                "{creator} · {} · {}",
+                a.channel.name(),
+                crate::ui::layout::SITE
+            );
+            let title = a.title.clone();
+            let png = tokio::task::spawn_blocking(move || {
+                hao_app::card::share_card("Hao 自媒体开放平台", &title, &byline)
+            })
+            .await
+            .map_err(|e| {
+                tracing::error!(error = %e, "drawing a share card failed");
+                PageError {
+                    retry_after: None,
+                    status: StatusCode::INTERNAL_SERVER_ERROR,
+                    message: "分享卡片生成失败。".into(),
+                    care: false,
+                }
+            })?;
+            let png = bytes::Bytes::from(png);
+            cards.insert((id, a.updated_at), png.clone());
+            png
+        }
+    };
+    Ok((
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static("image/png")),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=86400"),
+            ),
+            (header::ETAG, HeaderValue::from_str(&etag).expect("ascii")),
+        ],
+        png,
+    )
+        .into_response())
 }
 
 fn asset(content_type: &'static str, body: &'static str) -> Response {

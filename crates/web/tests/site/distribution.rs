@@ -244,7 +244,27 @@ async fn pages_carry_canonical_links_share_cards_structured_data_and_feeds() {
     assert_eq!(meta("og:url"), std::slice::from_ref(&url));
     assert_eq!(
         attrs(&html, "meta[name='twitter:card']", "content"),
-        ["summary"]
+        ["summary_large_image"]
+    );
+    // No cover: the share card is drawn for it, a 1200 × 630 PNG.
+    let card = format!("{url}/card.png");
+    assert_eq!(meta("og:image"), std::slice::from_ref(&card));
+    let png = app.get(&format!("/article/{id}/card.png")).await;
+    assert_eq!(png.status, StatusCode::OK);
+    assert_eq!(png.header("content-type").as_deref(), Some("image/png"));
+    let img = image::load_from_memory(&png.body).unwrap();
+    assert_eq!((img.width(), img.height()), (1200, 630));
+    let etag = png.header("etag").unwrap();
+    let again = app
+        .get_with(
+            &format!("/article/{id}/card.png"),
+            &[("if-none-match", &etag)],
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::NOT_MODIFIED);
+    assert_eq!(
+        app.get("/article/999999/card.png").await.status,
+        StatusCode::NOT_FOUND
     );
     let ld: serde_json::Value =
         serde_json::from_str(&text(&html, "script[type='application/ld+json']")).unwrap();
