@@ -79,7 +79,7 @@ type Tx<'a> = sqlx::Transaction<'a, sqlx::Any>;
 
 /// Adds `delta` to the published counts a comment is part of: its
 /// article's comments and its parent's replies.
-async fn count(tx: &mut Tx<'_>, c: &Comment, delta: i64) -> Result<()> {
+pub(crate) async fn count(tx: &mut Tx<'_>, c: &Comment, delta: i64) -> Result<()> {
     sqlx::query("UPDATE articles SET comments = comments + $2 WHERE id = $1")
         .bind(c.article_id)
         .bind(delta)
@@ -96,7 +96,7 @@ async fn count(tx: &mut Tx<'_>, c: &Comment, delta: i64) -> Result<()> {
 }
 
 /// Tells the author of the comment answered (not oneself) of a reply.
-async fn notify_reply(tx: &mut Tx<'_>, c: &Comment, at: i64) -> Result<()> {
+pub(crate) async fn notify_reply(tx: &mut Tx<'_>, c: &Comment, at: i64) -> Result<()> {
     let Some(parent) = c.parent_id else {
         return Ok(());
     };
@@ -132,7 +132,7 @@ pub fn excerpt(text: &str, chars: usize) -> String {
 }
 
 impl Store {
-    async fn comment_in(&self, tx: &mut Tx<'_>, id: i64) -> Result<Option<Comment>> {
+    pub(crate) async fn comment_in(&self, tx: &mut Tx<'_>, id: i64) -> Result<Option<Comment>> {
         sqlx::query(&format!("SELECT {COLUMNS} FROM {FROM} WHERE m.id = $1"))
             .bind(id)
             .fetch_optional(&mut **tx)
@@ -401,92 +401,6 @@ impl Store {
         .await?)
     }
 
-    /// Hides a comment (from published or held) with a reason its author
-    /// sees; `Ok(None)` when there is no such comment or it is hidden
-    /// already. Returns the comment as it was.
-    pub async fn hide_comment(&self, id: i64, reason: &str) -> Result<Option<Comment>> {
-        let mut tx = self.begin_write().await?;
-        let at = self.now();
-        let Some(before) = self.comment_in(&mut tx, id).await? else {
-            return Ok(None);
-        };
-        if before.status == CommentStatus::Hidden {
-            return Ok(None);
-        }
-        sqlx::query("UPDATE comments SET status = 'hidden', status_reason = $2 WHERE id = $1")
-            .bind(id)
-            .bind(reason)
-            .execute(&mut *tx)
-            .await?;
-        if before.status == CommentStatus::Published {
-            count(&mut tx, &before, -1).await?;
-            self.log_change(&mut tx, "comment", Some(before.article_id), at)
-                .await?;
-        }
-        notify_user(
-            &mut tx,
-            before.user_id,
-            "comment",
-            &format!("你的跟帖“{}”已被隐藏：{reason}", excerpt(&before.body, 30)),
-            "/me/comments",
-            at,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(Some(before))
-    }
-
-    /// Publishes a held comment; `Ok(None)` when it is not held, or its
-    /// article or parent is no longer there to answer.
-    pub async fn approve_comment(&self, id: i64) -> Result<Option<Comment>> {
-        let mut tx = self.begin_write().await?;
-        let at = self.now();
-        let Some(c) = self
-            .comment_in(&mut tx, id)
-            .await?
-            .filter(|c| c.status == CommentStatus::Held)
-        else {
-            return Ok(None);
-        };
-        let ok: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM articles WHERE id = $1 AND status = 'published'",
-        )
-        .bind(c.article_id)
-        .fetch_one(&mut *tx)
-        .await?;
-        if ok == 0 {
-            return Ok(None);
-        }
-        sqlx::query("UPDATE comments SET status = 'published', status_reason = '' WHERE id = $1")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        count(&mut tx, &c, 1).await?;
-        notify_reply(&mut tx, &c, at).await?;
-        self.log_change(&mut tx, "comment", Some(c.article_id), at)
-            .await?;
-        tx.commit().await?;
-        Ok(Some(c))
-    }
-
-    /// Opens or closes comments on an article.
-    pub async fn set_comments_closed(&self, article_id: i64, closed: bool) -> Result<bool> {
-        let mut tx = self.begin_write().await?;
-        let changed = sqlx::query("UPDATE articles SET comments_closed = $2 WHERE id = $1")
-            .bind(article_id)
-            .bind(i64::from(closed))
-            .execute(&mut *tx)
-            .await?
-            .rows_affected()
-            == 1;
-        if changed {
-            self.log_change(&mut tx, "comment", Some(article_id), self.now())
-                .await?;
-        }
-        tx.commit().await?;
-        Ok(changed)
-    }
-
     /// `user_id` likes a published comment: `Some(true)` when new,
     /// `Some(false)` when already liked, `None` when there is no such
     /// published comment. A new like tells the commenter.
@@ -587,44 +501,6 @@ impl Store {
         Ok(
             sqlx::query_scalar("SELECT created_at FROM users WHERE id = $1")
                 .bind(user_id)
-                .fetch_optional(&self.pool)
-                .await?,
-        )
-    }
-
-    /// 禁言: `user_id` may not comment until `until`.
-    pub async fn mute(&self, user_id: i64, until: i64, reason: &str) -> Result<()> {
-        let mut tx = self.begin_write().await?;
-        let at = self.now();
-        sqlx::query(
-            "INSERT INTO mutes (user_id, until, reason, created_at) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (user_id) DO UPDATE SET until = $2, reason = $3, created_at = $4",
-        )
-        .bind(user_id)
-        .bind(until)
-        .bind(reason)
-        .bind(at)
-        .execute(&mut *tx)
-        .await?;
-        notify_user(
-            &mut tx,
-            user_id,
-            "mute",
-            &format!("你已被禁言，原因：{reason}。禁言期间不能发表跟帖。"),
-            "/me/comments",
-            at,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
-    /// Until when and why `user_id` may not comment, if they may not now.
-    pub async fn muted(&self, user_id: i64) -> Result<Option<(i64, String)>> {
-        Ok(
-            sqlx::query_as("SELECT until, reason FROM mutes WHERE user_id = $1 AND until > $2")
-                .bind(user_id)
-                .bind(self.now())
                 .fetch_optional(&self.pool)
                 .await?,
         )

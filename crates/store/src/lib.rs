@@ -17,6 +17,7 @@ mod hot;
 mod likes;
 mod listing;
 mod media;
+mod moderation;
 mod notifications;
 mod originality;
 mod related;

@@ -60,11 +60,7 @@ async fn card(
                 .await?
                 .map(|c| c.display_name)
                 .unwrap_or_default();
-            let byline = format!(
-                "{creator} · {} · {}",
-                a.channel.name(),
-                crate::ui::layout::SITE
-            );
+            let byline = format!("{creator} · {}", a.channel.name());
             let title = a.title.clone();
             let png = tokio::task::spawn_blocking(move || {
                 hao_app::card::share_card("Hao 自媒体开放平台", &title, &byline)
