@@ -275,6 +275,32 @@ async fn a_failing_receiver_is_retried_then_turned_off() {
         .create_webhook(&creator, &url, &["article.published".into()])
         .await
         .unwrap();
+    // Down for two attempts, then back: delivered once, on the third.
+    publish(&app, &creator, article("先失败后成功", "正文。"), None)
+        .await
+        .unwrap();
+    app.dispatch_webhooks().await.unwrap();
+    for _ in 0..2 {
+        app.deliver_webhooks().await.unwrap();
+        let d = &h.store().deliveries(hook.id, 1).await.unwrap()[0];
+        assert_eq!(
+            (d.status.as_str(), d.response_status),
+            ("pending", Some(503))
+        );
+        app.advance_clock(d.next_at - app.now());
+    }
+    *status.lock().unwrap() = 200;
+    assert_eq!(app.deliver_webhooks().await.unwrap(), 1);
+    let d = &h.store().deliveries(hook.id, 1).await.unwrap()[0];
+    assert_eq!((d.status.as_str(), d.attempts), ("delivered", 3));
+    app.advance_clock(600);
+    app.dispatch_webhooks().await.unwrap();
+    assert_eq!(app.deliver_webhooks().await.unwrap(), 0);
+    assert_eq!(got.lock().unwrap().len(), 3);
+    got.lock().unwrap().clear();
+
+    // Down for good: retried with backoff, then given up.
+    *status.lock().unwrap() = 503;
     publish(&app, &creator, article("标题", "正文。"), None)
         .await
         .unwrap();
