@@ -44,11 +44,7 @@ pub struct Next {
 
 /// Only site-relative paths: never an open redirect.
 fn safe_next(next: &str) -> String {
-    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
-        next.to_owned()
-    } else {
-        "/me".to_owned()
-    }
+    crate::http::respond::local_redirect(next, "/me")
 }
 
 #[derive(Debug, Default, Deserialize)]

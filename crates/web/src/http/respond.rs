@@ -139,3 +139,71 @@ pub fn same_origin(headers: &HeaderMap) -> bool {
         _ => false,
     }
 }
+
+/// Where a `next` parameter may send the browser: a path of this site, or
+/// `fallback`. Refused: anything not starting with one `/` (`//host`,
+/// `/\\host`, `https:`), and any control character or white space anywhere
+/// (browsers drop tabs and line breaks inside URLs, so `/\t/evil.example`
+/// would be read as `//evil.example`; a CR or LF would end the header).
+/// Non-ASCII is percent-encoded, so `Location` stays ASCII.
+pub fn local_redirect(next: &str, fallback: &str) -> String {
+    let mut chars = next.chars();
+    let safe = chars.next() == Some('/')
+        && !matches!(chars.next(), Some('/' | '\\'))
+        && !next
+            .chars()
+            .any(|c| c.is_control() || c.is_whitespace() || c == '\\' || is_invisible(c));
+    if safe {
+        percent_encoding::utf8_percent_encode(next, percent_encoding::CONTROLS).to_string()
+    } else {
+        fallback.to_owned()
+    }
+}
+
+/// Format characters that render as nothing (zero-width, bidirectional).
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::local_redirect;
+
+    #[test]
+    fn only_paths_of_this_site_are_redirect_targets() {
+        for bad in [
+            "",
+            "x",
+            "https://evil.example",
+            "//evil.example",
+            "/\\evil.example",
+            "\\\\evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r\nSet-Cookie: x=1",
+            "/\0",
+            "\t//evil.example",
+            " /x",
+            "/ /evil",
+            "/\u{3000}/evil",
+            "/\u{00A0}/evil",
+            "/\u{200B}/evil",
+            "/\u{2028}/evil",
+            "/\u{7f}",
+            "/\u{85}/evil",
+            "/x\\y",
+            "//",
+            "/\\",
+        ] {
+            assert_eq!(local_redirect(bad, "/me"), "/me", "{bad:?}");
+        }
+        for (good, to) in [
+            ("/", "/"),
+            ("/article/1?x=1#c2", "/article/1?x=1#c2"),
+            ("/tag/中超", "/tag/%E4%B8%AD%E8%B6%85"),
+            ("/search?q=%E7%90%83", "/search?q=%E7%90%83"),
+        ] {
+            assert_eq!(local_redirect(good, "/me"), to, "{good:?}");
+        }
+    }
+}

@@ -210,10 +210,7 @@ struct CareQuery {
 async fn care_toggle(Query(q): Query<CareQuery>) -> Response {
     let on = q.on.as_deref() != Some("0");
     // Only a local path: never an open redirect.
-    let next = q
-        .next
-        .filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
-        .unwrap_or_else(|| "/".to_owned());
+    let next = crate::http::respond::local_redirect(q.next.as_deref().unwrap_or("/"), "/");
     let cookie = if on {
         format!("{CARE_COOKIE}=1; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly")
     } else {

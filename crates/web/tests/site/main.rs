@@ -17,6 +17,7 @@ mod editor;
 mod engage;
 mod feed;
 mod follows;
+mod hostile;
 mod journey;
 mod media;
 mod reader;
