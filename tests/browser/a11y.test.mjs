@@ -6,7 +6,7 @@
 // and 1280 px in both modes, kept in HAO_SCREENSHOTS.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { base, shots, launch, articlePathOf, axe, newPage, signIn } from "./support.mjs";
+import { base, shots, launch, articlePathOf, axe, newPage, signIn, cspViolations } from "./support.mjs";
 
 let browser;
 let articlePath;
@@ -90,6 +90,8 @@ test("every page kind passes axe (WCAG 2.2 AA): normal, 关怀版, high contrast
           times: [...document.querySelectorAll("time")].every((t) => !isNaN(Date.parse(t.getAttribute("datetime")))),
         }));
         assert.deepEqual(semantics, { h1: 1, landmarks: [1, 1, 1], nav: true, skip: "#main", lang: "zh-CN", english: true, times: true }, `${mode} ${path}`);
+        // The page runs under its own Content Security Policy, refused nothing.
+        assert.deepEqual(await cspViolations(page), [], `${mode} ${path}: CSP`);
       }
       await context.close();
     }

@@ -52,6 +52,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 
 /// The whole site: every feature's router merged in one place.
 pub fn router(state: AppState) -> Router {
+    let security = http::headers::SecurityHeaders::new(&state.options().base_url);
     Router::new()
         .merge(developers::router(openapi()))
         .merge(reader::router())
@@ -73,6 +74,10 @@ pub fn router(state: AppState) -> Router {
         .merge(distribution::router())
         .fallback(reader::not_found)
         .with_state(state)
+        .layer(axum::middleware::map_response_with_state(
+            security,
+            http::headers::add,
+        ))
 }
 
 /// Serves until SIGINT or SIGTERM, then stops accepting, finishes the requests

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod cache;
 pub mod error;
 pub mod forms;
+pub mod headers;
 pub mod ids;
 pub mod respond;
 mod state;

@@ -66,3 +66,65 @@ async fn redirect_targets_stay_on_the_site() {
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert_eq!(r.header("location").unwrap(), "/me");
 }
+
+#[tokio::test]
+async fn every_kind_of_answer_carries_the_security_headers() {
+    let app = TestApp::with_articles().await;
+    let id = app.id_of("fx-001").await;
+    for path in [
+        "/".to_owned(),
+        format!("/article/{id}"),
+        format!("/article/{id}/comments"),
+        "/article/999999".to_owned(),
+        "/api/v1/articles".to_owned(),
+        "/api/v1/articles/abc".to_owned(),
+        "/rss.xml".to_owned(),
+        "/sitemap.xml".to_owned(),
+        "/static/hao.css".to_owned(),
+        "/signin".to_owned(),
+        "/no/such/page".to_owned(),
+    ] {
+        let r = app.get(&path).await;
+        let csp = r.header("content-security-policy").unwrap_or_default();
+        assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
+        assert!(csp.contains("script-src 'self' 'sha256-"), "{path}: {csp}");
+        assert!(!csp.contains("unsafe-inline"), "{path}");
+        assert_eq!(
+            r.header("x-frame-options").as_deref(),
+            Some("DENY"),
+            "{path}"
+        );
+        assert_eq!(
+            r.header("x-content-type-options").as_deref(),
+            Some("nosniff"),
+            "{path}"
+        );
+        assert!(r.header("referrer-policy").is_some(), "{path}");
+        assert!(r.header("permissions-policy").is_some(), "{path}");
+        // The test site's origin is https: browsers are told to keep to it.
+        assert!(
+            r.header("strict-transport-security")
+                .unwrap_or_default()
+                .contains("max-age="),
+            "{path}"
+        );
+    }
+    // The one inline script is the one the policy's hash allows.
+    use base64::Engine;
+    let page = app.get(&format!("/article/{id}")).await;
+    // (read from the bytes as sent: a parser would re-serialise them)
+    let body = page.text();
+    let inline: Vec<&str> = body
+        .split("<script>")
+        .skip(1)
+        .map(|rest| rest.split("</script>").next().unwrap())
+        .collect();
+    assert_eq!(inline.len(), 1);
+    let hash = base64::engine::general_purpose::STANDARD
+        .encode(<sha2::Sha256 as sha2::Digest>::digest(inline[0].as_bytes()));
+    assert!(
+        page.header("content-security-policy")
+            .unwrap()
+            .contains(&format!("'sha256-{hash}'"))
+    );
+}
