@@ -212,14 +212,18 @@ impl Store {
         Ok(Ok(stored))
     }
 
+    /// The comments `SELECT … WHERE {tail}` finds, `binds` bound as $1, $2, …
+    async fn select(&self, tail: &str, binds: &[i64]) -> Result<Vec<Comment>> {
+        let sql = format!("SELECT {COLUMNS} FROM {FROM} WHERE {tail}");
+        let mut q = sqlx::query(&sql);
+        for b in binds {
+            q = q.bind(*b);
+        }
+        q.fetch_all(&self.pool).await?.iter().map(comment).collect()
+    }
+
     pub async fn comment(&self, id: i64) -> Result<Option<Comment>> {
-        sqlx::query(&format!("SELECT {COLUMNS} FROM {FROM} WHERE m.id = $1"))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?
-            .as_ref()
-            .map(comment)
-            .transpose()
+        Ok(self.select("m.id = $1", &[id]).await?.pop())
     }
 
     /// A page of an article's published threads (first comments), in
@@ -241,15 +245,15 @@ impl Store {
             }
             CommentSort::New => "m.id DESC",
         };
-        let sql = format!(
-            "SELECT {COLUMNS} FROM {FROM} WHERE m.article_id = $1 AND m.depth = 1 \
-             AND m.status = 'published' ORDER BY {order} LIMIT $2 OFFSET $3"
+        let tail = format!(
+            "m.article_id = $1 AND m.depth = 1 AND m.status = 'published' \
+             ORDER BY {order} LIMIT $2 OFFSET $3"
         );
-        let mut q = sqlx::query(&sql).bind(article_id).bind(limit).bind(offset);
+        let mut binds = vec![article_id, limit, offset];
         if sort == CommentSort::Hot {
-            q = q.bind(self.now());
+            binds.push(self.now());
         }
-        q.fetch_all(&self.pool).await?.iter().map(comment).collect()
+        self.select(&tail, &binds).await
     }
 
     /// The published threads of an article.
@@ -269,18 +273,17 @@ impl Store {
         if roots.is_empty() {
             return Ok(Vec::new());
         }
-        let sql = format!(
-            "SELECT {COLUMNS} FROM {FROM} WHERE m.root_id IN ({}) AND m.depth > 1 \
+        let tail = format!(
+            "m.root_id IN ({}) AND m.depth > 1 \
              AND m.status = 'published' AND (SELECT COUNT(*) FROM comments e \
              WHERE e.root_id = m.root_id AND e.depth > 1 AND e.status = 'published' \
              AND e.id < m.id) < $1 ORDER BY m.id",
             crate::rows::placeholders(2, roots.len())
         );
-        let mut q = sqlx::query(&sql).bind(limit);
-        for r in roots {
-            q = q.bind(*r);
-        }
-        q.fetch_all(&self.pool).await?.iter().map(comment).collect()
+        let binds: Vec<i64> = std::iter::once(limit)
+            .chain(roots.iter().copied())
+            .collect();
+        self.select(&tail, &binds).await
     }
 
     /// How many published replies each of the threads `roots` has.
@@ -308,35 +311,21 @@ impl Store {
         limit: i64,
         offset: i64,
     ) -> Result<Vec<Comment>> {
-        sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM {FROM} WHERE m.article_id = $1 ORDER BY m.id DESC \
-             LIMIT $2 OFFSET $3"
-        ))
-        .bind(article_id)
-        .bind(limit)
-        .bind(offset)
-        .fetch_all(&self.pool)
-        .await?
-        .iter()
-        .map(comment)
-        .collect()
+        self.select(
+            "m.article_id = $1 ORDER BY m.id DESC LIMIT $2 OFFSET $3",
+            &[article_id, limit, offset],
+        )
+        .await
     }
 
     /// The published comments of a thread (its first comment, then every
     /// reply, oldest first), from `offset`.
     pub async fn thread(&self, root_id: i64, limit: i64, offset: i64) -> Result<Vec<Comment>> {
-        sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM {FROM} WHERE m.root_id = $1 AND m.status = 'published' \
-             ORDER BY m.id LIMIT $2 OFFSET $3"
-        ))
-        .bind(root_id)
-        .bind(limit)
-        .bind(offset)
-        .fetch_all(&self.pool)
-        .await?
-        .iter()
-        .map(comment)
-        .collect()
+        self.select(
+            "m.root_id = $1 AND m.status = 'published' ORDER BY m.id LIMIT $2 OFFSET $3",
+            &[root_id, limit, offset],
+        )
+        .await
     }
 
     /// The comments `ids` (any status), for quoting what a reply answers.
@@ -344,15 +333,8 @@ impl Store {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let sql = format!(
-            "SELECT {COLUMNS} FROM {FROM} WHERE m.id IN ({})",
-            crate::rows::placeholders(1, ids.len())
-        );
-        let mut q = sqlx::query(&sql);
-        for id in ids {
-            q = q.bind(*id);
-        }
-        q.fetch_all(&self.pool).await?.iter().map(comment).collect()
+        let tail = format!("m.id IN ({})", crate::rows::placeholders(1, ids.len()));
+        self.select(&tail, ids).await
     }
 
     /// A user's own comments, every status, newest first.
@@ -362,31 +344,17 @@ impl Store {
         limit: i64,
         offset: i64,
     ) -> Result<Vec<Comment>> {
-        sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM {FROM} WHERE m.user_id = $1 ORDER BY m.id DESC \
-             LIMIT $2 OFFSET $3"
-        ))
-        .bind(user_id)
-        .bind(limit)
-        .bind(offset)
-        .fetch_all(&self.pool)
-        .await?
-        .iter()
-        .map(comment)
-        .collect()
+        self.select(
+            "m.user_id = $1 ORDER BY m.id DESC LIMIT $2 OFFSET $3",
+            &[user_id, limit, offset],
+        )
+        .await
     }
 
     /// Comments waiting for an editor, oldest first.
     pub async fn held_comments(&self, limit: i64) -> Result<Vec<Comment>> {
-        sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM {FROM} WHERE m.status = 'held' ORDER BY m.id LIMIT $1"
-        ))
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await?
-        .iter()
-        .map(comment)
-        .collect()
+        self.select("m.status = 'held' ORDER BY m.id LIMIT $1", &[limit])
+            .await
     }
 
     /// The bodies of comments posted since `since` (any status), newest
