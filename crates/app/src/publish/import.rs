@@ -289,7 +289,7 @@ mod tests {
     fn a_full_line() {
         let p = parse_line(
             r#"{"external_id":"x1","title":"标题","body":"正文","author":"作者","channel":"体育","published_at":"2026-02-03T18:48:59+08:00","original":false,"source":"新华社","tags":["a","a","b"],"extra":1}"#.as_bytes(),
-            0,
+            1_800_000_000,
         )
         .unwrap();
         assert_eq!(p.author, "作者");

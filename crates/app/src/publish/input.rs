@@ -82,14 +82,12 @@ pub fn parse(r: ArticleInput, now: i64) -> Result<Parsed, ValidationError> {
         })?,
         None => hao_text::classify_channel(&title, &body),
     };
+    // A publication date is in the past (an hour of clock skew allowed): a
+    // date in the future would pin the article to the top of 最新 (schedule
+    // with `publish_at` instead).
     let published_at = match r.published_at.as_deref() {
         None => now,
-        Some(t) => chrono::DateTime::parse_from_rfc3339(t.trim())
-            .map_err(|e| ValidationError::Invalid {
-                field: "published_at",
-                reason: format!("'{t}' is not an RFC 3339 time ({e})"),
-            })?
-            .timestamp(),
+        Some(t) => parse_time("published_at", t, EARLIEST, now + 3600)?,
     };
     let originality = originality_from(r.original, r.source.as_deref(), r.source_url.as_deref())?;
     let cover_url = r
@@ -149,4 +147,42 @@ pub fn parse(r: ArticleInput, now: i64) -> Result<Parsed, ValidationError> {
             sketch: analysis.sketch.as_ref().map(|s| s.encode()),
         },
     })
+}
+
+/// The earliest date an article may carry: 1900-01-01 (archives go back
+/// far; nothing is older than the press it reports).
+pub const EARLIEST: i64 = -2_208_988_800;
+
+/// An RFC 3339 time within `earliest..=latest` (Unix seconds), or an error
+/// naming `field` and saying which bound it crossed.
+pub fn parse_time(
+    field: &'static str,
+    raw: &str,
+    earliest: i64,
+    latest: i64,
+) -> Result<i64, ValidationError> {
+    let t = chrono::DateTime::parse_from_rfc3339(raw.trim())
+        .map_err(|e| ValidationError::Invalid {
+            field,
+            reason: format!("'{raw}' is not an RFC 3339 time ({e})"),
+        })?
+        .timestamp();
+    let show = |s: i64| {
+        chrono::DateTime::from_timestamp(s, 0)
+            .map(|d| d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+            .unwrap_or_default()
+    };
+    if t < earliest {
+        return Err(ValidationError::Invalid {
+            field,
+            reason: format!("'{raw}' is before {}", show(earliest)),
+        });
+    }
+    if t > latest {
+        return Err(ValidationError::Invalid {
+            field,
+            reason: format!("'{raw}' is after {}", show(latest)),
+        });
+    }
+    Ok(t)
 }

@@ -198,14 +198,8 @@ pub async fn publish(
     let publish_at = request
         .publish_at
         .as_deref()
-        .map(|t| {
-            chrono::DateTime::parse_from_rfc3339(t.trim())
-                .map(|d| d.timestamp())
-                .map_err(|e| ValidationError::Invalid {
-                    field: "publish_at",
-                    reason: format!("'{t}' is not an RFC 3339 time ({e})"),
-                })
-        })
+        // A schedule at most a year ahead.
+        .map(|t| input::parse_time("publish_at", t, input::EARLIEST, now + 366 * 86_400))
         .transpose()?;
     draft.status = match publish_at {
         _ if !request.publish => ArticleStatus::Draft,

@@ -191,3 +191,36 @@ async fn a_copy_claiming_originality_is_linked_and_queued() {
     assert_eq!(queue.len(), 2, "{queue:?}");
     assert!(queue.iter().all(|r| r.article_id == b.id));
 }
+
+#[tokio::test]
+async fn dates_outside_a_sane_range_are_refused() {
+    let h = Harness::empty().await;
+    let creator = h.user("写作者", Role::Creator, true).await;
+    let mut r = request("来自未来的文章", "正文。");
+    r.input.published_at = Some("9999-12-31T23:59:59Z".into());
+    let e = publish(&h.app, &creator, r, None).await.unwrap_err();
+    assert!(
+        matches!(&e, PublishError::Invalid(v) if v.field() == "published_at"),
+        "{e}"
+    );
+    let mut r = request("很久以前", "正文。");
+    r.input.published_at = Some("1800-01-01T00:00:00Z".into());
+    assert!(publish(&h.app, &creator, r, None).await.is_err());
+    let mut r = request("两年后发布", "正文。");
+    r.publish_at = Some((chrono::Utc::now() + chrono::Duration::days(800)).to_rfc3339());
+    let e = publish(&h.app, &creator, r, None).await.unwrap_err();
+    assert!(
+        matches!(&e, PublishError::Invalid(v) if v.field() == "publish_at"),
+        "{e}"
+    );
+    // Within range: an archive's date, and a schedule next month.
+    let mut r = request("旧闻", "正文。");
+    r.input.published_at = Some("1998-06-01T08:00:00+08:00".into());
+    publish(&h.app, &creator, r, None).await.unwrap();
+    let mut r = request("下月发布", "正文。");
+    r.publish_at = Some((chrono::Utc::now() + chrono::Duration::days(30)).to_rfc3339());
+    assert_eq!(
+        publish(&h.app, &creator, r, None).await.unwrap().status,
+        ArticleStatus::Scheduled
+    );
+}
