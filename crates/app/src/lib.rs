@@ -64,6 +64,7 @@ struct Inner {
     generation: AtomicU64,
     lists: lists::SharedLists,
     views: ViewCounter,
+    shares: views::ShareGate,
     related: related::RelatedCache,
     search_pool: search_pool::SearchPool,
     limits: engage::limits::Limits,
@@ -84,6 +85,7 @@ impl App {
                 generation: AtomicU64::new(1),
                 lists: lists::SharedLists::default(),
                 views: ViewCounter::default(),
+                shares: views::ShareGate::default(),
                 related: related::RelatedCache::default(),
                 search_pool: search_pool::SearchPool::sized_for_cores(),
                 limits: engage::limits::Limits::default(),
@@ -157,6 +159,20 @@ impl App {
 
     pub fn views(&self) -> &ViewCounter {
         &self.inner.views
+    }
+
+    /// Counts a share of a published article by `reader` (see
+    /// [`reader_key`]) unless the same reader's share of it was counted
+    /// within the hour; returns whether it counted.
+    pub async fn share(&self, article_id: i64, reader: u64) -> Result<bool, StoreError> {
+        if !self.inner.shares.admit(article_id, reader) {
+            return Ok(false);
+        }
+        let counted = self.inner.store.add_share(article_id).await?;
+        if counted {
+            self.invalidate();
+        }
+        Ok(counted)
     }
 
     /// Runs `f` (a search) on this node's search threads, in arrival order;

@@ -143,12 +143,19 @@ pub(super) struct ShareForm {
     to: String,
 }
 
-/// Counts a share and sends the reader on to the share target.
+/// Counts a share and sends the reader on to the share target. Only from
+/// this site's article page (the browser says so), and once per reader and
+/// article an hour: a share moves 热点.
 pub(super) async fn share(
     State(state): State<AppState>,
     ArticleId(id): ArticleId,
+    headers: HeaderMap,
+    crate::http::auth::ClientAddr(addr): crate::http::auth::ClientAddr,
     Form(form): Form<ShareForm>,
 ) -> Result<Response, PageError> {
+    if !crate::http::respond::same_origin(&headers) {
+        return Err(PageError::forbidden("请从文章页的分享按钮分享。").with_care(is_care(&headers)));
+    }
     let target = match form.to.as_str() {
         "weibo" => "https://service.weibo.com/share/share.php",
         "qq" => "https://connect.qq.com/widget/shareqq/index.html",
@@ -160,9 +167,15 @@ pub(super) async fn share(
         .await?
         .filter(|a| a.status == ArticleStatus::Published)
         .ok_or_else(|| PageError::not_found("这篇文章不存在，或已被作者删除、下架。"))?;
-    if state.store().add_share(id).await? {
-        state.invalidate();
-    }
+    let session = crate::http::auth::cookie(&headers, crate::http::auth::SESSION_COOKIE);
+    let agent = headers
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    state
+        .app()
+        .share(id, hao_app::reader_key(session.as_deref(), &addr, agent))
+        .await?;
     let enc = |s: &str| {
         percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
     };

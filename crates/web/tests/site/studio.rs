@@ -287,8 +287,7 @@ async fn analytics_count_views_shares_and_follows_per_day_as_chart_table_and_csv
     )
     .await;
     app.app().flush_views().await.unwrap();
-    app.post_form(&format!("/article/{id}/share"), "to=weibo")
-        .await;
+    app.share(id, "weibo", "a").await;
     let author = app.store().article(id).await.unwrap().unwrap().creator_id;
     app.request(
         axum::http::Request::post(format!("/author/{author}/follow"))

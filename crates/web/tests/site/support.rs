@@ -168,6 +168,20 @@ impl TestApp {
         .await
     }
 
+    /// A share from the article page's button, by the reader `agent` (a
+    /// browser says the form was this site's).
+    pub async fn share(&self, article: i64, to: &str, agent: &str) -> TestResponse {
+        self.request(
+            Request::post(format!("/article/{article}/share"))
+                .header("content-type", "application/x-www-form-urlencoded")
+                .header("sec-fetch-site", "same-origin")
+                .header("user-agent", agent)
+                .body(Body::from(format!("to={to}")))
+                .unwrap(),
+        )
+        .await
+    }
+
     /// The id of an imported article.
     pub async fn id_of(&self, external_id: &str) -> i64 {
         self.store()

@@ -137,10 +137,8 @@ async fn hot_follows_engagement_through_views_shares_and_follows() {
     assert_eq!(hot("?limit=3").await[0], viewed);
 
     // Two shares (8 views' worth each) outweigh twelve views.
-    for _ in 0..2 {
-        let r = app
-            .post_form(&format!("/article/{shared}/share"), "to=weibo")
-            .await;
+    for reader in ["a", "b"] {
+        let r = app.share(shared, "weibo", reader).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER);
     }
     assert_eq!(hot("").await[..2], [shared, viewed]);

@@ -118,7 +118,7 @@ async fn a_share_is_counted_and_the_cached_page_refreshed() {
         text(&app.get(&path).await.html(), ".share-count"),
         "0 分享至"
     );
-    let r = app.post_form(&format!("{path}/share"), "to=weibo").await;
+    let r = app.share(id, "weibo", "reader-1").await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let location = r.header("location").unwrap();
     assert!(
@@ -131,13 +131,27 @@ async fn a_share_is_counted_and_the_cached_page_refreshed() {
         text(&app.get(&path).await.html(), ".share-count"),
         "1 分享至"
     );
-    let r = app.post_form(&format!("{path}/share"), "to=qq").await;
+    // The same reader again: sent on, not counted again.
+    let r = app.share(id, "qq", "reader-1").await;
     assert!(
         r.header("location")
             .unwrap()
             .starts_with("https://connect.qq.com/")
     );
-    let bad = app.post_form(&format!("{path}/share"), "to=myspace").await;
+    assert_eq!(
+        text(&app.get(&path).await.html(), ".share-count"),
+        "1 分享至"
+    );
+    // A form from another site, or a script without one: refused.
+    let forged = app.post_form(&format!("{path}/share"), "to=weibo").await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    let r = app.share(id, "qq", "reader-2").await;
+    assert!(
+        r.header("location")
+            .unwrap()
+            .starts_with("https://connect.qq.com/")
+    );
+    let bad = app.share(id, "myspace", "reader-3").await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
     assert_eq!(
         text(&app.get(&path).await.html(), ".share-count"),
