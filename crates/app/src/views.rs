@@ -179,6 +179,36 @@ impl ViewCounter {
     }
 }
 
+/// Shares counted once per reader and article an hour: a share moves 热点
+/// (`hao_recommend::hot::SHARE`), so a reader pressing the button again, or
+/// a script replaying it, must not. At most 200,000 pairs remembered.
+pub struct ShareGate {
+    seen: quick_cache::sync::Cache<(u64, i64), Instant>,
+}
+
+impl Default for ShareGate {
+    fn default() -> Self {
+        ShareGate {
+            seen: quick_cache::sync::Cache::new(200_000),
+        }
+    }
+}
+
+impl ShareGate {
+    /// Whether this share of `article_id` by `reader` (see [`reader_key`])
+    /// counts: the first within the hour does.
+    pub fn admit(&self, article_id: i64, reader: u64) -> bool {
+        let key = (reader, article_id);
+        match self.seen.get(&key) {
+            Some(at) if at.elapsed().as_secs() < u64::from(REPEAT_WINDOW_SECS) => false,
+            _ => {
+                self.seen.insert(key, Instant::now());
+                true
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -237,35 +267,5 @@ mod tests {
             reader_key(Some("s1"), "1", "x"),
             reader_key(Some("s1"), "2", "y")
         );
-    }
-}
-
-/// Shares counted once per reader and article an hour: a share moves 热点
-/// (`hao_recommend::hot::SHARE`), so a reader pressing the button again, or
-/// a script replaying it, must not. At most 200,000 pairs remembered.
-pub struct ShareGate {
-    seen: quick_cache::sync::Cache<(u64, i64), Instant>,
-}
-
-impl Default for ShareGate {
-    fn default() -> Self {
-        ShareGate {
-            seen: quick_cache::sync::Cache::new(200_000),
-        }
-    }
-}
-
-impl ShareGate {
-    /// Whether this share of `article_id` by `reader` (see [`reader_key`])
-    /// counts: the first within the hour does.
-    pub fn admit(&self, article_id: i64, reader: u64) -> bool {
-        let key = (reader, article_id);
-        match self.seen.get(&key) {
-            Some(at) if at.elapsed().as_secs() < u64::from(REPEAT_WINDOW_SECS) => false,
-            _ => {
-                self.seen.insert(key, Instant::now());
-                true
-            }
-        }
     }
 }
