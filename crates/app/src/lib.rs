@@ -70,6 +70,8 @@ struct Inner {
     limits: engage::limits::Limits,
     words: engage::words::WordFilter,
     webhooks: webhooks::WebhookConfig,
+    /// The change-log position this node's last complete webhook pass reached.
+    webhook_seen: std::sync::atomic::AtomicI64,
     /// The HTTP client of webhook deliveries, made on first use.
     http: std::sync::OnceLock<reqwest::Client>,
 }
@@ -91,6 +93,7 @@ impl App {
                 limits: engage::limits::Limits::default(),
                 words: engage::words::WordFilter::default(),
                 webhooks: webhooks::WebhookConfig::default(),
+                webhook_seen: std::sync::atomic::AtomicI64::new(-1),
                 http: std::sync::OnceLock::new(),
             }),
         }
@@ -116,6 +119,18 @@ impl App {
 
     pub fn webhook_config(&self) -> &webhooks::WebhookConfig {
         &self.inner.webhooks
+    }
+
+    pub(crate) fn webhook_seen(&self) -> i64 {
+        self.inner.webhook_seen.load(Ordering::Acquire)
+    }
+
+    /// Remembers that the webhook pass reached `reached`, when that is the
+    /// end of the log as it was read (`last`) before the pass.
+    pub(crate) fn saw_changes_until(&self, reached: i64, last: i64) {
+        if reached >= last {
+            self.inner.webhook_seen.store(reached, Ordering::Release);
+        }
     }
 
     pub(crate) fn http_client(&self) -> &reqwest::Client {

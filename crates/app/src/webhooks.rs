@@ -240,6 +240,13 @@ impl App {
     /// Turns what changed since the last pass into queued deliveries;
     /// returns how many were queued (0 when another node holds the pass).
     pub async fn dispatch_webhooks(&self) -> Result<usize, StoreError> {
+        // Every event comes from a change-log row (comments and follows
+        // write one too): while the log has not moved since this node's
+        // last complete pass, there is nothing to queue and no lock to take.
+        let last = self.store().last_change().await?;
+        if last == self.webhook_seen() {
+            return Ok(0);
+        }
         let Some(mut d) = self.store().begin_webhook_dispatch().await? else {
             return Ok(0);
         };
@@ -249,6 +256,7 @@ impl App {
             // Nobody listens: the past is not kept for a later webhook.
             d.skip_pending().await?;
             d.finish(reached).await?;
+            self.saw_changes_until(reached, last);
             return Ok(0);
         }
         let base = self.webhook_config().base_url.clone();
@@ -332,6 +340,7 @@ impl App {
             .await?;
         }
         d.finish(reached).await?;
+        self.saw_changes_until(reached, last);
         Ok(queued)
     }
 

@@ -274,8 +274,8 @@ pub fn validate_report_text(raw: &str) -> Result<String, ValidationError> {
 }
 
 /// Zero-width and bidirectional formatting characters: invisible, and used
-/// to dodge word filters or reverse how text reads.
-fn is_invisible(c: char) -> bool {
+/// to dodge word filters, hide a link's target or reverse how text reads.
+pub fn is_invisible(c: char) -> bool {
     matches!(c,
         '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}'
         | '\u{2066}'..='\u{2069}' | '\u{FEFF}' | '\u{00AD}')

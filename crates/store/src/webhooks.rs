@@ -227,6 +227,17 @@ impl Store {
             Backend::Sqlite => "",
         };
         let now = self.now();
+        // A read first: an idle node (no webhook, nothing due) never takes
+        // the write lock for this.
+        let due: Option<i64> = sqlx::query_scalar(
+            "SELECT id FROM webhook_deliveries WHERE status = 'pending' AND next_at <= $1 LIMIT 1",
+        )
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await?;
+        if due.is_none() {
+            return Ok(Vec::new());
+        }
         let mut tx = self.begin_write().await?;
         type C = (i64, i64, String, String, i64);
         let rows: Vec<C> = sqlx::query_as(&format!(

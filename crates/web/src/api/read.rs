@@ -143,9 +143,7 @@ pub(super) async fn by_id(
     method: Method,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let id: i64 = raw.parse().ok().filter(|id| *id > 0).ok_or_else(|| {
-        ApiError::bad_request(format!("article id '{raw}' is not a positive integer"))
-    })?;
+    let id = crate::http::ids::api_id(&raw, "article")?;
     let page = state
         .page_cache()
         .get_or_render(
@@ -239,9 +237,7 @@ pub(super) async fn related(
     axum::extract::Query(q): axum::extract::Query<LimitQuery>,
 ) -> Result<Response, ApiError> {
     use axum::response::IntoResponse;
-    let id: i64 = raw.parse().ok().filter(|id| *id > 0).ok_or_else(|| {
-        ApiError::bad_request(format!("article id '{raw}' is not a positive integer"))
-    })?;
+    let id = crate::http::ids::api_id(&raw, "article")?;
     let limit = match q.limit.as_deref() {
         None | Some("") => hao_app::related::KEEP,
         Some(l) => l

@@ -154,9 +154,7 @@ pub(super) async fn update(
     Path(raw): Path<String>,
     body: Result<Json<Request>, JsonRejection>,
 ) -> Result<Response, ApiError> {
-    let id: i64 = raw.parse().ok().filter(|id| *id > 0).ok_or_else(|| {
-        ApiError::bad_request(format!("article id '{raw}' is not a positive integer"))
-    })?;
+    let id = crate::http::ids::api_id(&raw, "article")?;
     let Json(request) = body.map_err(json_error)?;
     let article = state
         .store()

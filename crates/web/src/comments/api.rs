@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use crate::http::AppState;
 use crate::http::auth::{ApiUser, ClientAddr};
 use crate::http::error::ApiError;
+use crate::http::ids::api_id;
 use crate::ui::layout::rfc3339;
 
 pub fn router() -> Router<AppState> {
@@ -79,18 +80,6 @@ pub struct ListQuery {
     cursor: Option<String>,
 }
 
-fn article_id(raw: &str) -> Result<i64, ApiError> {
-    raw.parse().ok().filter(|id| *id > 0).ok_or_else(|| {
-        ApiError::bad_request(format!("article id '{raw}' is not a positive integer"))
-    })
-}
-
-fn comment_id(raw: &str) -> Result<i64, ApiError> {
-    raw.parse().ok().filter(|id| *id > 0).ok_or_else(|| {
-        ApiError::bad_request(format!("comment id '{raw}' is not a positive integer"))
-    })
-}
-
 /// An article's comment threads: `hot` (likes with time decay, the
 /// default) or `new` (newest first), each with its replies nested.
 #[utoipa::path(
@@ -113,7 +102,7 @@ async fn list_comments(
     Path(raw): Path<String>,
     Query(q): Query<ListQuery>,
 ) -> Result<Json<CommentPage>, ApiError> {
-    let id = article_id(&raw)?;
+    let id = api_id(&raw, "article")?;
     let sort = match q.sort.as_deref() {
         None | Some("") | Some("hot") => CommentSort::Hot,
         Some("new") => CommentSort::New,
@@ -199,7 +188,7 @@ async fn post_comment(
     Path(raw): Path<String>,
     body: Result<Json<NewCommentJson>, axum::extract::rejection::JsonRejection>,
 ) -> Result<(StatusCode, Json<PostedJson>), ApiError> {
-    let id = article_id(&raw)?;
+    let id = api_id(&raw, "article")?;
     let Json(body) = body.map_err(|e| ApiError::bad_request(e.body_text()))?;
     let c = state
         .app()
@@ -250,7 +239,7 @@ async fn like_comment(
     ClientAddr(addr): ClientAddr,
     Path(raw): Path<String>,
 ) -> Result<Json<CommentLiked>, ApiError> {
-    let id = comment_id(&raw)?;
+    let id = api_id(&raw, "comment")?;
     let likes = state
         .app()
         .like_comment(
@@ -283,7 +272,7 @@ async fn unlike_comment(
     ClientAddr(addr): ClientAddr,
     Path(raw): Path<String>,
 ) -> Result<Json<CommentLiked>, ApiError> {
-    let id = comment_id(&raw)?;
+    let id = api_id(&raw, "comment")?;
     let likes = state
         .app()
         .unlike_comment(

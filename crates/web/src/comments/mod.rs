@@ -25,6 +25,7 @@ use crate::http::AppState;
 use crate::http::auth::{ClientAddr, MaybeSession, SignedIn, form_reader};
 use crate::http::cache::PageKey;
 use crate::http::error::PageError;
+use crate::http::forms::bad_form;
 use crate::http::ids::{ArticleId, CommentId};
 use crate::http::respond::{PageQuery, cached, is_care, parse_page, private_page};
 use crate::ui::layout::{Frame, layout};
@@ -280,10 +281,6 @@ pub struct CommentForm {
     body: String,
     #[serde(default)]
     reply_to: String,
-}
-
-fn bad_form(e: FormRejection) -> PageError {
-    PageError::bad_request(format!("表单无效：{}", e.body_text()))
 }
 
 /// Posts a comment or a reply; published ones are shown in their thread,

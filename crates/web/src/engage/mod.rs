@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use crate::http::AppState;
 use crate::http::auth::{ApiUser, ClientAddr, MaybeSession, SignedIn};
 use crate::http::error::{ApiError, PageError};
+use crate::http::forms::bad_form;
 use crate::http::ids::ArticleId;
 use crate::http::respond::{PER_PAGE, PageQuery, is_care, parse_page, private_page};
 use crate::ui::layout::{Frame, layout};
@@ -51,11 +52,6 @@ fn reader_of(
     id: i64,
 ) -> Result<Result<crate::http::auth::Session, Response>, PageError> {
     crate::http::auth::form_reader(session, headers, csrf, &format!("/article/{id}"))
-}
-
-/// A body that is not the page's form: the site's 400 page, not axum's text.
-fn bad_form(e: FormRejection) -> PageError {
-    PageError::bad_request(format!("表单无效：{}", e.body_text()))
 }
 
 fn not_found() -> PageError {
@@ -175,12 +171,6 @@ pub struct Liked {
     likes: i64,
 }
 
-fn api_id(raw: &str) -> Result<i64, ApiError> {
-    raw.parse().ok().filter(|id| *id > 0).ok_or_else(|| {
-        ApiError::bad_request(format!("article id '{raw}' is not a positive integer"))
-    })
-}
-
 async fn likes_of(state: &AppState, id: i64) -> Result<i64, ApiError> {
     Ok(state
         .store()
@@ -211,7 +201,7 @@ async fn api_like(
     ClientAddr(addr): ClientAddr,
     axum::extract::Path(raw): axum::extract::Path<String>,
 ) -> Result<Json<Liked>, ApiError> {
-    let id = api_id(&raw)?;
+    let id = crate::http::ids::api_id(&raw, "article")?;
     let actor = Actor {
         user: &user,
         addr: &addr,
@@ -243,7 +233,7 @@ async fn api_unlike(
     ClientAddr(addr): ClientAddr,
     axum::extract::Path(raw): axum::extract::Path<String>,
 ) -> Result<Json<Liked>, ApiError> {
-    let id = api_id(&raw)?;
+    let id = crate::http::ids::api_id(&raw, "article")?;
     let actor = Actor {
         user: &user,
         addr: &addr,

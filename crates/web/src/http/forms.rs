@@ -3,7 +3,14 @@
 
 use serde::Deserialize;
 
+use axum::extract::rejection::FormRejection;
+
 use crate::http::error::PageError;
+
+/// A body that is not the page's form: the site's 400 page, not axum's text.
+pub fn bad_form(e: FormRejection) -> PageError {
+    PageError::bad_request(format!("表单无效：{}", e.body_text()))
+}
 
 #[derive(Debug, Default, Deserialize)]
 pub struct CsrfOnly {

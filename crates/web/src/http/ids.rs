@@ -60,3 +60,13 @@ path_id!(
     CommentId,
     "跟帖"
 );
+
+/// A numeric id from an API path (`what`: "article", "comment", …); anything
+/// else is a 400 `{"code","message"}` saying so.
+pub fn api_id(raw: &str, what: &str) -> Result<i64, crate::http::error::ApiError> {
+    raw.parse().ok().filter(|id| *id > 0).ok_or_else(|| {
+        crate::http::error::ApiError::bad_request(format!(
+            "{what} id '{raw}' is not a positive integer"
+        ))
+    })
+}

@@ -150,19 +150,14 @@ pub fn local_redirect(next: &str, fallback: &str) -> String {
     let mut chars = next.chars();
     let safe = chars.next() == Some('/')
         && !matches!(chars.next(), Some('/' | '\\'))
-        && !next
-            .chars()
-            .any(|c| c.is_control() || c.is_whitespace() || c == '\\' || is_invisible(c));
+        && !next.chars().any(|c| {
+            c.is_control() || c.is_whitespace() || c == '\\' || hao_domain::comment::is_invisible(c)
+        });
     if safe {
         percent_encoding::utf8_percent_encode(next, percent_encoding::CONTROLS).to_string()
     } else {
         fallback.to_owned()
     }
-}
-
-/// Format characters that render as nothing (zero-width, bidirectional).
-fn is_invisible(c: char) -> bool {
-    matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
 }
 
 #[cfg(test)]

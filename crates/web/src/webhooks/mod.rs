@@ -141,12 +141,6 @@ async fn list_webhooks(
     Ok(Json(WebhookList { items }))
 }
 
-fn webhook_id(raw: &str) -> Result<i64, ApiError> {
-    raw.parse().ok().filter(|id| *id > 0).ok_or_else(|| {
-        ApiError::bad_request(format!("webhook id '{raw}' is not a positive integer"))
-    })
-}
-
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct Deleted {
     id: i64,
@@ -171,7 +165,7 @@ async fn delete_webhook(
     ApiUser(user): ApiUser,
     Path(raw): Path<String>,
 ) -> Result<Json<Deleted>, ApiError> {
-    let id = webhook_id(&raw)?;
+    let id = crate::http::ids::api_id(&raw, "webhook")?;
     if !state.store().delete_webhook(user.id, id).await? {
         return Err(ApiError::not_found(format!("you have no webhook {id}")));
     }
@@ -217,7 +211,7 @@ async fn webhook_deliveries(
     ApiUser(user): ApiUser,
     Path(raw): Path<String>,
 ) -> Result<Json<DeliveryLog>, ApiError> {
-    let id = webhook_id(&raw)?;
+    let id = crate::http::ids::api_id(&raw, "webhook")?;
     let mine = state
         .store()
         .webhook(id)
