@@ -99,7 +99,7 @@ impl Store {
         user_id: i64,
         a: &NewApplication,
     ) -> Result<std::result::Result<i64, ApplicationRefusal>> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let pending: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM creator_applications WHERE user_id = $1 AND status = 'pending'",
         )
@@ -175,7 +175,7 @@ impl Store {
         editor: &str,
         reason: &str,
     ) -> Result<std::result::Result<Option<i64>, ApplicationRefusal>> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let row: Option<Row> = sqlx::query_as(&format!(
             "SELECT {COLUMNS} FROM creator_applications a JOIN users u ON u.id = a.user_id \
              WHERE a.id = $1 AND a.status = 'pending'"

@@ -208,7 +208,7 @@ impl Store {
         if batch.is_empty() {
             return Ok(());
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         // Views are 热点's most frequent event: each counts VIEW at this time.
         let epoch = self.hot_epoch_in(&mut tx).await?;
         let unit = hao_recommend::hot::gain(hao_recommend::hot::VIEW, self.now(), epoch);
@@ -239,7 +239,7 @@ impl Store {
     /// Counts one share of a published article and logs the change (the page
     /// shows the share count). Returns false when there is no such article.
     pub async fn add_share(&self, id: i64) -> Result<bool> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let at = self.now();
         let epoch = self.hot_epoch_in(&mut tx).await?;
         let done = sqlx::query(
@@ -283,7 +283,7 @@ impl Store {
             crate::Backend::Postgres => "FOR UPDATE SKIP LOCKED",
             crate::Backend::Sqlite => "",
         };
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let epoch = self.hot_epoch_in(&mut tx).await?;
         let ids: Vec<i64> = sqlx::query_scalar(&format!(
             "UPDATE articles SET status = 'published', updated_at = $1, hot = hot + $3 WHERE id IN \

@@ -18,7 +18,7 @@ impl Store {
     /// Pins a published article at the top of `channel`'s headline block.
     /// `Ok(false)` when there is no such published article.
     pub async fn pin(&self, channel: Channel, article_id: i64, editor: &str) -> Result<bool> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let at = self.now();
         let exists: i64 = sqlx::query_scalar(&format!(
             "SELECT COUNT(*) FROM articles a WHERE {VISIBLE} AND a.id = $1"
@@ -49,7 +49,7 @@ impl Store {
 
     /// Removes a pin; `Ok(false)` when there was none.
     pub async fn unpin(&self, channel: Channel, article_id: i64) -> Result<bool> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let done = sqlx::query("DELETE FROM channel_pins WHERE channel = $1 AND article_id = $2")
             .bind(channel.slug())
             .bind(article_id)
@@ -107,7 +107,7 @@ impl Store {
         if reads.is_empty() {
             return Ok(());
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         for (session, article, at) in reads {
             sqlx::query(
                 "INSERT INTO reading_history (user_id, article_id, read_at) \
@@ -155,7 +155,7 @@ impl Store {
 
     /// Turns personalisation on or off; off also clears the history.
     pub async fn set_personalize(&self, user_id: i64, on: bool) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query("UPDATE users SET personalize = $1 WHERE id = $2")
             .bind(i64::from(on))
             .bind(user_id)

@@ -23,7 +23,7 @@ impl Store {
         creator_id: i64,
         from_article: Option<i64>,
     ) -> Result<bool> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let at = self.now();
         // 热点's epoch first: on SQLite this takes the write lock before any
         // read (see `hot_epoch_in`).
@@ -78,7 +78,7 @@ impl Store {
 
     /// `user_id` stops following `creator_id`; `Ok(false)` when they did not.
     pub async fn unfollow(&self, user_id: i64, creator_id: i64) -> Result<bool> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let deleted = sqlx::query("DELETE FROM follows WHERE user_id = $1 AND creator_id = $2")
             .bind(user_id)
             .bind(creator_id)

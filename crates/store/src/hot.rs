@@ -43,7 +43,7 @@ impl Store {
     /// Adds an engagement event of `weight` (in views, see
     /// `hao_recommend::hot`) at `at` to each article of `ids`.
     pub async fn add_hot(&self, ids: &[i64], weight: f64, at: i64) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let epoch = self.hot_epoch_in(&mut tx).await?;
         let gain = hot::gain(weight, at, epoch);
         for id in ids {
@@ -60,7 +60,7 @@ impl Store {
     /// Moves the epoch to `now` when it is due (`hot::needs_rebase`),
     /// rescaling every score in the same transaction. Returns whether it moved.
     pub async fn rebase_hot_if_due(&self, now: i64) -> Result<bool> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let sql = match self.backend {
             Backend::Postgres => "SELECT epoch FROM hot_epoch WHERE id = 1 FOR UPDATE",
             Backend::Sqlite => "UPDATE hot_epoch SET epoch = epoch WHERE id = 1 RETURNING epoch",

@@ -13,7 +13,7 @@ impl Store {
     /// `Ok(Some(false))` when already liked, `Ok(None)` when there is no
     /// such published article.
     pub async fn like(&self, user_id: i64, article_id: i64) -> Result<Option<bool>> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let at = self.now();
         let epoch = self.hot_epoch_in(&mut tx).await?;
         let published: Option<(i64, String)> =
@@ -70,7 +70,7 @@ impl Store {
 
     /// `user_id` takes back a like; `Ok(false)` when there was none.
     pub async fn unlike(&self, user_id: i64, article_id: i64) -> Result<bool> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let gone = sqlx::query("DELETE FROM article_likes WHERE user_id = $1 AND article_id = $2")
             .bind(user_id)
             .bind(article_id)

@@ -207,7 +207,7 @@ impl Store {
             return Ok(0);
         }
         let at = self.now();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         // A few statements per 500 pairs, not two per pair: an import at a
         // million articles records thousands of pairs a batch. The values are
         // integers of our own, written into the statement (see
@@ -332,7 +332,7 @@ impl Store {
         reason: &str,
     ) -> Result<bool> {
         let at = self.now();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let status = match verdict {
             Verdict::Copy => ReviewStatus::Confirmed,
             Verdict::Original => ReviewStatus::Dismissed,

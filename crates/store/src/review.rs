@@ -77,7 +77,7 @@ impl Store {
         approve: bool,
         reason: &str,
     ) -> Result<Option<Reviewed>> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let at = self.now();
         let epoch = self.hot_epoch_in(&mut tx).await?;
         let row: Option<(i64, i64, String)> = sqlx::query_as(
@@ -226,7 +226,7 @@ impl Store {
         from: &[ArticleStatus],
         to: ArticleStatus,
     ) -> Result<bool> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let at = self.now();
         let list: Vec<String> = from.iter().map(|s| format!("'{}'", s.code())).collect();
         let n = sqlx::query(&format!(

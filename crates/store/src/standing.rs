@@ -79,7 +79,7 @@ impl Store {
     /// reason, and charges its creator's standing. `Ok(None)` when there is
     /// nothing to take down.
     pub async fn take_down(&self, article_id: i64, reason: &str) -> Result<Option<i64>> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let at = self.now();
         let row: Option<(i64, String)> = sqlx::query_as(
             "UPDATE articles SET status = 'taken_down', review_note = $1, updated_at = $2 \
@@ -177,7 +177,7 @@ impl Store {
         editor: &str,
         reply: &str,
     ) -> Result<bool> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let row: Option<(i64, String, i64)> = sqlx::query_as(
             "UPDATE standing_ledger SET appeal = $1, appeal_reply = $2, decided_by = $3 \
              WHERE id = $4 AND appeal = 'pending' RETURNING creator_id, reason, delta",

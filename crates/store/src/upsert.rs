@@ -30,7 +30,7 @@ impl Store {
     /// of an updated article are kept. Either the whole batch is stored or
     /// none of it.
     pub async fn upsert_articles(&self, drafts: &[ArticleDraft]) -> Result<Vec<Upserted>> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let at = self.now();
         let epoch = self.hot_epoch_in(&mut tx).await?;
         // Which drafts update an existing article: one query for the batch

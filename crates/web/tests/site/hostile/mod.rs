@@ -1,6 +1,10 @@
 //! Hostile input that once got through, kept out: redirect targets that
 //! leave the site (`next=/%09/evil.example` read by browsers as
-//! `//evil.example`), and control characters that broke the header.
+//! `//evil.example`), control characters that broke the header, answers
+//! without security headers; and, in the modules, concurrent writes,
+//! throttling races, rate limits and error shapes.
+
+mod races;
 
 use axum::http::StatusCode;
 use hao_domain::Role;
