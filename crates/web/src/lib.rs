@@ -74,6 +74,7 @@ pub fn router(state: AppState) -> Router {
         .merge(distribution::router())
         .fallback(reader::not_found)
         .with_state(state)
+        .layer(axum::middleware::from_fn(http::error::shape))
         .layer(axum::middleware::map_response_with_state(
             security,
             http::headers::add,

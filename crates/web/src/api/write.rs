@@ -32,12 +32,10 @@ pub fn router() -> Router<AppState> {
 }
 
 fn json_error(e: JsonRejection) -> ApiError {
-    ApiError {
-        retry_after: None,
-        status: StatusCode::BAD_REQUEST,
-        code: "bad_request",
-        message: format!("the body is not a valid article object: {}", e.body_text()),
-    }
+    ApiError::rejection(
+        e.status(),
+        format!("the body is not a valid article object: {}", e.body_text()),
+    )
 }
 
 /// An article to create or update (the import's article object, plus what

@@ -210,30 +210,32 @@ async fn read_form(state: &AppState, request: Request) -> Result<(ApplyForm, Vec
     if !multipart {
         let Form(f) = Form::<ApplyForm>::from_request(request, state)
             .await
-            .map_err(|_| PageError::bad_request("表单无法读取，请重试。"))?;
+            .map_err(crate::http::forms::bad_form)?;
         return Ok((f, Vec::new()));
     }
     let mut multipart = Multipart::from_request(request, state)
         .await
-        .map_err(|_| PageError::bad_request("表单无法读取，请重试。"))?;
+        .map_err(|e| PageError::rejection(e.status(), &e.body_text()))?;
     let (mut f, mut file) = (ApplyForm::default(), Vec::new());
-    let too_big = || {
-        PageError::bad_request(format!(
-            "头像最大 {} MB。",
-            hao_app::images::MAX_BYTES >> 20
-        ))
+    let unread = |e: axum::extract::multipart::MultipartError| {
+        if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+            PageError {
+                status: e.status(),
+                message: format!("头像最大 {} MB。", hao_app::images::MAX_BYTES >> 20),
+                care: false,
+                retry_after: None,
+            }
+        } else {
+            PageError::bad_request("上传的表单不完整，请重试。")
+        }
     };
-    while let Some(field) = multipart
-        .next_field()
-        .await
-        .map_err(|_| PageError::bad_request("上传的表单不完整，请重试。"))?
-    {
+    while let Some(field) = multipart.next_field().await.map_err(unread)? {
         let name = field.name().unwrap_or_default().to_owned();
         if name == "avatar_file" {
-            file = field.bytes().await.map_err(|_| too_big())?.to_vec();
+            file = field.bytes().await.map_err(unread)?.to_vec();
             continue;
         }
-        let text = field.text().await.map_err(|_| too_big())?;
+        let text = field.text().await.map_err(unread)?;
         let slot = match name.as_str() {
             "csrf" => &mut f.csrf,
             "account_type" => &mut f.account_type,

@@ -189,7 +189,7 @@ async fn post_comment(
     body: Result<Json<NewCommentJson>, axum::extract::rejection::JsonRejection>,
 ) -> Result<(StatusCode, Json<PostedJson>), ApiError> {
     let id = api_id(&raw, "article")?;
-    let Json(body) = body.map_err(|e| ApiError::bad_request(e.body_text()))?;
+    let Json(body) = body.map_err(|e| ApiError::rejection(e.status(), e.body_text()))?;
     let c = state
         .app()
         .post_comment(
@@ -329,7 +329,7 @@ async fn create_report(
     ClientAddr(addr): ClientAddr,
     body: Result<Json<ReportJson>, axum::extract::rejection::JsonRejection>,
 ) -> Result<(StatusCode, Json<ReportedJson>), ApiError> {
-    let Json(body) = body.map_err(|e| ApiError::bad_request(e.body_text()))?;
+    let Json(body) = body.map_err(|e| ApiError::rejection(e.status(), e.body_text()))?;
     let target = ReportTarget::parse(&body.target).ok_or_else(|| {
         ApiError::bad_request(format!(
             "target '{}' must be 'article' or 'comment'",

@@ -46,6 +46,18 @@ impl PageError {
         }
     }
 
+    /// An extractor's rejection (`status` is the rejection's, corrected to
+    /// 413 where axum says 400 for a body over the limit), said as a page.
+    pub fn rejection(status: StatusCode, detail: &str) -> PageError {
+        let status = corrected(status, detail);
+        PageError {
+            retry_after: None,
+            status,
+            message: page_message(status).to_owned(),
+            care: false,
+        }
+    }
+
     pub fn with_care(mut self, care: bool) -> PageError {
         self.care = care;
         self
@@ -73,13 +85,123 @@ impl IntoResponse for PageError {
     }
 }
 
+/// The API's `code` for a status that no handler chose itself.
+pub fn api_code(status: StatusCode) -> &'static str {
+    match status {
+        StatusCode::BAD_REQUEST => "bad_request",
+        StatusCode::UNAUTHORIZED => "unauthorized",
+        StatusCode::FORBIDDEN => "forbidden",
+        StatusCode::NOT_FOUND => "not_found",
+        StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
+        StatusCode::REQUEST_TIMEOUT => "timeout",
+        StatusCode::CONFLICT => "conflict",
+        StatusCode::PAYLOAD_TOO_LARGE => "too_large",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
+        StatusCode::UNPROCESSABLE_ENTITY => "invalid",
+        StatusCode::TOO_MANY_REQUESTS => "rate_limited",
+        StatusCode::SERVICE_UNAVAILABLE => "unavailable",
+        s if s.is_server_error() => "internal",
+        _ => "bad_request",
+    }
+}
+
+/// What a page says for a status that no handler chose itself (a
+/// rejection by an extractor or the router). `detail` is the rejection's
+/// own text (English, from axum), kept for the API only.
+fn page_message(status: StatusCode) -> &'static str {
+    match status {
+        StatusCode::METHOD_NOT_ALLOWED => "这个地址不接受这种请求方式。",
+        StatusCode::PAYLOAD_TOO_LARGE => "提交的内容太大了：表单最大 2 MB，图片最大 5 MB。",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "提交的内容格式不对：请从本站的表单提交。",
+        StatusCode::REQUEST_TIMEOUT => "请求超时，请重试。",
+        StatusCode::UNPROCESSABLE_ENTITY | StatusCode::BAD_REQUEST => {
+            "请求无法读取：请检查地址或从本站的表单提交。"
+        }
+        StatusCode::NOT_FOUND => "页面不存在。",
+        StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => "没有权限访问这个页面。",
+        StatusCode::TOO_MANY_REQUESTS => "操作太频繁了，请稍后再试。",
+        s if s.is_server_error() => "服务器出了点问题，请稍后再试。",
+        _ => "请求无法完成。",
+    }
+}
+
+/// The status a rejection should have had: axum answers some bodies over
+/// the limit with 400 ("length limit exceeded") where 413 is meant.
+fn corrected(status: StatusCode, detail: &str) -> StatusCode {
+    if status == StatusCode::BAD_REQUEST && detail.contains("length limit") {
+        StatusCode::PAYLOAD_TOO_LARGE
+    } else {
+        status
+    }
+}
+
+/// Puts every error answer in the site's format: whatever a handler did not
+/// shape itself (the router's 405, an extractor's 400/413/415/422, a
+/// layer's 408) becomes the site's error page, or `{"code","message"}`
+/// under `/api/`. Headers that say how to go on (`Allow`, `Retry-After`,
+/// `WWW-Authenticate`) are kept.
+pub async fn shape(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let api = request.uri().path().starts_with("/api/");
+    let care = crate::http::respond::is_care(request.headers());
+    let response = next.run(request).await;
+    let status = response.status();
+    // The site's own errors are pages or JSON; what axum answers by itself
+    // is plain text or nothing.
+    let foreign = response
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .is_none_or(|t| t.as_bytes().starts_with(b"text/plain"));
+    if !(status.is_client_error() || status.is_server_error()) || !foreign {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    let detail = axum::body::to_bytes(body, 4096)
+        .await
+        .map(|b| String::from_utf8_lossy(&b).trim().to_owned())
+        .unwrap_or_default();
+    let status = corrected(status, &detail);
+    let mut shaped = if api {
+        let message = if detail.is_empty() || detail.starts_with('<') {
+            status.canonical_reason().unwrap_or("error").to_owned()
+        } else {
+            detail
+        };
+        ApiError {
+            status,
+            code: api_code(status),
+            message,
+            retry_after: None,
+        }
+        .into_response()
+    } else {
+        PageError {
+            status,
+            message: page_message(status).to_owned(),
+            care,
+            retry_after: None,
+        }
+        .into_response()
+    };
+    for name in [
+        axum::http::header::ALLOW,
+        axum::http::header::RETRY_AFTER,
+        axum::http::header::WWW_AUTHENTICATE,
+    ] {
+        if let Some(v) = parts.headers.get(&name) {
+            shaped.headers_mut().insert(name, v.clone());
+        }
+    }
+    shaped
+}
+
 /// The body of every API error (for the API document).
 #[derive(utoipa::ToSchema)]
 #[allow(dead_code)]
 pub struct ErrorBody {
     /// What kind of error: `bad_request`, `unauthorized`, `forbidden`,
-    /// `not_found`, `conflict`, `invalid`, `not_ready`, `rate_limited`, `muted`,
-    /// `blocked_word`, `comments_closed`, `internal`.
+    /// `not_found`, `method_not_allowed`, `timeout`, `conflict`, `too_large`,
+    /// `unsupported_media_type`, `invalid`, `not_ready`, `rate_limited`,
+    /// `muted`, `suspended`, `blocked_word`, `comments_closed`, `internal`.
     code: String,
     /// What is wrong, for a person.
     message: String,
@@ -129,6 +251,17 @@ impl ApiError {
             status: StatusCode::FORBIDDEN,
             code: "forbidden",
             message: message.into(),
+        }
+    }
+
+    /// An extractor's rejection with its own status and text.
+    pub fn rejection(status: StatusCode, detail: String) -> ApiError {
+        let status = corrected(status, &detail);
+        ApiError {
+            retry_after: None,
+            status,
+            code: api_code(status),
+            message: detail,
         }
     }
 

@@ -9,7 +9,12 @@ use crate::http::error::PageError;
 
 /// A body that is not the page's form: the site's 400 page, not axum's text.
 pub fn bad_form(e: FormRejection) -> PageError {
-    PageError::bad_request(format!("表单无效：{}", e.body_text()))
+    let status = e.status();
+    if status == axum::http::StatusCode::BAD_REQUEST || status.as_u16() == 422 {
+        PageError::bad_request(format!("表单无效：{}", e.body_text()))
+    } else {
+        PageError::rejection(status, &e.body_text())
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]

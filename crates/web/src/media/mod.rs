@@ -29,6 +29,21 @@ pub fn router() -> Router<AppState> {
         .route("/media/{name}", get(serve))
 }
 
+/// A multipart body that could not be read: 413 when it was over the
+/// limit (multer says so), 400 otherwise.
+pub(crate) fn upload_error(e: axum::extract::multipart::MultipartError) -> PageError {
+    if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+        PageError {
+            status: e.status(),
+            message: format!("图片最大 {} MB。", MAX_BYTES >> 20),
+            care: false,
+            retry_after: None,
+        }
+    } else {
+        PageError::bad_request("上传的表单不完整，请重试。")
+    }
+}
+
 async fn upload(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -36,22 +51,10 @@ async fn upload(
     mut multipart: Multipart,
 ) -> Result<Response, PageError> {
     let (mut csrf, mut file) = (String::new(), Vec::new());
-    while let Some(field) = multipart
-        .next_field()
-        .await
-        .map_err(|_| PageError::bad_request("上传的表单不完整，请重试。"))?
-    {
+    while let Some(field) = multipart.next_field().await.map_err(upload_error)? {
         match field.name() {
             Some("csrf") => csrf = field.text().await.unwrap_or_default(),
-            Some("file") => {
-                file = field
-                    .bytes()
-                    .await
-                    .map_err(|_| {
-                        PageError::bad_request(format!("图片最大 {} MB。", MAX_BYTES >> 20))
-                    })?
-                    .to_vec()
-            }
+            Some("file") => file = field.bytes().await.map_err(upload_error)?.to_vec(),
             _ => {}
         }
     }

@@ -94,7 +94,7 @@ async fn create_webhook(
     ApiUser(user): ApiUser,
     body: Result<Json<NewWebhook>, JsonRejection>,
 ) -> Result<(StatusCode, Json<CreatedWebhook>), ApiError> {
-    let Json(body) = body.map_err(|e| ApiError::bad_request(e.body_text()))?;
+    let Json(body) = body.map_err(|e| ApiError::rejection(e.status(), e.body_text()))?;
     let w = state
         .app()
         .create_webhook(&user, &body.url, &body.events)

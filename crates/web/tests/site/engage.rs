@@ -33,7 +33,7 @@ async fn readers_like_once_and_keep_favourites() {
         format!("/signin?next=%2Farticle%2F{id}")
     );
 
-    // A body that is not the form is the site's 400 page.
+    // A body that is not the form is the site's 415 page.
     let r = app
         .request(
             axum::http::Request::post(format!("/article/{id}/like"))
@@ -43,7 +43,7 @@ async fn readers_like_once_and_keep_favourites() {
                 .unwrap(),
         )
         .await;
-    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert_eq!(r.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
     assert!(r.header("content-type").unwrap().starts_with("text/html"));
 
     // With the session's token, or from this site's page.

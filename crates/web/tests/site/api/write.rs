@@ -134,8 +134,9 @@ async fn the_write_api_refuses_clearly() {
             Method::POST,
             "/api/v1/articles",
             serde_json::json!([1, 2]),
-            StatusCode::BAD_REQUEST,
-            "bad_request",
+            // Well-formed JSON of the wrong shape (axum's JsonDataError).
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
         ),
         (
             Some(&creator),
