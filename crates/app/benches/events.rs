@@ -24,7 +24,7 @@ fn ingestion(c: &mut Criterion) {
     let mut rng = Rng(7);
     // 100,000 views of 100,000 articles by 20,000 readers, skewed to a few
     // hot articles (half the views on 1 % of them), with repeats.
-    let views: Vec<(i64, u64)> = (0..EVENTS)
+    let views: Vec<(i64, u64, String)> = (0..EVENTS)
         .map(|_| {
             let r = rng.next();
             let article = if r.is_multiple_of(2) {
@@ -32,12 +32,9 @@ fn ingestion(c: &mut Criterion) {
             } else {
                 r % 100_000
             } as i64;
-            let reader = reader_key(
-                None,
-                &format!("10.0.{}.{}", (r >> 20) % 80, (r >> 28) % 250),
-                "Mozilla/5.0",
-            );
-            (article, reader)
+            let addr = format!("10.0.{}.{}", (r >> 20) % 80, (r >> 28) % 250);
+            let reader = reader_key(None, &addr, "Mozilla/5.0");
+            (article, reader, addr)
         })
         .collect();
     let mut g = c.benchmark_group("events");
@@ -47,8 +44,8 @@ fn ingestion(c: &mut Criterion) {
         b.iter_batched(
             ViewCounter::default,
             |counter| {
-                for (article, reader) in &views {
-                    counter.hit(*article, *reader);
+                for (article, reader, addr) in &views {
+                    counter.hit(*article, *reader, addr);
                 }
                 counter
             },

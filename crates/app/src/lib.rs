@@ -15,6 +15,7 @@
 //! - [`sync`]: the search index kept in step with the change log, and
 //!   [`App::follow_changes`], the follower every node runs (and tests call).
 //! - [`lists`]: 热点 and the channel headline blocks (要闻).
+//! - [`accounts`]: signing in and up, with the limits every node agrees on.
 //! - [`secrets`]: password hashes, random tokens, digests.
 //! - [`images`]: uploads checked by content and re-encoded.
 //! - [`card`]: the share card of an article without a cover.
@@ -24,6 +25,7 @@
 //! - [`seed`]: the platform's own help pages.
 //! - [`webhooks`]: registrations, events from the change log, signed deliveries.
 
+pub mod accounts;
 pub mod card;
 pub mod engage;
 pub mod images;
@@ -177,10 +179,16 @@ impl App {
     }
 
     /// Counts a share of a published article by `reader` (see
-    /// [`reader_key`]) unless the same reader's share of it was counted
-    /// within the hour; returns whether it counted.
-    pub async fn share(&self, article_id: i64, reader: u64) -> Result<bool, StoreError> {
-        if !self.inner.shares.admit(article_id, reader) {
+    /// [`reader_key`]) from `addr` unless the same reader's share of it was
+    /// counted within the hour or the address spent its budget
+    /// ([`views::MAX_PER_ADDRESS`]); returns whether it counted.
+    pub async fn share(
+        &self,
+        article_id: i64,
+        reader: u64,
+        addr: &str,
+    ) -> Result<bool, StoreError> {
+        if !self.inner.shares.admit(article_id, reader, addr) {
             return Ok(false);
         }
         let counted = self.inner.store.add_share(article_id).await?;

@@ -30,7 +30,47 @@ pub struct ViewCounter {
     /// Counted reads of signed-in readers: (session id hash, article, time),
     /// written to their reading history at the flush.
     reads: Mutex<Vec<(String, i64, i64)>>,
+    addresses: AddressBudget,
     started: Instant,
+}
+
+/// At most this many views (or shares) of one article from one address
+/// count in an hour, whoever the readers say they are: an office or a
+/// school behind one address, not a script.
+pub const MAX_PER_ADDRESS: u32 = 20;
+
+/// The hour's budget of each (address, article): bounded memory (the
+/// least-recently used pairs are forgotten first).
+pub struct AddressBudget {
+    used: quick_cache::sync::Cache<(u64, i64), (Instant, u32)>,
+}
+
+impl Default for AddressBudget {
+    fn default() -> Self {
+        AddressBudget {
+            used: quick_cache::sync::Cache::new(200_000),
+        }
+    }
+}
+
+impl AddressBudget {
+    /// Takes one from `addr`'s budget for `article_id`; false when spent.
+    pub fn take(&self, article_id: i64, addr: &str) -> bool {
+        let mut h = std::hash::DefaultHasher::new();
+        addr.hash(&mut h);
+        let key = (h.finish(), article_id);
+        let (start, n) = match self.used.get(&key) {
+            Some((start, n)) if start.elapsed().as_secs() < u64::from(REPEAT_WINDOW_SECS) => {
+                (start, n)
+            }
+            _ => (Instant::now(), 0),
+        };
+        if n >= MAX_PER_ADDRESS {
+            return false;
+        }
+        self.used.insert(key, (start, n + 1));
+        true
+    }
 }
 
 /// The most reads kept between two flushes (a failing database must not
@@ -44,6 +84,7 @@ impl Default for ViewCounter {
             shards: Default::default(),
             seen: Default::default(),
             reads: Mutex::default(),
+            addresses: AddressBudget::default(),
             started: Instant::now(),
         }
     }
@@ -61,36 +102,55 @@ pub fn reader_key(session: Option<&str>, addr: &str, user_agent: &str) -> u64 {
 }
 
 impl ViewCounter {
-    /// Counts one view of an article by `reader` (see [`reader_key`]), unless
-    /// the same reader's view of it was counted within the last hour.
-    /// Returns whether it counted.
-    pub fn hit(&self, article_id: i64, reader: u64) -> bool {
+    /// Counts one view of an article by `reader` (see [`reader_key`]) from
+    /// `addr`, unless the same reader's view of it was counted within the
+    /// last hour, or `addr` has used its hour's budget for the article
+    /// ([`MAX_PER_ADDRESS`]: a script rotating its User-Agent or session
+    /// cookie is still one address). Returns whether it counted.
+    pub fn hit(&self, article_id: i64, reader: u64, addr: &str) -> bool {
         let now = self.started.elapsed().as_secs() as u32;
-        self.hit_at(article_id, reader, now)
+        if !self.first_in_window(article_id, reader, now) || !self.addresses.take(article_id, addr)
+        {
+            return false;
+        }
+        self.count(article_id);
+        true
     }
 
+    #[cfg(test)]
     fn hit_at(&self, article_id: i64, reader: u64, now: u32) -> bool {
+        let first = self.first_in_window(article_id, reader, now);
+        if first {
+            self.count(article_id);
+        }
+        first
+    }
+
+    /// Whether this is the reader's first view of the article in the
+    /// window (remembering it when it is).
+    fn first_in_window(&self, article_id: i64, reader: u64, now: u32) -> bool {
         let mut h = std::hash::DefaultHasher::new();
         (reader, article_id).hash(&mut h);
         let pair = h.finish();
-        {
-            let mut seen = self.seen[(pair as usize) % SHARDS]
-                .lock()
-                .unwrap_or_else(|p| p.into_inner());
-            let room = seen.len() < MAX_REMEMBERED / SHARDS;
-            match seen.get_mut(&pair) {
-                Some(at) if now.saturating_sub(*at) < REPEAT_WINDOW_SECS => return false,
-                Some(at) => *at = now,
-                None if room => {
-                    seen.insert(pair, now);
-                }
-                None => {}
+        let mut seen = self.seen[(pair as usize) % SHARDS]
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        let room = seen.len() < MAX_REMEMBERED / SHARDS;
+        match seen.get_mut(&pair) {
+            Some(at) if now.saturating_sub(*at) < REPEAT_WINDOW_SECS => return false,
+            Some(at) => *at = now,
+            None if room => {
+                seen.insert(pair, now);
             }
+            None => {}
         }
+        true
+    }
+
+    fn count(&self, article_id: i64) {
         let shard = &self.shards[(article_id as usize) % SHARDS];
         let mut map = shard.lock().unwrap_or_else(|p| p.into_inner());
         *map.entry(article_id).or_default() += 1;
-        true
     }
 
     /// Remembers that the signed-in reader of session `session_hash` read
@@ -184,26 +244,29 @@ impl ViewCounter {
 /// a script replaying it, must not. At most 200,000 pairs remembered.
 pub struct ShareGate {
     seen: quick_cache::sync::Cache<(u64, i64), Instant>,
+    addresses: AddressBudget,
 }
 
 impl Default for ShareGate {
     fn default() -> Self {
         ShareGate {
             seen: quick_cache::sync::Cache::new(200_000),
+            addresses: AddressBudget::default(),
         }
     }
 }
 
 impl ShareGate {
     /// Whether this share of `article_id` by `reader` (see [`reader_key`])
-    /// counts: the first within the hour does.
-    pub fn admit(&self, article_id: i64, reader: u64) -> bool {
+    /// from `addr` counts: the first within the hour does, while the
+    /// address has budget left ([`MAX_PER_ADDRESS`]).
+    pub fn admit(&self, article_id: i64, reader: u64, addr: &str) -> bool {
         let key = (reader, article_id);
         match self.seen.get(&key) {
             Some(at) if at.elapsed().as_secs() < u64::from(REPEAT_WINDOW_SECS) => false,
             _ => {
                 self.seen.insert(key, Instant::now());
-                true
+                self.addresses.take(article_id, addr)
             }
         }
     }

@@ -1,5 +1,5 @@
-//! Accounts: users, server-side sessions, API tokens, sign-in throttling and
-//! the moderation log. Secrets never reach this module in the clear: the web
+//! Accounts: users, server-side sessions, API tokens and the moderation
+//! log (sign-in limits are in `throttle`, suspension in `admin`). Secrets never reach this module in the clear: the web
 //! layer hashes passwords (argon2id), session ids and tokens (SHA-256).
 
 use hao_domain::{Role, User};
@@ -126,7 +126,8 @@ impl Store {
     pub async fn session(&self, id_hash: &str) -> Result<Option<(User, String)>> {
         let row: Option<(i64, String, String, Option<i64>, String)> = sqlx::query_as(
             "SELECT u.id, u.username, u.role, u.creator_id, s.csrf FROM sessions s \
-             JOIN users u ON u.id = s.user_id WHERE s.id_hash = $1 AND s.expires_at > $2",
+             JOIN users u ON u.id = s.user_id WHERE s.id_hash = $1 AND s.expires_at > $2 \
+             AND (u.suspended_until IS NULL OR u.suspended_until <= $2)",
         )
         .bind(id_hash)
         .bind(self.now())
@@ -159,14 +160,17 @@ impl Store {
         Ok(id)
     }
 
-    /// The user of a live (not revoked) token; records its use.
+    /// The user of a live (not revoked) token of a user not suspended;
+    /// records its use.
     pub async fn token_user(&self, token_hash: &str) -> Result<Option<User>> {
         let row: Option<(i64, UserTuple)> =
             sqlx::query_as::<_, (i64, i64, String, String, Option<i64>)>(
                 "SELECT t.id, u.id, u.username, u.role, u.creator_id FROM api_tokens t \
-             JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1 AND t.revoked_at IS NULL",
+             JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1 AND t.revoked_at IS NULL \
+             AND (u.suspended_until IS NULL OR u.suspended_until <= $2)",
             )
             .bind(token_hash)
+            .bind(self.now())
             .fetch_optional(&self.pool)
             .await?
             .map(|(t, id, name, role, creator)| (t, (id, name, role, creator)));
@@ -215,46 +219,6 @@ impl Store {
         .await?
         .rows_affected();
         Ok(n == 1)
-    }
-
-    /// Failed sign-ins counted for `key` in the window that started at or
-    /// after `since`.
-    pub async fn signin_failures(&self, key: &str, since: i64) -> Result<i64> {
-        let n: Option<i64> = sqlx::query_scalar(
-            "SELECT failures FROM signin_failures WHERE key = $1 AND window_start >= $2",
-        )
-        .bind(key)
-        .bind(since)
-        .fetch_optional(&self.pool)
-        .await?;
-        Ok(n.unwrap_or(0))
-    }
-
-    /// Counts one failed sign-in for `key`; a window older than `since` starts over.
-    pub async fn record_signin_failure(&self, key: &str, since: i64) -> Result<()> {
-        let at = self.now();
-        sqlx::query(
-            "INSERT INTO signin_failures (key, window_start, failures) VALUES ($1, $2, 1) \
-             ON CONFLICT (key) DO UPDATE SET \
-             failures = CASE WHEN signin_failures.window_start >= $3 \
-                 THEN signin_failures.failures + 1 ELSE 1 END, \
-             window_start = CASE WHEN signin_failures.window_start >= $3 \
-                 THEN signin_failures.window_start ELSE $2 END",
-        )
-        .bind(key)
-        .bind(at)
-        .bind(since)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
-    }
-
-    pub async fn clear_signin_failures(&self, key: &str) -> Result<()> {
-        sqlx::query("DELETE FROM signin_failures WHERE key = $1")
-            .bind(key)
-            .execute(&self.pool)
-            .await?;
-        Ok(())
     }
 
     /// Appends to the moderation log.

@@ -7,6 +7,7 @@
 //! own migrations folder, run at start-up.
 
 mod accounts;
+mod admin;
 mod applications;
 mod articles;
 mod comments;
@@ -27,6 +28,7 @@ mod rows;
 mod standing;
 mod stats;
 mod tags;
+mod throttle;
 mod upsert;
 mod webhooks;
 
@@ -39,6 +41,7 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 
 pub use accounts::{ModerationEntry, TokenInfo};
+pub use admin::AdminUser;
 pub use applications::{Application, ApplicationRefusal, NewApplication};
 pub use articles::{IndexRow, ListPage};
 pub use comments::{CommentRefusal, CommentSort, NewComment, excerpt};
@@ -52,6 +55,7 @@ pub use reports::ReportGroup;
 pub use review::{Reviewed, Revision, StudioRow};
 pub use standing::LedgerEntry;
 pub use stats::DayStats;
+pub use throttle::Limit;
 pub use upsert::Upserted;
 pub use webhooks::{ArticleEvent, Claimed, Delivery, Dispatch, FollowEvent, Subscriber, Webhook};
 

@@ -325,19 +325,62 @@ async fn users_sessions_tokens_and_throttling() {
         assert!(!s.revoke_token(id, t).await.unwrap(), "already revoked");
         assert!(s.token_user("tokenhash").await.unwrap().is_none());
 
-        let since = now - 900;
+        // Suspension: sessions end, tokens are refused while it lasts.
+        s.create_session("s2", id, "csrf3", now + 60).await.unwrap();
+        s.create_token(id, "ci2", "tokenhash2").await.unwrap();
+        assert!(s.suspend(id, Some(now + 3600), "刷屏").await.unwrap());
+        assert!(s.session("s2").await.unwrap().is_none());
+        assert!(s.token_user("tokenhash2").await.unwrap().is_none());
+        assert_eq!(
+            s.suspension(id).await.unwrap(),
+            Some((now + 3600, "刷屏".to_owned()))
+        );
+        let found = s.find_users("lic", 10).await.unwrap();
+        assert_eq!(found[0].suspended_until, Some(now + 3600));
+        assert!(s.suspend(id, None, "").await.unwrap());
+        assert!(s.token_user("tokenhash2").await.unwrap().is_some());
+        assert_eq!(s.revoke_tokens(id).await.unwrap(), 1);
+        assert!(s.token_user("tokenhash2").await.unwrap().is_none());
+
+        // Sign-in limits: claimed all or none, refused with the wait.
+        let limits = |n| {
+            vec![
+                hao_store::Limit {
+                    key: "pair:alice".into(),
+                    limit: n,
+                    window: 900,
+                },
+                hao_store::Limit {
+                    key: "addr:1".into(),
+                    limit: 10,
+                    window: 900,
+                },
+            ]
+        };
         for _ in 0..3 {
-            s.record_signin_failure("user:alice", since).await.unwrap();
+            assert_eq!(s.claim_attempt(&limits(3)).await.unwrap(), Ok(()));
         }
-        assert_eq!(s.signin_failures("user:alice", since).await.unwrap(), 3);
-        // A window that started before `since` has expired: counting starts over.
-        assert_eq!(s.signin_failures("user:alice", now + 10).await.unwrap(), 0);
-        s.record_signin_failure("user:alice", now + 10)
+        let wait = s.claim_attempt(&limits(3)).await.unwrap().unwrap_err();
+        assert!((1..=900).contains(&wait), "{wait}");
+        // The refused claim counted nowhere: the address has 3, not 4.
+        assert_eq!(s.claim_attempt(&limits(5)).await.unwrap(), Ok(()));
+        s.release_attempt(&["addr:1"], &["pair:alice"])
             .await
             .unwrap();
-        assert_eq!(s.signin_failures("user:alice", since).await.unwrap(), 1);
-        s.clear_signin_failures("user:alice").await.unwrap();
-        assert_eq!(s.signin_failures("user:alice", since).await.unwrap(), 0);
+        for _ in 0..3 {
+            assert_eq!(s.claim_attempt(&limits(3)).await.unwrap(), Ok(()));
+        }
+        // addr:1 is at 3 + 1 - 1 + 3 = 6 of 10.
+        let addr_only = |n| {
+            vec![hao_store::Limit {
+                key: "addr:1".into(),
+                limit: n,
+                window: 900,
+            }]
+        };
+        assert!(s.claim_attempt(&addr_only(6)).await.unwrap().is_err());
+        assert_eq!(s.claim_attempt(&addr_only(7)).await.unwrap(), Ok(()));
+        let _ = now;
 
         s.log_moderation("ed", "take-down", "article 1", "谣言")
             .await

@@ -1,4 +1,5 @@
-//! Rate limits on what the public writes (comments, likes, reports): per
+//! Rate limits on what the public writes (comments, likes, reports, API
+//! writes): per
 //! account and per address, in this node's memory (GCRA from `governor`:
 //! a burst, then a steady rate). Several nodes each allow the rate, which
 //! bounds a spammer by nodes × rate; the 禁言 and the held-comment rules are
@@ -19,6 +20,8 @@ pub enum Action {
     Like,
     /// A report.
     Report,
+    /// Any write through the API (`POST`/`PUT`/`DELETE` with a token).
+    ApiWrite,
 }
 
 impl Action {
@@ -28,6 +31,7 @@ impl Action {
             Action::Comment => "发表跟帖",
             Action::Like => "点赞",
             Action::Report => "举报",
+            Action::ApiWrite => "API 写入",
         }
     }
 }
@@ -65,6 +69,8 @@ pub struct Rates {
     pub like_per_addr: Rate,
     pub report_per_user: Rate,
     pub report_per_addr: Rate,
+    pub api_write_per_user: Rate,
+    pub api_write_per_addr: Rate,
 }
 
 impl Default for Rates {
@@ -79,6 +85,10 @@ impl Default for Rates {
             like_per_addr: Rate::new(120, 1),
             report_per_user: Rate::new(5, 60),
             report_per_addr: Rate::new(20, 15),
+            // A tool publishing a backlog: 120 at once, then one a second
+            // (a whole archive goes through `hao import`).
+            api_write_per_user: Rate::new(120, 1),
+            api_write_per_addr: Rate::new(240, 1),
         }
     }
 }
@@ -98,6 +108,8 @@ impl Rates {
             like_per_addr: r,
             report_per_user: r,
             report_per_addr: r,
+            api_write_per_user: r,
+            api_write_per_addr: r,
         }
     }
 }
@@ -137,6 +149,7 @@ pub struct Limits {
     comment: Pair,
     like: Pair,
     report: Pair,
+    api_write: Pair,
 }
 
 impl Default for Limits {
@@ -152,6 +165,7 @@ impl Limits {
             comment: Pair::new(r.comment_per_user, r.comment_per_addr),
             like: Pair::new(r.like_per_user, r.like_per_addr),
             report: Pair::new(r.report_per_user, r.report_per_addr),
+            api_write: Pair::new(r.api_write_per_user, r.api_write_per_addr),
         }
     }
 
@@ -161,6 +175,7 @@ impl Limits {
             Action::Comment => &self.comment,
             Action::Like => &self.like,
             Action::Report => &self.report,
+            Action::ApiWrite => &self.api_write,
         };
         let refused = |wait: Duration| RateLimited {
             action,
@@ -178,7 +193,7 @@ impl Limits {
     /// Forgets the keys that would be allowed a full burst again (memory
     /// stays bounded by the keys active in one refill period).
     pub fn forget_idle(&self) {
-        for pair in [&self.comment, &self.like, &self.report] {
+        for pair in [&self.comment, &self.like, &self.report, &self.api_write] {
             pair.user.retain_recent();
             pair.addr.retain_recent();
             pair.user.shrink_to_fit();

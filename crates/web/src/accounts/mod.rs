@@ -9,14 +9,16 @@ use axum::extract::{Form, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use hao_domain::{Role, validate_password, validate_username};
+use hao_domain::{validate_password, validate_username};
 use maud::html;
 use serde::Deserialize;
 
 use crate::http::AppState;
+use hao_app::accounts::{SignInError, SignUpError};
+
 use crate::http::auth::{
-    self, ClientAddr, MAX_FAILURES_PER_ACCOUNT, MAX_FAILURES_PER_ADDRESS, MaybeSession,
-    PRE_CSRF_COOKIE, SESSION_COOKIE, SESSION_SECONDS, SignedIn, THROTTLE_WINDOW,
+    self, ClientAddr, DEVICE_COOKIE, MaybeSession, PRE_CSRF_COOKIE, SESSION_COOKIE,
+    SESSION_SECONDS, SignedIn,
 };
 use crate::http::error::PageError;
 use crate::http::respond::is_care;
@@ -141,6 +143,7 @@ async fn start_session(
     old: Option<&auth::Session>,
     user_id: i64,
     next: &str,
+    new_device: Option<&str>,
 ) -> Result<Response, PageError> {
     if let Some(old) = old {
         state.store().delete_session(&old.id_hash).await?;
@@ -166,12 +169,19 @@ async fn start_session(
             auth::reader_cookie(state, &user.username, SESSION_SECONDS),
         );
     }
+    if let Some(device) = new_device {
+        response.headers_mut().append(
+            header::SET_COOKIE,
+            auth::set_cookie(state, DEVICE_COOKIE, device, auth::DEVICE_SECONDS),
+        );
+    }
     Ok(response)
 }
 
 async fn signup(
     State(state): State<AppState>,
     headers: HeaderMap,
+    ClientAddr(addr): ClientAddr,
     MaybeSession(session): MaybeSession,
     Form(form): Form<AccountForm>,
 ) -> Result<Response, PageError> {
@@ -189,30 +199,56 @@ async fn signup(
     } else if form.password != form.password2 {
         errors.push(("password2", "两次输入的密码不一致".into()));
     }
+    let mut notice = None;
+    let mut status = StatusCode::UNPROCESSABLE_ENTITY;
+    let mut retry = None;
     if errors.is_empty() {
-        let hash = hao_app::secrets::hash_password(&form.password);
-        match state
-            .store()
-            .create_user(&username, &hash, Role::Reader, None)
-            .await?
-        {
-            Some(id) => return start_session(&state, session.as_ref(), id, &form.next).await,
-            None => errors.push(("username", "该用户名已被使用".into())),
+        match state.app().sign_up(&username, &form.password, &addr).await {
+            Ok(id) => return start_session(&state, session.as_ref(), id, &form.next, None).await,
+            Err(SignUpError::Taken) => errors.push(("username", "该用户名已被使用".into())),
+            Err(SignUpError::Throttled { retry_after }) => {
+                status = StatusCode::TOO_MANY_REQUESTS;
+                retry = Some(retry_after);
+                notice = Some(format!(
+                    "这个网络注册的账号太多了，请 {}后再试。",
+                    wait_words(retry_after)
+                ));
+            }
+            Err(SignUpError::Store(e)) => return Err(e.into()),
         }
     }
-    Ok(form_response(
+    let response = form_response(
         &state,
-        StatusCode::UNPROCESSABLE_ENTITY,
+        status,
         &AccountPage {
             signup: true,
             form: &form,
             errors: &errors,
-            notice: None,
+            notice: notice.as_deref(),
             csrf: &form.csrf,
             care: is_care(&headers),
         },
         false,
-    ))
+    );
+    Ok(with_retry_after(response, retry))
+}
+
+/// "3 分钟" for a wait in seconds (at least a minute when over 59 s).
+fn wait_words(seconds: i64) -> String {
+    if seconds < 60 {
+        format!("{seconds} 秒")
+    } else {
+        format!("{} 分钟", (seconds + 59) / 60)
+    }
+}
+
+fn with_retry_after(mut response: Response, seconds: Option<i64>) -> Response {
+    if let Some(s) = seconds {
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, s.max(1).into());
+    }
+    response
 }
 
 fn reason(e: &hao_domain::ValidationError) -> String {
@@ -230,34 +266,44 @@ async fn signin(
     Form(form): Form<AccountForm>,
 ) -> Result<Response, PageError> {
     check_pre_csrf(&headers, &form)?;
-    let store = state.store();
-    let since = state.now() - THROTTLE_WINDOW;
     let username = form.username.trim().to_owned();
-    let user_key = format!("user:{username}");
-    let addr_key = format!("addr:{addr}");
-    let throttled = store.signin_failures(&user_key, since).await? >= MAX_FAILURES_PER_ACCOUNT
-        || store.signin_failures(&addr_key, since).await? >= MAX_FAILURES_PER_ADDRESS;
-    let notice = if throttled {
-        "登录失败次数过多，请 15 分钟后再试。".to_owned()
-    } else {
-        match store.user_for_signin(&username).await? {
-            Some((user, hash)) if hao_app::secrets::verify_password(&form.password, &hash) => {
-                store.clear_signin_failures(&user_key).await?;
-                return start_session(&state, session.as_ref(), user.id, &form.next).await;
-            }
-            _ => {
-                store.record_signin_failure(&user_key, since).await?;
-                store.record_signin_failure(&addr_key, since).await?;
-                "用户名或密码不正确。".to_owned()
-            }
+    let device = auth::cookie(&headers, DEVICE_COOKIE);
+    let (status, notice, retry) = match state
+        .app()
+        .sign_in(&username, &form.password, &addr, device.as_deref())
+        .await
+    {
+        Ok(signed) => {
+            return start_session(
+                &state,
+                session.as_ref(),
+                signed.user.id,
+                &form.next,
+                signed.new_device.as_deref(),
+            )
+            .await;
         }
+        Err(SignInError::Wrong) => (
+            StatusCode::UNAUTHORIZED,
+            "用户名或密码不正确。".to_owned(),
+            None,
+        ),
+        Err(SignInError::Throttled { retry_after }) => (
+            StatusCode::TOO_MANY_REQUESTS,
+            format!("登录失败次数过多，请 {}后再试。", wait_words(retry_after)),
+            Some(retry_after),
+        ),
+        Err(SignInError::Suspended { until, reason }) => (
+            StatusCode::FORBIDDEN,
+            format!(
+                "这个账号已被封禁至 {}（原因：{reason}）。",
+                crate::ui::parts::datetime(until)
+            ),
+            None,
+        ),
+        Err(SignInError::Store(e)) => return Err(e.into()),
     };
-    let status = if throttled {
-        StatusCode::TOO_MANY_REQUESTS
-    } else {
-        StatusCode::UNAUTHORIZED
-    };
-    Ok(form_response(
+    let response = form_response(
         &state,
         status,
         &AccountPage {
@@ -269,7 +315,8 @@ async fn signin(
             care: is_care(&headers),
         },
         false,
-    ))
+    );
+    Ok(with_retry_after(response, retry))
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -22,10 +22,9 @@ pub const SESSION_COOKIE: &str = "hao_session";
 pub const PRE_CSRF_COOKIE: &str = "hao_csrf";
 /// Sessions last 30 days.
 pub const SESSION_SECONDS: i64 = 30 * 24 * 3600;
-/// Sign-in throttling window and limits.
-pub const THROTTLE_WINDOW: i64 = 15 * 60;
-pub const MAX_FAILURES_PER_ACCOUNT: i64 = 5;
-pub const MAX_FAILURES_PER_ADDRESS: i64 = 20;
+/// A browser the user signed in from (see `hao_app::accounts`): a year.
+pub const DEVICE_COOKIE: &str = "hao_device";
+pub const DEVICE_SECONDS: i64 = 365 * 24 * 3600;
 
 pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
@@ -248,12 +247,29 @@ impl FromRequestParts<AppState> for ApiUser {
                     "this endpoint needs 'Authorization: Bearer TOKEN' (create a token on /me)",
                 )
             })?;
-        state
+        let user = state
             .store()
             .token_user(&sha256_hex(token))
             .await?
-            .map(ApiUser)
-            .ok_or_else(|| ApiError::unauthorized("the token is unknown or revoked"))
+            .ok_or_else(|| {
+                ApiError::unauthorized("the token is unknown, revoked, or its user suspended")
+            })?;
+        // Every write through the API counts against the token's user and
+        // the address (reads are cached pages' equivalent: not limited).
+        if !parts.method.is_safe() {
+            let Ok(ClientAddr(addr)) = ClientAddr::from_request_parts(parts, state).await;
+            state
+                .app()
+                .limits()
+                .check(hao_app::engage::limits::Action::ApiWrite, user.id, &addr)
+                .map_err(|r| ApiError {
+                    status: axum::http::StatusCode::TOO_MANY_REQUESTS,
+                    code: "rate_limited",
+                    message: format!("too many writes; try again in {} s", r.retry_after_secs()),
+                    retry_after: Some(r.retry_after_secs()),
+                })?;
+        }
+        Ok(ApiUser(user))
     }
 }
 

@@ -38,9 +38,11 @@ pub(super) async fn article(
             .get(header::USER_AGENT)
             .and_then(|v| v.to_str().ok())
             .unwrap_or("");
-        let counted = state
-            .views()
-            .hit(id, hao_app::reader_key(session.as_deref(), &addr, agent));
+        let counted = state.views().hit(
+            id,
+            hao_app::reader_key(session.as_deref(), &addr, agent),
+            &addr,
+        );
         if counted && let Some(session) = session {
             // The reading history of the personal feed (resolved to the
             // reader at the flush: no query on this path).
@@ -174,7 +176,11 @@ pub(super) async fn share(
         .unwrap_or("");
     state
         .app()
-        .share(id, hao_app::reader_key(session.as_deref(), &addr, agent))
+        .share(
+            id,
+            hao_app::reader_key(session.as_deref(), &addr, agent),
+            &addr,
+        )
         .await?;
     let enc = |s: &str| {
         percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()

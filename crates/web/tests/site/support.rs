@@ -252,6 +252,25 @@ impl TestApp {
         .await
     }
 
+    /// A form POST from the peer address `addr` (as `hao serve` sees it).
+    pub async fn post_form_from(
+        &self,
+        addr: &str,
+        path: &str,
+        cookie: &str,
+        form: &str,
+    ) -> TestResponse {
+        let mut req = Request::post(path)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("cookie", cookie)
+            .body(Body::from(form.to_owned()))
+            .unwrap();
+        let peer: std::net::SocketAddr = format!("{addr}:40000").parse().unwrap();
+        req.extensions_mut()
+            .insert(axum::extract::ConnectInfo(peer));
+        self.request(req).await
+    }
+
     /// A `multipart/form-data` POST, as a browser sends a form with a file:
     /// text fields, then at most one file (field name, file name, bytes).
     pub async fn post_multipart(

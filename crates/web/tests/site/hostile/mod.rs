@@ -6,6 +6,7 @@
 
 mod errors;
 mod races;
+mod throttle;
 
 use axum::http::StatusCode;
 use hao_domain::Role;
@@ -132,4 +133,33 @@ async fn every_kind_of_answer_carries_the_security_headers() {
             .unwrap()
             .contains(&format!("'sha256-{hash}'"))
     );
+}
+
+/// Views and shares cannot be inflated from one address by rotating the
+/// User-Agent or inventing session cookies (issue 21 finding 8).
+#[tokio::test]
+async fn one_address_cannot_inflate_views_or_shares() {
+    let app = TestApp::with_articles().await;
+    let id = app.id_of("fx-001").await;
+    for i in 0..60 {
+        let r = app
+            .get_with(
+                &format!("/article/{id}"),
+                &[
+                    ("user-agent", &format!("bot/{i}")),
+                    ("cookie", &format!("hao_session=made-up-{i}")),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK);
+    }
+    app.app().flush_views().await.unwrap();
+    let views = app.store().article(id).await.unwrap().unwrap().views;
+    assert_eq!(views, i64::from(hao_app::views::MAX_PER_ADDRESS));
+    let before = app.store().article(id).await.unwrap().unwrap().shares;
+    for i in 0..60 {
+        app.share(id, "weibo", &format!("bot/{i}")).await;
+    }
+    let after = app.store().article(id).await.unwrap().unwrap().shares;
+    assert_eq!(after - before, i64::from(hao_app::views::MAX_PER_ADDRESS));
 }
