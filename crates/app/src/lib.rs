@@ -76,7 +76,12 @@ struct Inner {
     webhook_seen: std::sync::atomic::AtomicI64,
     /// The HTTP client of webhook deliveries, made on first use.
     http: std::sync::OnceLock<reqwest::Client>,
+    /// When counted views were last written (unix seconds).
+    last_view_flush: std::sync::atomic::AtomicI64,
 }
+
+/// How often a node writes the views it counted.
+pub const VIEW_FLUSH_EVERY: Duration = Duration::from_secs(2);
 
 impl App {
     /// An application over `store`, keeping `search` (when given) in step
@@ -97,6 +102,7 @@ impl App {
                 webhooks: webhooks::WebhookConfig::default(),
                 webhook_seen: std::sync::atomic::AtomicI64::new(-1),
                 http: std::sync::OnceLock::new(),
+                last_view_flush: std::sync::atomic::AtomicI64::new(0),
             }),
         }
     }
@@ -251,7 +257,17 @@ impl App {
     /// Writes the counted views to the database. Called periodically and on
     /// shutdown; counts that fail to write are kept for the next flush.
     pub async fn flush_views(&self) -> Result<usize, StoreError> {
-        self.inner.views.flush(&self.inner.store).await
+        let n = self.inner.views.flush(&self.inner.store).await?;
+        self.inner
+            .last_view_flush
+            .store(self.now(), Ordering::Release);
+        Ok(n)
+    }
+
+    /// When this node last wrote its counted views (unix seconds; 0 before
+    /// the first flush).
+    pub fn last_view_flush(&self) -> i64 {
+        self.inner.last_view_flush.load(Ordering::Acquire)
     }
 
     /// The change-log follower, one step: when the database's log moved past
@@ -342,16 +358,24 @@ impl App {
                 {
                     tracing::warn!(error = %e, "moving the hot-score epoch failed; will retry");
                 }
-                // Views every 2 s: one transaction for all articles viewed since.
-                if ticks.is_multiple_of(8)
-                    && let Err(e) = app.flush_views().await
-                {
+            }
+        };
+        // Views every 2 s on their own timer (not every n-th pass of the
+        // follower, which a busy change log slows): one transaction for all
+        // articles viewed since.
+        let counter = self.clone();
+        let views = async move {
+            let mut tick = tokio::time::interval(VIEW_FLUSH_EVERY);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tick.tick().await;
+                if let Err(e) = counter.flush_views().await {
                     tracing::warn!(error = %e, "flushing views failed; kept for the next flush");
                 }
             }
         };
         tokio::spawn(async move {
-            tokio::join!(follower, webhooks);
+            tokio::join!(follower, webhooks, views);
         })
     }
 }

@@ -42,3 +42,46 @@ async fn the_follower_indexes_computes_related_and_marks_pages_stale() {
     let kept = h.store().related_lists(&[done.id]).await.unwrap();
     assert!(kept.contains_key(&done.id), "{kept:?}");
 }
+
+/// Views are written on their own timer, not every n-th pass of the
+/// follower (issue 21 finding 10: under write load the flush was starved
+/// and a busy minute's views were lost on a crash).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn views_are_flushed_on_their_own_timer_while_writes_keep_the_follower_busy() {
+    let h = Harness::with_articles().await;
+    let id = h.id_of("fx-001").await;
+    let from = h.store().last_change().await.unwrap();
+    let background = h.app.spawn_background(from);
+    let creator = h.user("写作者", Role::Creator, true).await;
+    let app = h.app.clone();
+    let writes = tokio::spawn(async move {
+        for i in 0.. {
+            let request = hao_app::publish::Request {
+                input: hao_app::publish::ArticleInput {
+                    title: Some(format!("持续写入的第{i}篇稿件")),
+                    body: Some(format!("第{i}篇的正文：写入不停，跟随者一直有事可做。")),
+                    ..Default::default()
+                },
+                publish: true,
+                publish_at: None,
+            };
+            hao_app::publish::publish(&app, &creator, request, None)
+                .await
+                .unwrap();
+        }
+    });
+    assert!(h.app.views().hit(id, 1, "192.0.2.1"));
+    let start = std::time::Instant::now();
+    while h.app.views().pending() > 0 {
+        assert!(
+            start.elapsed() < hao_app::VIEW_FLUSH_EVERY * 5,
+            "no flush within {:?}",
+            start.elapsed()
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(h.app.last_view_flush() > 0);
+    writes.abort();
+    background.abort();
+    assert_eq!(h.store().article(id).await.unwrap().unwrap().views, 1);
+}
