@@ -12,6 +12,7 @@
 //! folder holds its routes, handlers and views.
 
 mod http;
+mod server;
 mod ui;
 
 mod accounts;
@@ -32,11 +33,10 @@ mod search;
 mod studio;
 mod webhooks;
 
-use std::net::SocketAddr;
-
 use axum::Router;
 
 pub use http::{AppState, SiteOptions};
+pub use server::ServerLimits;
 
 /// The API document: every feature's part merged in one place, as the
 /// routers are. Served at `/api/openapi.json` and shown on `/developers`.
@@ -74,6 +74,13 @@ pub fn router(state: AppState) -> Router {
         .merge(distribution::router())
         .fallback(reader::not_found)
         .with_state(state)
+        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
+            server::BODY_TIMEOUT,
+        ))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            server::REQUEST_TIMEOUT,
+        ))
         .layer(axum::middleware::from_fn(http::error::shape))
         .layer(axum::middleware::map_response_with_state(
             security,
@@ -88,11 +95,26 @@ pub async fn serve(
     listener: tokio::net::TcpListener,
     from_seq: i64,
 ) -> std::io::Result<()> {
+    serve_with(
+        state,
+        listener,
+        from_seq,
+        ServerLimits::default(),
+        shutdown_signal(),
+    )
+    .await
+}
+
+/// [`serve`] with these limits, until `shutdown` completes.
+pub async fn serve_with(
+    state: AppState,
+    listener: tokio::net::TcpListener,
+    from_seq: i64,
+    limits: ServerLimits,
+    shutdown: impl std::future::Future<Output = ()>,
+) -> std::io::Result<()> {
     let background = state.app().spawn_background(from_seq);
-    let app = router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
-    let result = axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await;
+    let result = server::run(listener, router(state.clone()), limits, shutdown).await;
     background.abort();
     match state.app().flush_views().await {
         Ok(n) => tracing::info!(articles = n, "views flushed at shutdown"),

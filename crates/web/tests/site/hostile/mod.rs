@@ -4,6 +4,7 @@
 //! without security headers; and, in the modules, concurrent writes,
 //! throttling races, rate limits and error shapes.
 
+mod connections;
 mod errors;
 mod races;
 mod throttle;
