@@ -2,12 +2,23 @@
 //! must decode as PNG, JPEG, WebP or GIF within the size and pixel limits; it
 //! is then re-encoded (PNG when it has transparency, else JPEG), which drops
 //! whatever else the file carried (metadata, trailing bytes), and named by
-//! its content hash.
+//! its content hash. Decoding is bounded by a pixel and decoded-memory
+//! budget checked from the header before any pixel is decoded, and runs
+//! through [`crate::App::image_work`]: off the async threads, at most
+//! [`PARALLEL`] at once.
 
 /// The largest file accepted.
 pub const MAX_BYTES: usize = 5 << 20;
 /// The largest image accepted, in pixels on a side.
 const MAX_SIDE: u32 = 8000;
+/// The most pixels accepted (a 24-megapixel camera's photo fits).
+pub const MAX_PIXELS: u64 = 25_000_000;
+/// The most memory one decoded image may take (width × height × bytes per
+/// pixel): 16-bit and alpha channels count.
+pub const MAX_DECODED_BYTES: u64 = 100 << 20;
+/// Images decoded at once on a node (each on a blocking thread, never on
+/// the async workers that serve pages).
+pub const PARALLEL: usize = 2;
 
 /// An accepted upload, re-encoded.
 pub struct Encoded {
@@ -47,14 +58,29 @@ fn decode(bytes: &[u8]) -> Result<(image::DynamicImage, (u32, u32)), String> {
         })
         .ok_or("只接受 PNG、JPEG、WebP 或 GIF 图片（按文件内容判断，与文件名无关）。")?;
     let reader = image::ImageReader::with_format(std::io::Cursor::new(bytes), format);
-    let (w, h) = reader
-        .into_dimensions()
-        .map_err(|_| "图片文件已损坏，无法读取。".to_owned())?;
+    let broken = |_| "图片文件已损坏，无法读取。".to_owned();
+    let mut decoder = reader.into_decoder().map_err(broken)?;
+    let (w, h) = image::ImageDecoder::dimensions(&decoder);
     if w > MAX_SIDE || h > MAX_SIDE {
         return Err(format!("图片边长最多 {MAX_SIDE} 像素（这张是 {w}×{h}）。"));
     }
-    let img = image::load_from_memory_with_format(bytes, format)
-        .map_err(|_| "图片文件已损坏，无法读取。".to_owned())?;
+    // The budget is the decoded size, not the file's: a 500 KB PNG can
+    // declare 8000 × 8000 pixels of 16-bit RGBA (512 MB).
+    let per_pixel = u64::from(image::ImageDecoder::color_type(&decoder).bytes_per_pixel());
+    let decoded = u64::from(w) * u64::from(h) * per_pixel;
+    if u64::from(w) * u64::from(h) > MAX_PIXELS || decoded > MAX_DECODED_BYTES {
+        return Err(format!(
+            "图片太大：{w}×{h} 像素，每像素 {per_pixel} 字节；最多 {} 万像素、解码后 {} MB。",
+            MAX_PIXELS / 10_000,
+            MAX_DECODED_BYTES >> 20
+        ));
+    }
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(MAX_SIDE);
+    limits.max_image_height = Some(MAX_SIDE);
+    limits.max_alloc = Some(MAX_DECODED_BYTES * 2);
+    image::ImageDecoder::set_limits(&mut decoder, limits).map_err(broken)?;
+    let img = image::DynamicImage::from_decoder(decoder).map_err(broken)?;
     Ok((img, (w, h)))
 }
 

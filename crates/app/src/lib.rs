@@ -78,6 +78,8 @@ struct Inner {
     http: std::sync::OnceLock<reqwest::Client>,
     /// When counted views were last written (unix seconds).
     last_view_flush: std::sync::atomic::AtomicI64,
+    /// Slots for decoding images ([`images::PARALLEL`]).
+    image_slots: tokio::sync::Semaphore,
 }
 
 /// How often a node writes the views it counted.
@@ -103,6 +105,7 @@ impl App {
                 webhook_seen: std::sync::atomic::AtomicI64::new(-1),
                 http: std::sync::OnceLock::new(),
                 last_view_flush: std::sync::atomic::AtomicI64::new(0),
+                image_slots: tokio::sync::Semaphore::new(images::PARALLEL),
             }),
         }
     }
@@ -202,6 +205,24 @@ impl App {
             self.invalidate();
         }
         Ok(counted)
+    }
+
+    /// Runs `f` (decoding or encoding an image) on a blocking thread, at
+    /// most [`images::PARALLEL`] at once; a panic in the codec is an error
+    /// said to the uploader, not a crash.
+    pub async fn image_work<T: Send + 'static>(
+        &self,
+        f: impl FnOnce() -> Result<T, String> + Send + 'static,
+    ) -> Result<T, String> {
+        let _slot = self
+            .inner
+            .image_slots
+            .acquire()
+            .await
+            .expect("the image semaphore is never closed");
+        tokio::task::spawn_blocking(f)
+            .await
+            .unwrap_or_else(|_| Err("图片无法处理。".to_owned()))
     }
 
     /// Runs `f` (a search) on this node's search threads, in arrival order;

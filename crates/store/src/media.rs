@@ -37,4 +37,11 @@ impl Store {
             .await?;
         Ok(row)
     }
+
+    /// How many images are stored (the admin console's figure).
+    pub async fn media_count(&self) -> Result<i64> {
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM media")
+            .fetch_one(&self.pool)
+            .await?)
+    }
 }

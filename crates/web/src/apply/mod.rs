@@ -263,32 +263,47 @@ async fn submit(
     if session.user.creator_id.is_some() {
         return Err(PageError::bad_request("你已经是创作者，无需再申请。"));
     }
-    // A valid avatar is stored at once, so that whatever else is wrong with
-    // the form, it is not asked for again.
-    let mut avatar_error = None;
-    if !avatar_file.is_empty() {
-        match hao_app::images::reencode_avatar(&avatar_file) {
-            Ok(e) => {
-                state
-                    .store()
-                    .put_media(&e.name, e.mime, &e.bytes, e.size, session.user.id)
-                    .await?;
-                typed.avatar = format!("/media/{}", e.name);
+    // The avatar is checked whatever else is wrong, but stored only with a
+    // valid application: a refused form leaves nothing behind.
+    let avatar = if avatar_file.is_empty() {
+        None
+    } else {
+        Some(
+            state
+                .app()
+                .image_work(move || hao_app::images::reencode_avatar(&avatar_file))
+                .await,
+        )
+    };
+    let valid = validate(&typed);
+    let application = match (valid, &avatar) {
+        (Ok(a), None | Some(Ok(_))) => a,
+        (valid, avatar) => {
+            let mut errors = valid.err().unwrap_or_default();
+            match avatar {
+                Some(Err(m)) => errors.insert(0, ("avatar", m.clone())),
+                Some(Ok(_)) => errors.insert(
+                    0,
+                    (
+                        "avatar",
+                        "头像没有问题，但表单其他内容有误未能提交：改正后请重新选择头像。"
+                            .to_owned(),
+                    ),
+                ),
+                None => {}
             }
-            Err(m) => avatar_error = Some(m),
-        }
-    }
-    if let Some(m) = avatar_error {
-        let mut errors = validate(&typed).err().unwrap_or_default();
-        errors.insert(0, ("avatar", m));
-        return render(&state, &headers, Some(&session), &typed, &errors, None).await;
-    }
-    let application = match validate(&typed) {
-        Ok(a) => a,
-        Err(errors) => {
             return render(&state, &headers, Some(&session), &typed, &errors, None).await;
         }
     };
+    let mut application = application;
+    if let Some(Ok(e)) = avatar {
+        state
+            .store()
+            .put_media(&e.name, e.mime, &e.bytes, e.size, session.user.id)
+            .await?;
+        typed.avatar = format!("/media/{}", e.name);
+        application.avatar_url = Some(typed.avatar.clone());
+    }
     match state.store().apply(session.user.id, &application).await? {
         Ok(_) => Ok(Redirect::to("/apply").into_response()),
         Err(ApplicationRefusal::NameTaken) => {

@@ -11,7 +11,7 @@ use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
-use hao_app::images::{Encoded, MAX_BYTES, reencode};
+use hao_app::images::{Encoded, MAX_BYTES};
 use maud::html;
 
 use crate::http::AppState;
@@ -65,7 +65,11 @@ async fn upload(
         ));
     }
     let frame = Frame::new("上传图片", "/studio", is_care(&headers)).describe("上传图片");
-    match reencode(&file) {
+    match state
+        .app()
+        .image_work(move || hao_app::images::reencode(&file))
+        .await
+    {
         Ok(Encoded {
             name,
             mime,

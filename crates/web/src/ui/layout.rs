@@ -266,8 +266,18 @@ pub fn error_page(status: StatusCode, message: &str, care: bool) -> Markup {
     let title = match status.as_u16() {
         404 => "页面不存在",
         400 => "请求有误",
+        401 => "需要登录",
+        403 => "没有权限",
         405 => "不支持的请求方式",
-        _ => "服务器错误",
+        408 => "请求超时",
+        409 => "冲突",
+        413 => "内容太大",
+        415 => "格式不支持",
+        422 => "内容有误",
+        429 => "操作太频繁",
+        503 => "暂时无法服务",
+        s if s >= 500 => "服务器错误",
+        _ => "请求无法完成",
     };
     let frame = Frame::new(title, "/", care).describe(message);
     layout(

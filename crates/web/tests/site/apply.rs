@@ -185,8 +185,9 @@ async fn a_reader_applies_an_editor_decides_and_the_reader_sees_why() {
     assert!(text(&html, "#avatar-error").contains("PNG"), "{}", r.text());
     assert_eq!(form_value(&html, "display_name"), "绿茵观察");
     assert_eq!(text(&html, "#statement"), STATEMENT);
-    // A real image with another field wrong: the avatar is kept (stored,
-    // carried in the form), so it is not asked for again.
+    // A real image with another field wrong: nothing is stored (issue 21
+    // finding 5: a refused form stored its avatar), and the field says to
+    // choose it again.
     let mut photo = std::io::Cursor::new(Vec::new());
     image::DynamicImage::ImageRgb8(image::RgbImage::from_pixel(
         300,
@@ -207,16 +208,11 @@ async fn a_reader_applies_an_editor_decides_and_the_reader_sees_why() {
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     let html = r.html();
     assert!(text(&html, "#statement-error").contains("20–2000"));
-    assert!(texts(&html, "#avatar-error").is_empty());
-    let avatar = form_value(&html, "avatar");
-    assert!(avatar.starts_with("/media/"), "{avatar}");
-    let img = app.get(&avatar).await;
-    assert_eq!(img.status, StatusCode::OK);
-    let decoded = image::load_from_memory(&img.body).unwrap();
+    assert!(text(&html, "#avatar-error").contains("重新选择"));
     assert_eq!(
-        (decoded.width(), decoded.height()),
-        (256, 256),
-        "the centre square"
+        app.store().media_count().await.unwrap(),
+        0,
+        "nothing stored"
     );
     // A forged avatar address is refused.
     let r = app
@@ -229,17 +225,30 @@ async fn a_reader_applies_an_editor_decides_and_the_reader_sees_why() {
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(text(&r.html(), "#avatar-error").contains("头像"));
+    // A valid form with the image: stored, the centre square.
     let r = app
-        .post_multipart("/apply", &session, &fields(STATEMENT, &avatar), None)
+        .post_multipart(
+            "/apply",
+            &session,
+            &fields(STATEMENT, ""),
+            Some(("avatar_file", "me.png", &photo)),
+        )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    assert_eq!(app.store().media_count().await.unwrap(), 1);
     let queue = app
         .get_with("/editor/applications", &[("cookie", &editor)])
         .await
         .html();
+    let avatar = attrs(&queue, ".application h2 img", "src")[0].clone();
+    assert!(avatar.starts_with("/media/"), "{avatar}");
+    let img = app.get(&avatar).await;
+    assert_eq!(img.status, StatusCode::OK);
+    let decoded = image::load_from_memory(&img.body).unwrap();
     assert_eq!(
-        attrs(&queue, ".application h2 img", "src"),
-        [avatar.as_str()]
+        (decoded.width(), decoded.height()),
+        (256, 256),
+        "the centre square"
     );
     let action = attrs(&queue, ".application form", "action")[0].clone();
     let r = app

@@ -164,3 +164,75 @@ async fn one_address_cannot_inflate_views_or_shares() {
     let after = app.store().article(id).await.unwrap().unwrap().shares;
     assert_eq!(after - before, i64::from(hao_app::views::MAX_PER_ADDRESS));
 }
+
+/// A PNG whose header declares `w`×`h` pixels of 16-bit RGBA and whose
+/// pixels are missing: 8000 × 8000 of them would take 512 MB decoded.
+fn png_bomb(w: u32, h: u32) -> Vec<u8> {
+    fn crc32(bytes: &[u8]) -> u32 {
+        let mut crc = !0u32;
+        for &b in bytes {
+            crc ^= u32::from(b);
+            for _ in 0..8 {
+                crc = if crc & 1 == 1 {
+                    (crc >> 1) ^ 0xEDB8_8320
+                } else {
+                    crc >> 1
+                };
+            }
+        }
+        !crc
+    }
+    let mut ihdr = b"IHDR".to_vec();
+    ihdr.extend(w.to_be_bytes());
+    ihdr.extend(h.to_be_bytes());
+    ihdr.extend([16, 6, 0, 0, 0]); // 16-bit, RGBA
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    png.extend(13u32.to_be_bytes());
+    png.extend(&ihdr);
+    png.extend(crc32(&ihdr).to_be_bytes());
+    // The start of the pixel data (a zlib header), then nothing.
+    let idat = b"IDAT\x78\x9c";
+    png.extend(2u32.to_be_bytes());
+    png.extend(idat);
+    png.extend(crc32(idat).to_be_bytes());
+    png.extend(0u32.to_be_bytes());
+    png.extend(b"IEND");
+    png.extend(crc32(b"IEND").to_be_bytes());
+    png
+}
+
+/// Image bombs are refused from their header, before any pixel is
+/// decoded (issue 21 finding 5: a 498 KB 8000 × 8000 16-bit PNG took
+/// 1.1 GB and stalled every request for 3.4 s).
+#[tokio::test]
+async fn image_bombs_are_refused_before_decoding() {
+    let app = TestApp::empty().await;
+    app.user("writer", Role::Creator, Some("写作者")).await;
+    let session = app.sign_in("writer", PASSWORD).await.unwrap();
+    let csrf = app.csrf_of(&session).await;
+    for (w, h) in [(8000, 8000), (4000, 4000), (7999, 3200)] {
+        let bomb = png_bomb(w, h);
+        let r = app
+            .post_multipart(
+                "/studio/upload",
+                &session,
+                &[("csrf", csrf.clone())],
+                Some(("file", "bomb.png", &bomb)),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{w}×{h}");
+        assert!(r.text().contains("图片太大"), "{w}×{h}: {}", r.text());
+    }
+    // Within the budget, a header without pixels is a broken file.
+    let r = app
+        .post_multipart(
+            "/studio/upload",
+            &session,
+            &[("csrf", csrf.clone())],
+            Some(("file", "small.png", &png_bomb(1000, 1000))),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().contains("损坏"), "{}", r.text());
+    assert_eq!(app.store().media_count().await.unwrap(), 0);
+}
