@@ -16,6 +16,7 @@
 //!   [`App::follow_changes`], the follower every node runs (and tests call).
 //! - [`lists`]: 热点 and the channel headline blocks (要闻).
 //! - [`accounts`]: signing in and up, with the limits every node agrees on.
+//! - [`admin`]: site settings, the saved 敏感词 list, acts on users.
 //! - [`secrets`]: password hashes, random tokens, digests.
 //! - [`images`]: uploads checked by content and re-encoded.
 //! - [`card`]: the share card of an article without a cover.
@@ -26,6 +27,7 @@
 //! - [`webhooks`]: registrations, events from the change log, signed deliveries.
 
 pub mod accounts;
+pub mod admin;
 pub mod card;
 pub mod engage;
 pub mod images;
@@ -80,6 +82,8 @@ struct Inner {
     last_view_flush: std::sync::atomic::AtomicI64,
     /// Slots for decoding images ([`images::PARALLEL`]).
     image_slots: tokio::sync::Semaphore,
+    /// The site settings (read from the database by the follower).
+    settings: std::sync::RwLock<Arc<admin::SiteSettings>>,
 }
 
 /// How often a node writes the views it counted.
@@ -106,6 +110,7 @@ impl App {
                 http: std::sync::OnceLock::new(),
                 last_view_flush: std::sync::atomic::AtomicI64::new(0),
                 image_slots: tokio::sync::Semaphore::new(images::PARALLEL),
+                settings: std::sync::RwLock::default(),
             }),
         }
     }
@@ -317,6 +322,11 @@ impl App {
                     reached = last_seen;
                 }
             }
+        }
+        // Settings and the saved 敏感词 list (a small table) may have
+        // changed on another node.
+        if let Err(e) = self.load_settings().await {
+            tracing::warn!(error = %e, "reading the site settings failed; will retry");
         }
         self.invalidate();
         Ok(reached)

@@ -99,6 +99,9 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         tracing::warn!("rate limits on comments, likes and reports are off (--no-rate-limits)");
         app = app.with_rates(hao_app::engage::limits::Rates::unlimited());
     }
+    app.load_settings()
+        .await
+        .context("reading the site settings")?;
     let state = AppState::new(
         app,
         SiteOptions {

@@ -1,5 +1,6 @@
-//! `hao user create` and `hao token create`: bootstrapping the first admin and
-//! API tokens from the command line (later ones are made on the site).
+//! `hao user create|suspend|reset-password` and `hao token create`:
+//! bootstrapping the first admin and API tokens from the command line (later
+//! ones are made on the site), and what an operator does without the site.
 
 use std::io::BufRead;
 use std::process::ExitCode;
@@ -16,6 +17,33 @@ pub enum UserCommand {
     /// Create a user. The password is read from the first line of stdin (or
     /// HAO_PASSWORD), never from the command line.
     Create(CreateUserArgs),
+    /// 封禁 a user until a number of days from now (their sessions end and
+    /// tokens are refused at once, on every node); `--days 0` lifts it.
+    Suspend(SuspendArgs),
+    /// Set a new password (read like `create`'s) and end every session.
+    ResetPassword(ResetArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SuspendArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    #[arg(long)]
+    pub username: String,
+    /// Days from now; 0 lifts a suspension.
+    #[arg(long)]
+    pub days: u32,
+    /// Why (the user is told).
+    #[arg(long, default_value = "")]
+    pub reason: String,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ResetArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    #[arg(long)]
+    pub username: String,
 }
 
 #[derive(Debug, clap::Args)]
@@ -50,14 +78,14 @@ pub struct CreateTokenArgs {
 }
 
 pub async fn user(command: UserCommand) -> anyhow::Result<ExitCode> {
-    let UserCommand::Create(args) = command;
-    let username = validate_username(&args.username)?;
-    let role = Role::parse(&args.role).with_context(|| {
-        format!(
-            "unknown role '{}': expected reader, creator, editor or admin",
-            args.role
-        )
-    })?;
+    match command {
+        UserCommand::Create(args) => create(args).await,
+        UserCommand::Suspend(args) => suspend(args).await,
+        UserCommand::ResetPassword(args) => reset_password(args).await,
+    }
+}
+
+fn read_password() -> anyhow::Result<String> {
     let password = match std::env::var("HAO_PASSWORD") {
         Ok(p) => p,
         Err(_) => {
@@ -70,6 +98,68 @@ pub async fn user(command: UserCommand) -> anyhow::Result<ExitCode> {
         }
     };
     validate_password(&password)?;
+    Ok(password)
+}
+
+async fn suspend(args: SuspendArgs) -> anyhow::Result<ExitCode> {
+    if args.days > 3660 {
+        bail!("--days: at most 3660 (ten years)");
+    }
+    let store = args.data.open().await?;
+    let Some((user, _)) = store.user_for_signin(args.username.trim()).await? else {
+        bail!("no user named '{}'", args.username);
+    };
+    let act = if args.days == 0 {
+        hao_store::AdminAct::Unsuspend
+    } else {
+        let reason = args.reason.trim();
+        if reason.is_empty() || reason.chars().count() > 200 {
+            bail!("--reason: 1–200 characters (the user is told)");
+        }
+        hao_store::AdminAct::Suspend {
+            until: store.now() + i64::from(args.days) * 86_400,
+            reason: reason.to_owned(),
+        }
+    };
+    if let Err(refused) = store.admin_act("cli", user.id, &act).await? {
+        bail!("refused: {refused:?}");
+    }
+    println!(
+        "user '{}' {}",
+        user.username,
+        if args.days == 0 {
+            "unsuspended".to_owned()
+        } else {
+            format!("suspended for {} days", args.days)
+        }
+    );
+    store.close().await;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn reset_password(args: ResetArgs) -> anyhow::Result<ExitCode> {
+    let password = read_password()?;
+    let store = args.data.open().await?;
+    let Some((user, _)) = store.user_for_signin(args.username.trim()).await? else {
+        bail!("no user named '{}'", args.username);
+    };
+    store
+        .set_password(user.id, &secrets::hash_password(&password))
+        .await?;
+    println!("password of '{}' set; every session ended", user.username);
+    store.close().await;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn create(args: CreateUserArgs) -> anyhow::Result<ExitCode> {
+    let username = validate_username(&args.username)?;
+    let role = Role::parse(&args.role).with_context(|| {
+        format!(
+            "unknown role '{}': expected reader, creator, editor or admin",
+            args.role
+        )
+    })?;
+    let password = read_password()?;
     let store = args.data.open().await?;
     let creator_id = match &args.creator {
         Some(name) => Some(

@@ -5,6 +5,10 @@
 pub const NOVICE_APPROVALS: i64 = 3;
 /// Where every creator's standing (信用分) starts.
 pub const STANDING_START: i64 = 100;
+/// Below this standing a creator's articles wait for an editor again, as in
+/// the 新手期, until the score is back (an appeal granted): two take-downs
+/// and a false 原创 claim reach it.
+pub const STANDING_REVIEW_BELOW: i64 = 80;
 /// What a take-down costs.
 pub const TAKE_DOWN: i64 = -10;
 /// What a 原创 claim confirmed by an editor to be a copy costs.

@@ -5,7 +5,39 @@
 
 use hao_domain::Role;
 
+use crate::notifications::notify_user;
 use crate::{Result, Store, StoreError};
+
+/// What an admin does to a user. Each is made with its moderation-log entry
+/// and the user's 消息 in one transaction ([`Store::admin_act`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AdminAct {
+    /// 封禁 until a time: sessions end at once, tokens are refused, signing
+    /// in is refused.
+    Suspend { until: i64, reason: String },
+    /// Lifts a suspension.
+    Unsuspend,
+    /// 禁言 until a time (no comments).
+    Mute { until: i64, reason: String },
+    /// Lifts a 禁言.
+    Unmute,
+    /// A new role (a creator role needs the user's creator account).
+    Role(Role),
+    /// Ends every session.
+    RevokeSessions,
+    /// Revokes every API token.
+    RevokeTokens,
+}
+
+/// Why an act was not made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AdminRefusal {
+    NoSuchUser,
+    /// The user has no creator account to write as.
+    NotACreator,
+    /// The last admin cannot stop being one (nor be suspended).
+    LastAdmin,
+}
 
 /// A user as the admin console lists them.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,7 +69,44 @@ type AdminRow = (
     i64,
 );
 
+/// What `/admin` shows at a glance.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SiteCounts {
+    pub users: i64,
+    pub suspended: i64,
+    pub published: i64,
+    pub comments: i64,
+    pub media: i64,
+    pub pending_applications: i64,
+    pub open_reports: i64,
+}
+
 impl Store {
+    /// The figures of `/admin`.
+    pub async fn site_counts(&self) -> Result<SiteCounts> {
+        let now = self.now();
+        let row: (i64, i64, i64, i64, i64, i64, i64) = sqlx::query_as(
+            "SELECT (SELECT COUNT(*) FROM users), \
+             (SELECT COUNT(*) FROM users WHERE suspended_until > $1), \
+             (SELECT COUNT(*) FROM articles WHERE status = 'published'), \
+             (SELECT COUNT(*) FROM comments), (SELECT COUNT(*) FROM media), \
+             (SELECT COUNT(*) FROM creator_applications WHERE status = 'pending'), \
+             (SELECT COUNT(*) FROM reports WHERE resolved_at IS NULL)",
+        )
+        .bind(now)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(SiteCounts {
+            users: row.0,
+            suspended: row.1,
+            published: row.2,
+            comments: row.3,
+            media: row.4,
+            pending_applications: row.5,
+            open_reports: row.6,
+        })
+    }
+
     /// Users whose name contains `query` (all when empty), newest first.
     pub async fn find_users(&self, query: &str, limit: i64) -> Result<Vec<AdminUser>> {
         let now = self.now();
@@ -98,48 +167,159 @@ impl Store {
         Ok(row)
     }
 
-    /// Suspends a user until `until` (`None` lifts it) and ends their
-    /// sessions; tokens are refused while it lasts. False when there is no
-    /// such user.
-    pub async fn suspend(&self, user_id: i64, until: Option<i64>, reason: &str) -> Result<bool> {
+    /// Makes `act` on `user_id` as `actor` (an admin's username), with its
+    /// moderation-log entry and the user's 消息, in one transaction.
+    pub async fn admin_act(
+        &self,
+        actor: &str,
+        user_id: i64,
+        act: &AdminAct,
+    ) -> Result<std::result::Result<(), AdminRefusal>> {
+        let at = self.now();
         let mut tx = self.begin_write().await?;
-        let n =
-            sqlx::query("UPDATE users SET suspended_until = $1, suspend_reason = $2 WHERE id = $3")
+        let row: Option<(String, String, Option<i64>)> =
+            sqlx::query_as("SELECT username, role, creator_id FROM users WHERE id = $1")
+                .bind(user_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let Some((username, role, creator_id)) = row else {
+            return Ok(Err(AdminRefusal::NoSuchUser));
+        };
+        let demotes_admin = role == "admin"
+            && (matches!(act, AdminAct::Suspend { .. })
+                || matches!(act, AdminAct::Role(r) if *r != Role::Admin));
+        if demotes_admin {
+            let admins: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM users WHERE role = 'admin'                  AND (suspended_until IS NULL OR suspended_until <= $1)",
+            )
+            .bind(at)
+            .fetch_one(&mut *tx)
+            .await?;
+            if admins <= 1 {
+                return Ok(Err(AdminRefusal::LastAdmin));
+            }
+        }
+        let (action, reason, notice, link) = match act {
+            AdminAct::Suspend { until, reason } => {
+                sqlx::query(
+                    "UPDATE users SET suspended_until = $1, suspend_reason = $2 WHERE id = $3",
+                )
                 .bind(until)
                 .bind(reason)
                 .bind(user_id)
                 .execute(&mut *tx)
-                .await?
-                .rows_affected();
-        if until.is_some() {
-            sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                .await?;
+                sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                    .bind(user_id)
+                    .execute(&mut *tx)
+                    .await?;
+                (
+                    "user.suspend",
+                    format!("{reason}（至 {until}）"),
+                    format!("你的账号已被封禁，原因：{reason}。封禁期间不能登录和使用 API。"),
+                    "",
+                )
+            }
+            AdminAct::Unsuspend => {
+                sqlx::query(
+                    "UPDATE users SET suspended_until = NULL, suspend_reason = '' WHERE id = $1",
+                )
                 .bind(user_id)
                 .execute(&mut *tx)
                 .await?;
-        }
-        tx.commit().await?;
-        Ok(n == 1)
-    }
-
-    /// Ends every session of a user; returns how many.
-    pub async fn revoke_sessions(&self, user_id: i64) -> Result<u64> {
-        Ok(sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-            .bind(user_id)
-            .execute(&self.pool)
-            .await?
-            .rows_affected())
-    }
-
-    /// Revokes every live API token of a user; returns how many.
-    pub async fn revoke_tokens(&self, user_id: i64) -> Result<u64> {
-        Ok(sqlx::query(
-            "UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
+                (
+                    "user.unsuspend",
+                    String::new(),
+                    "你的账号已解除封禁。".to_owned(),
+                    "/me",
+                )
+            }
+            AdminAct::Mute { until, reason } => {
+                sqlx::query(
+                    "INSERT INTO mutes (user_id, until, reason, created_at)                      VALUES ($1, $2, $3, $4)                      ON CONFLICT (user_id) DO UPDATE SET until = $2, reason = $3, created_at = $4",
+                )
+                .bind(user_id)
+                .bind(until)
+                .bind(reason)
+                .bind(at)
+                .execute(&mut *tx)
+                .await?;
+                (
+                    "user.mute",
+                    format!("{reason}（至 {until}）"),
+                    format!("你已被禁言，原因：{reason}。禁言期间不能发表跟帖。"),
+                    "/me/comments",
+                )
+            }
+            AdminAct::Unmute => {
+                sqlx::query("DELETE FROM mutes WHERE user_id = $1")
+                    .bind(user_id)
+                    .execute(&mut *tx)
+                    .await?;
+                (
+                    "user.unmute",
+                    String::new(),
+                    "你的禁言已解除。".to_owned(),
+                    "/me/comments",
+                )
+            }
+            AdminAct::Role(new) => {
+                if *new == Role::Creator && creator_id.is_none() {
+                    return Ok(Err(AdminRefusal::NotACreator));
+                }
+                sqlx::query("UPDATE users SET role = $1 WHERE id = $2")
+                    .bind(new.code())
+                    .bind(user_id)
+                    .execute(&mut *tx)
+                    .await?;
+                (
+                    "user.role",
+                    format!("{role} → {}", new.code()),
+                    format!("你的账号角色已改为「{}」。", new.label()),
+                    "/me",
+                )
+            }
+            AdminAct::RevokeSessions => {
+                sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                    .bind(user_id)
+                    .execute(&mut *tx)
+                    .await?;
+                (
+                    "user.revoke-sessions",
+                    String::new(),
+                    "管理员已让你的账号在所有设备上退出登录。".to_owned(),
+                    "/signin",
+                )
+            }
+            AdminAct::RevokeTokens => {
+                sqlx::query(
+                    "UPDATE api_tokens SET revoked_at = $1                      WHERE user_id = $2 AND revoked_at IS NULL",
+                )
+                .bind(at)
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
+                (
+                    "user.revoke-tokens",
+                    String::new(),
+                    "管理员已撤销你的全部 API 令牌。".to_owned(),
+                    "/me",
+                )
+            }
+        };
+        sqlx::query(
+            "INSERT INTO moderation_log (actor, action, target, reason, at)              VALUES ($1, $2, $3, $4, $5)",
         )
-        .bind(self.now())
-        .bind(user_id)
-        .execute(&self.pool)
-        .await?
-        .rows_affected())
+        .bind(actor)
+        .bind(action)
+        .bind(format!("user {user_id} ({username})"))
+        .bind(&reason)
+        .bind(at)
+        .execute(&mut *tx)
+        .await?;
+        notify_user(&mut tx, user_id, "account", &notice, link, at).await?;
+        tx.commit().await?;
+        Ok(Ok(()))
     }
 
     /// Every site setting an admin has set.
@@ -151,24 +331,42 @@ impl Store {
         )
     }
 
-    /// Sets (or with an empty value, clears) one site setting.
-    pub async fn set_setting(&self, key: &str, value: &str) -> Result<()> {
-        if value.is_empty() {
-            sqlx::query("DELETE FROM site_settings WHERE key = $1")
+    /// Sets site settings (an empty value clears one) as `actor`, with a
+    /// moderation-log entry and a change-log row, so that every node reads
+    /// them again and redraws its pages.
+    pub async fn save_settings(&self, actor: &str, settings: &[(&str, &str)]) -> Result<()> {
+        let at = self.now();
+        let mut tx = self.begin_write().await?;
+        for (key, value) in settings {
+            if value.is_empty() {
+                sqlx::query("DELETE FROM site_settings WHERE key = $1")
+                    .bind(key)
+                    .execute(&mut *tx)
+                    .await?;
+            } else {
+                sqlx::query(
+                    "INSERT INTO site_settings (key, value, updated_at) VALUES ($1, $2, $3) \
+                     ON CONFLICT (key) DO UPDATE SET value = $2, updated_at = $3",
+                )
                 .bind(key)
-                .execute(&self.pool)
+                .bind(value)
+                .bind(at)
+                .execute(&mut *tx)
                 .await?;
-        } else {
-            sqlx::query(
-                "INSERT INTO site_settings (key, value, updated_at) VALUES ($1, $2, $3) \
-                 ON CONFLICT (key) DO UPDATE SET value = $2, updated_at = $3",
-            )
-            .bind(key)
-            .bind(value)
-            .bind(self.now())
-            .execute(&self.pool)
-            .await?;
+            }
         }
+        let keys: Vec<&str> = settings.iter().map(|(k, _)| *k).collect();
+        sqlx::query(
+            "INSERT INTO moderation_log (actor, action, target, reason, at) \
+             VALUES ($1, 'settings', $2, '', $3)",
+        )
+        .bind(actor)
+        .bind(keys.join(", "))
+        .bind(at)
+        .execute(&mut *tx)
+        .await?;
+        self.log_change(&mut tx, "settings", None, at).await?;
+        tx.commit().await?;
         Ok(())
     }
 }

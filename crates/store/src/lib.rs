@@ -41,7 +41,7 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 
 pub use accounts::{ModerationEntry, TokenInfo};
-pub use admin::AdminUser;
+pub use admin::{AdminAct, AdminRefusal, AdminUser, SiteCounts};
 pub use applications::{Application, ApplicationRefusal, NewApplication};
 pub use articles::{IndexRow, ListPage};
 pub use comments::{CommentRefusal, CommentSort, NewComment, excerpt};

@@ -325,10 +325,16 @@ async fn users_sessions_tokens_and_throttling() {
         assert!(!s.revoke_token(id, t).await.unwrap(), "already revoked");
         assert!(s.token_user("tokenhash").await.unwrap().is_none());
 
-        // Suspension: sessions end, tokens are refused while it lasts.
+        // Suspension: sessions end, tokens are refused while it lasts; each
+        // act logged and told.
+        use hao_store::{AdminAct, AdminRefusal};
         s.create_session("s2", id, "csrf3", now + 60).await.unwrap();
         s.create_token(id, "ci2", "tokenhash2").await.unwrap();
-        assert!(s.suspend(id, Some(now + 3600), "刷屏").await.unwrap());
+        let suspend = AdminAct::Suspend {
+            until: now + 3600,
+            reason: "刷屏".into(),
+        };
+        assert_eq!(s.admin_act("root", id, &suspend).await.unwrap(), Ok(()));
         assert!(s.session("s2").await.unwrap().is_none());
         assert!(s.token_user("tokenhash2").await.unwrap().is_none());
         assert_eq!(
@@ -337,10 +343,30 @@ async fn users_sessions_tokens_and_throttling() {
         );
         let found = s.find_users("lic", 10).await.unwrap();
         assert_eq!(found[0].suspended_until, Some(now + 3600));
-        assert!(s.suspend(id, None, "").await.unwrap());
+        assert_eq!(s.moderation_log(1).await.unwrap()[0].action, "user.suspend");
+        assert_eq!(s.notifications(id, 1).await.unwrap()[0].kind, "account");
+        let unsuspend = AdminAct::Unsuspend;
+        assert_eq!(s.admin_act("root", id, &unsuspend).await.unwrap(), Ok(()));
         assert!(s.token_user("tokenhash2").await.unwrap().is_some());
-        assert_eq!(s.revoke_tokens(id).await.unwrap(), 1);
+        let revoke = AdminAct::RevokeTokens;
+        assert_eq!(s.admin_act("root", id, &revoke).await.unwrap(), Ok(()));
         assert!(s.token_user("tokenhash2").await.unwrap().is_none());
+        assert_eq!(
+            s.admin_act("root", 999_999, &revoke).await.unwrap(),
+            Err(AdminRefusal::NoSuchUser)
+        );
+        // The only admin stays one.
+        let root = s
+            .create_user("root", "$argon2id$h", Role::Admin, None)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            s.admin_act("root", root, &AdminAct::Role(Role::Reader))
+                .await
+                .unwrap(),
+            Err(AdminRefusal::LastAdmin)
+        );
 
         // Sign-in limits: claimed all or none, refused with the wait.
         let limits = |n| {

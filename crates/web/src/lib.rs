@@ -16,6 +16,7 @@ mod server;
 mod ui;
 
 mod accounts;
+mod admin;
 mod api;
 mod apply;
 mod comments;
@@ -58,6 +59,7 @@ pub fn router(state: AppState) -> Router {
         .merge(reader::router())
         .merge(reader::files::router())
         .merge(accounts::router())
+        .merge(admin::router())
         .merge(editor::router())
         .merge(follows::router())
         .merge(engage::router())
@@ -73,7 +75,7 @@ pub fn router(state: AppState) -> Router {
         .merge(search::router())
         .merge(distribution::router())
         .fallback(reader::not_found)
-        .with_state(state)
+        .with_state(state.clone())
         .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
             server::BODY_TIMEOUT,
         ))
@@ -86,6 +88,9 @@ pub fn router(state: AppState) -> Router {
             security,
             http::headers::add,
         ))
+        // Outermost: every page drawn for the request, error pages too,
+        // sees the node's site settings.
+        .layer(axum::middleware::from_fn_with_state(state, ui::site::scope))
 }
 
 /// Serves until SIGINT or SIGTERM, then stops accepting, finishes the requests

@@ -152,6 +152,9 @@ pub struct WordFilter {
 #[derive(Default)]
 struct Inner {
     path: Option<PathBuf>,
+    /// The list an admin saved in `/admin/words` (kept in the database, so
+    /// every node has it); while set, the file is not read.
+    saved: RwLock<Option<String>>,
     compiled: RwLock<Compiled>,
     /// (when the file was last looked at, its modification time then)
     seen: Mutex<Option<(Instant, Option<SystemTime>)>>,
@@ -196,6 +199,7 @@ impl WordFilter {
         WordFilter {
             inner: Arc::new(Inner {
                 path: None,
+                saved: RwLock::new(None),
                 compiled: RwLock::new(compiled),
                 seen: Mutex::new(None),
             }),
@@ -223,12 +227,62 @@ impl WordFilter {
         errors
     }
 
+    /// Uses `text` (the list an admin saved) instead of the file, or the
+    /// file again with `None`. Returns the problems of its lines.
+    pub fn use_saved(&self, text: Option<&str>) -> Vec<ListError> {
+        let mut saved = self.inner.saved.write().unwrap_or_else(|e| e.into_inner());
+        if saved.as_deref() == text {
+            return Vec::new();
+        }
+        *saved = text.map(str::to_owned);
+        drop(saved);
+        match text {
+            Some(t) => {
+                let (compiled, errors) = compile(t);
+                *self
+                    .inner
+                    .compiled
+                    .write()
+                    .unwrap_or_else(|e| e.into_inner()) = compiled;
+                errors
+            }
+            None => self.reload(),
+        }
+    }
+
+    /// The list's text as it is used: the saved one, else the file's, else
+    /// the starting list.
+    pub fn text(&self) -> String {
+        if let Some(t) = &*self.inner.saved.read().unwrap_or_else(|e| e.into_inner()) {
+            return t.clone();
+        }
+        self.inner
+            .path
+            .as_ref()
+            .and_then(|p| std::fs::read_to_string(p).ok())
+            .unwrap_or_else(|| DEFAULT_LIST.to_owned())
+    }
+
+    /// Checks a list's text: the problems of its lines.
+    pub fn check(text: &str) -> Vec<ListError> {
+        compile(text).1
+    }
+
     /// Reads the file again when it changed since it was last read (looked
     /// at at most once a second).
     fn refresh(&self) {
         let Some(path) = &self.inner.path else {
             return;
         };
+        if self
+            .inner
+            .saved
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .is_some()
+        {
+            return;
+        }
         {
             let mut seen = self.inner.seen.lock().unwrap_or_else(|e| e.into_inner());
             if let Some((at, modified)) = *seen {

@@ -209,13 +209,14 @@ pub async fn publish(
         }
         _ => ArticleStatus::Published,
     };
-    // 新手期: a novice creator's article waits for an editor (editors and
-    // admins writing as the creator are trusted).
+    // 新手期, or a 信用分 below the line: the article waits for an editor
+    // (editors and admins writing as the creator are trusted).
     if matches!(
         draft.status,
         ArticleStatus::Published | ArticleStatus::Scheduled
     ) && !user.role.is_editor()
-        && store.is_novice(creator_id).await?
+        && (store.is_novice(creator_id).await?
+            || store.standing(creator_id).await? < hao_domain::policy::STANDING_REVIEW_BELOW)
     {
         draft.status = ArticleStatus::InReview;
     }

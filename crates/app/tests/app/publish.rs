@@ -224,3 +224,55 @@ async fn dates_outside_a_sane_range_are_refused() {
         ArticleStatus::Scheduled
     );
 }
+
+/// A 信用分 below the line sends a creator's articles back to review, and a
+/// granted appeal gives direct publishing back.
+#[tokio::test]
+async fn a_low_standing_means_review_until_it_recovers() {
+    let h = Harness::empty().await;
+    let creator = h.user("失分作者", Role::Creator, true).await;
+    let mut ledger = Vec::new();
+    for i in 0..3 {
+        let done = publish(
+            &h.app,
+            &creator,
+            request(&format!("第{i}篇被下架的稿件"), "正文一段，内容另说。"),
+            None,
+        )
+        .await
+        .unwrap();
+        assert_eq!(done.status, ArticleStatus::Published);
+        ledger.push(
+            h.store()
+                .take_down(done.id, "不实信息")
+                .await
+                .unwrap()
+                .unwrap(),
+        );
+    }
+    let creator_id = creator.creator_id.unwrap();
+    assert!(
+        h.store().standing(creator_id).await.unwrap() < hao_domain::policy::STANDING_REVIEW_BELOW
+    );
+    let done = publish(&h.app, &creator, request("低分后的新稿", "正文。"), None)
+        .await
+        .unwrap();
+    assert_eq!(done.status, ArticleStatus::InReview);
+    // An appeal granted brings the score back to the line.
+    assert!(
+        h.store()
+            .appeal(creator_id, ledger[0], "并非不实")
+            .await
+            .unwrap()
+    );
+    assert!(
+        h.store()
+            .decide_appeal(ledger[0], true, "editor", "核实无误")
+            .await
+            .unwrap()
+    );
+    let done = publish(&h.app, &creator, request("恢复后的新稿", "正文。"), None)
+        .await
+        .unwrap();
+    assert_eq!(done.status, ArticleStatus::Published);
+}

@@ -403,6 +403,66 @@ async fn two_nodes_share_one_postgres_database() {
     }
     eprintln!("comment seen on node B after {:?}", commented.elapsed());
 
+    // A ban made through one door holds on node B within a second: its
+    // token is refused there (suspension is read on every request).
+    hao(
+        &db.url,
+        &data_a,
+        &[
+            "user",
+            "create",
+            "--username",
+            "spammer",
+            "--role",
+            "reader",
+        ],
+        &[("HAO_PASSWORD", "spammer-password-1")],
+    );
+    let spam_token = hao(
+        &db.url,
+        &data_a,
+        &["token", "create", "--username", "spammer"],
+        &[],
+    )
+    .trim()
+    .to_owned();
+    let as_spammer = |addr: &str| {
+        http(
+            addr,
+            "GET",
+            "/api/v1/webhooks",
+            &[("Authorization", &format!("Bearer {spam_token}"))],
+            "",
+        )
+        .unwrap()
+        .0
+    };
+    assert_eq!(as_spammer(&addr_b), 200);
+    hao(
+        &db.url,
+        &data_a,
+        &[
+            "user",
+            "suspend",
+            "--username",
+            "spammer",
+            "--days",
+            "3",
+            "--reason",
+            "刷屏广告",
+        ],
+        &[],
+    );
+    let banned = Instant::now();
+    while as_spammer(&addr_b) != 401 {
+        assert!(
+            banned.elapsed() < Duration::from_secs(1),
+            "the ban is not in force on node B within 1 s"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    eprintln!("ban in force on node B after {:?}", banned.elapsed());
+
     // Views sent to both nodes add up exactly (each node flushes its batch);
     // each of these comes from another reader (browser).
     let view = |addr: &str, reader: usize| {

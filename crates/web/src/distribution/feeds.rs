@@ -17,7 +17,8 @@ use crate::http::AppState;
 use crate::http::cache::{FeedScope, PageKey};
 use crate::http::error::PageError;
 use crate::http::respond::{cached, parse_id, valid_tag};
-use crate::ui::layout::{SITE, tag_path};
+use crate::ui::layout::tag_path;
+use crate::ui::site;
 
 /// Articles in a feed.
 const ITEMS: i64 = 20;
@@ -136,16 +137,17 @@ impl Feed {
     async fn read(state: &AppState, scope: &FeedScope) -> Result<Feed, PageError> {
         let store = state.store();
         let origin = &state.options().base_url;
+        let name = site::name();
         let (title, description, path, list) = match scope {
             FeedScope::Site => (
-                SITE.to_owned(),
-                "号：中文自媒体开放平台的最新文章".to_owned(),
+                name.clone(),
+                format!("{name}：中文自媒体开放平台的最新文章"),
                 "/".to_owned(),
                 store.latest(ITEMS, 0).await?,
             ),
             FeedScope::Channel(c) => (
-                format!("{} · {SITE}", c.name()),
-                format!("号 · {}频道的最新文章", c.name()),
+                format!("{} · {name}", c.name()),
+                format!("{name} · {}频道的最新文章", c.name()),
                 format!("/channel/{}", c.slug()),
                 store.channel_articles(*c, ITEMS, 0).await?,
             ),
@@ -155,15 +157,15 @@ impl Feed {
                     .await?
                     .ok_or_else(|| PageError::not_found("这位作者不存在。"))?;
                 (
-                    format!("{} · {SITE}", creator.display_name),
-                    format!("{}在号发表的文章", creator.display_name),
+                    format!("{} · {name}", creator.display_name),
+                    format!("{}在{name}发表的文章", creator.display_name),
                     format!("/author/{id}"),
                     store.creator_articles(*id, ITEMS, 0).await?,
                 )
             }
             FeedScope::Tag(tag) => (
-                format!("#{tag} · {SITE}"),
-                format!("号上关于“{tag}”的文章"),
+                format!("#{tag} · {name}"),
+                format!("{name}上关于“{tag}”的文章"),
                 format!("/tag/{}", tag_path(tag)),
                 store.tag_articles(tag, ITEMS, 0).await?,
             ),
@@ -313,7 +315,7 @@ impl Feed {
         // RFC 4287: a feed whose entries all name an author needs none of
         // its own; the site is named for feeds without entries.
         let mut site = atom::Person::default();
-        site.set_name(SITE.to_owned());
+        site.set_name(crate::ui::site::name());
         feed.set_authors(vec![site]);
         feed.set_entries(entries);
         feed.to_string()

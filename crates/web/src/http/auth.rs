@@ -224,6 +224,27 @@ impl FromRequestParts<AppState> for EditorSession {
     }
 }
 
+/// A signed-in admin (`/admin`).
+pub struct AdminSession(pub Session);
+
+impl FromRequestParts<AppState> for AdminSession {
+    type Rejection = Refusal;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let SignedIn(session) = SignedIn::from_request_parts(parts, state).await?;
+        if session.user.role == hao_domain::Role::Admin {
+            Ok(AdminSession(session))
+        } else {
+            Err(Refusal::Page(PageError::forbidden(
+                "只有管理员可以使用此页面。",
+            )))
+        }
+    }
+}
+
 /// The user of an API request (`Authorization: Bearer TOKEN`).
 #[derive(Debug, Clone)]
 pub struct ApiUser(pub User);

@@ -13,7 +13,7 @@ use crate::http::cache::PageKey;
 use crate::http::error::PageError;
 use crate::http::ids::ArticleId;
 use crate::http::respond::{cached, is_care};
-use crate::ui::layout::{Frame, SITE, json_ld, rfc3339};
+use crate::ui::layout::{Frame, json_ld, rfc3339};
 
 pub(super) async fn article(
     State(state): State<AppState>,
@@ -222,7 +222,7 @@ fn news_article(
         },
         "publisher": {
             "@type": "Organization",
-            "name": SITE,
+            "name": crate::ui::site::name(),
             "url": format!("{origin}/"),
         },
     });

@@ -19,7 +19,7 @@ use crate::http::cache::PageKey;
 use crate::http::error::{ApiError, PageError};
 use crate::http::ids::AuthorId;
 use crate::http::respond::{CARE_COOKIE, PER_PAGE, PageQuery, cached, is_care, parse_page};
-use crate::ui::layout::{Frame, SITE, feed_links, json_ld};
+use crate::ui::layout::{Frame, feed_links, json_ld};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -57,7 +57,7 @@ async fn home(
             let site = serde_json::json!({
                 "@context": "https://schema.org",
                 "@type": "WebSite",
-                "name": SITE,
+                "name": crate::ui::site::name(),
                 "url": format!("{origin}/"),
                 "potentialAction": {
                     "@type": "SearchAction",

@@ -89,6 +89,13 @@ async fn studio(
                     p { a class="button" href="/write" { "写文章" } " " a href="/studio/stats" { "数据" } " " a href={ "/author/" (creator) } { "我的主页" } }
                     @if unread > 0 { p class="form-notice" { a href="/notifications" { "你有 " (unread) " 条未读消息" } } }
                     @if novice { p class="form-notice" { "你在新手期：文章经编辑审核通过后发布。" } }
+                    @if standing < hao_domain::policy::STANDING_REVIEW_BELOW {
+                        p class="form-notice" {
+                            "你的信用分为 " (standing) "，低于 " (hao_domain::policy::STANDING_REVIEW_BELOW)
+                            "：文章经编辑审核通过后发布。申诉成功、信用分回到 "
+                            (hao_domain::policy::STANDING_REVIEW_BELOW) " 分及以上后恢复直接发布。"
+                        }
+                    }
                     p class="status-counts" {
                         @for s in [ArticleStatus::Draft, ArticleStatus::InReview, ArticleStatus::Scheduled, ArticleStatus::Published, ArticleStatus::Rejected, ArticleStatus::TakenDown] {
                             span { (status_label(s)) " " strong { (count(s)) } } " "

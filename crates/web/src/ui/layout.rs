@@ -8,9 +8,6 @@ use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 use crate::ui::assets;
 
-/// The site's name as shown to readers.
-pub const SITE: &str = "号";
-
 /// Beijing time: every time is shown as Chinese readers expect it.
 fn beijing() -> FixedOffset {
     FixedOffset::east_opt(8 * 3600).expect("valid offset")
@@ -157,6 +154,7 @@ impl<'a> Frame<'a> {
 }
 
 pub fn layout(frame: &Frame<'_>, content: Markup) -> Markup {
+    let site = crate::ui::site::settings();
     html! {
         (DOCTYPE)
         html lang="zh-CN" {
@@ -166,13 +164,13 @@ pub fn layout(frame: &Frame<'_>, content: Markup) -> Markup {
                 // The reader's 无障碍 settings (kept in this browser) are
                 // applied before the first paint, on cached pages too.
                 script { (PreEscaped(assets::SETTINGS_SCRIPT)) }
-                title { (frame.title) " - " (SITE) }
+                title { (frame.title) " - " (site.name) }
                 meta name="description" content=(frame.description);
                 @if let Some(c) = &frame.canonical {
                     link rel="canonical" href=(c);
                     meta property="og:url" content=(c);
                 }
-                meta property="og:site_name" content=(SITE);
+                meta property="og:site_name" content=(site.name);
                 meta property="og:locale" content="zh_CN";
                 meta property="og:type" content=(frame.og_type);
                 meta property="og:title" content=(frame.title);
@@ -186,8 +184,8 @@ pub fn layout(frame: &Frame<'_>, content: Markup) -> Markup {
                 }
                 meta name="twitter:title" content=(frame.title);
                 meta name="twitter:description" content=(frame.description);
-                link rel="alternate" type="application/rss+xml" title="号 (RSS)" href="/rss.xml";
-                link rel="alternate" type="application/atom+xml" title="号 (Atom)" href="/atom.xml";
+                link rel="alternate" type="application/rss+xml" title={ (site.name) " (RSS)" } href="/rss.xml";
+                link rel="alternate" type="application/atom+xml" title={ (site.name) " (Atom)" } href="/atom.xml";
                 @for (title, kind, href) in &frame.feeds {
                     link rel="alternate" type=(kind) title=(title) href=(href);
                 }
@@ -255,7 +253,19 @@ pub fn layout(frame: &Frame<'_>, content: Markup) -> Markup {
                         " "
                         a href="/notifications" { "消息" }
                     }
-                    p { "号 Hao · 自媒体开放平台" }
+                    p { (site.name) " · 自媒体开放平台" }
+                    @if !site.footer.is_empty() { p class="footer-note" { (site.footer) } }
+                    @if !site.icp.is_empty() || !site.police.is_empty() {
+                        p class="beian" {
+                            @if !site.icp.is_empty() {
+                                a href="https://beian.miit.gov.cn/" rel="noopener" { (site.icp) }
+                            }
+                            " "
+                            @if !site.police.is_empty() {
+                                a href="https://beian.mps.gov.cn/" rel="noopener" { (site.police) }
+                            }
+                        }
+                    }
                 }
             }
         }

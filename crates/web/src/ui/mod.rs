@@ -8,3 +8,4 @@ pub mod diff;
 pub mod forms;
 pub mod layout;
 pub mod parts;
+pub mod site;

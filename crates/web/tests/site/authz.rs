@@ -19,6 +19,7 @@ const SIGNED_IN: &[&str] = &["reader", "other", "owner", "editor", "admin"];
 const CREATORS: &[&str] = &["other", "owner"];
 const OWNER_OR_EDITORS: &[&str] = &["owner", "editor", "admin"];
 const EDITORS: &[&str] = &["editor", "admin"];
+const ADMINS: &[&str] = &["admin"];
 const EVERYONE: &[&str] = &["anonymous", "reader", "other", "owner", "editor", "admin"];
 
 fn refused(r: &TestResponse) -> bool {
@@ -89,6 +90,12 @@ async fn every_route_refuses_every_role_it_should_and_serves_the_others() {
         ("/editor/applications".into(), EDITORS),
         ("/editor/standing".into(), EDITORS),
         ("/editor/reports".into(), EDITORS),
+        ("/admin".into(), ADMINS),
+        ("/admin/users".into(), ADMINS),
+        ("/admin/users?q=comm".into(), ADMINS),
+        (format!("/admin/users/{}", commenter.id), ADMINS),
+        ("/admin/settings".into(), ADMINS),
+        ("/admin/words".into(), ADMINS),
         ("/me/comments".into(), SIGNED_IN),
         (format!("/report?target=article&id={article}"), SIGNED_IN),
         (format!("/comment/{comment}/reply"), SIGNED_IN),
@@ -185,6 +192,21 @@ async fn every_route_refuses_every_role_it_should_and_serves_the_others() {
             "/notifications/settings".into(),
             "on=reply".into(),
             SIGNED_IN,
+        ),
+        (
+            format!("/admin/users/{}", commenter.id),
+            "act=sessions".into(),
+            ADMINS,
+        ),
+        (
+            "/admin/settings".into(),
+            format!("name={}", enc("号")),
+            ADMINS,
+        ),
+        (
+            "/admin/words".into(),
+            format!("words={}", enc("加微信 hold")),
+            ADMINS,
         ),
     ];
     for (path, body, allowed) in &forms {
