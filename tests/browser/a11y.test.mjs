@@ -66,6 +66,7 @@ test("every page kind passes axe (WCAG 2.2 AA): normal, 关怀版, high contrast
     writer: ["/studio", "/write", "/studio/stats", "/notifications"],
     reader: ["/apply", "/favorites"],
     editor: ["/editor/originality", "/editor/reviews", "/editor/applications", "/editor/standing", "/editor/pins", "/editor/log"],
+    admin: ["/admin", "/admin/users", "/admin/users/1", "/admin/settings", "/admin/words"],
   };
   for (const mode of ["normal", "care", "contrast"]) {
     for (const [who, paths] of [["", anonymous], ...Object.entries(as)]) {
