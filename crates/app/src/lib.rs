@@ -86,6 +86,12 @@ struct Inner {
     settings: std::sync::RwLock<Arc<admin::SiteSettings>>,
 }
 
+/// Logs a background task's error and counts it (`hao_background_errors_total`).
+fn background_error(task: &'static str, e: &dyn std::fmt::Display, what: &str) {
+    metrics::counter!("hao_background_errors_total", "task" => task).increment(1);
+    tracing::warn!(task, error = %e, "{what}");
+}
+
 /// How often a node writes the views it counted.
 pub const VIEW_FLUSH_EVERY: Duration = Duration::from_secs(2);
 
@@ -230,6 +236,11 @@ impl App {
             .unwrap_or_else(|_| Err("图片无法处理。".to_owned()))
     }
 
+    /// Searches waiting for a search thread.
+    pub fn search_queue_depth(&self) -> usize {
+        self.inner.search_pool.queued()
+    }
+
     /// Runs `f` (a search) on this node's search threads, in arrival order;
     /// `None` when it panicked.
     pub async fn run_search<T: Send + 'static>(
@@ -303,7 +314,9 @@ impl App {
     /// of `hao serve` calls this every 250 ms; tests call it after a write.
     pub async fn follow_changes(&self, last_seen: i64) -> Result<i64, StoreError> {
         let seq = self.inner.store.last_change().await?;
+        metrics::gauge!("hao_change_log_seq").set(seq as f64);
         if seq == last_seen {
+            metrics::gauge!("hao_change_log_behind").set(0.0);
             return Ok(last_seen);
         }
         let mut reached = seq;
@@ -314,11 +327,15 @@ impl App {
                     if let Err(e) =
                         related::refresh(&self.inner.store, index, self.related(), &ids).await
                     {
-                        tracing::warn!(error = %e, "computing related articles failed");
+                        background_error("related", &e, "computing related articles failed");
                     }
                 }
                 Err(e) => {
-                    tracing::warn!(error = %e, "updating the search index failed; will retry");
+                    background_error(
+                        "search-index",
+                        &e,
+                        "updating the search index failed; will retry",
+                    );
                     reached = last_seen;
                 }
             }
@@ -326,9 +343,15 @@ impl App {
         // Settings and the saved 敏感词 list (a small table) may have
         // changed on another node.
         if let Err(e) = self.load_settings().await {
-            tracing::warn!(error = %e, "reading the site settings failed; will retry");
+            background_error(
+                "settings",
+                &e,
+                "reading the site settings failed; will retry",
+            );
         }
         self.invalidate();
+        metrics::gauge!("hao_change_log_applied").set(reached as f64);
+        metrics::gauge!("hao_change_log_behind").set((seq - reached) as f64);
         Ok(reached)
     }
 
@@ -347,10 +370,18 @@ impl App {
             loop {
                 tick.tick().await;
                 if let Err(e) = hooks.dispatch_webhooks().await {
-                    tracing::warn!(error = %e, "queueing webhook events failed; will retry");
+                    background_error(
+                        "webhook-queue",
+                        &e,
+                        "queueing webhook events failed; will retry",
+                    );
                 }
                 if let Err(e) = hooks.deliver_webhooks().await {
-                    tracing::warn!(error = %e, "delivering webhooks failed; will retry");
+                    background_error(
+                        "webhook-delivery",
+                        &e,
+                        "delivering webhooks failed; will retry",
+                    );
                 }
             }
         };
@@ -364,7 +395,7 @@ impl App {
                 ticks += 1;
                 match app.follow_changes(last_seen).await {
                     Ok(seq) => last_seen = seq,
-                    Err(e) => tracing::warn!(error = %e, "reading the change log failed"),
+                    Err(e) => background_error("change-log", &e, "reading the change log failed"),
                 }
                 // Scheduled articles every second, on every node: each is
                 // published once (see `Store::publish_due`).
@@ -374,9 +405,11 @@ impl App {
                             tracing::info!(articles = ?ids, "scheduled articles published")
                         }
                         Ok(_) => {}
-                        Err(e) => {
-                            tracing::warn!(error = %e, "publishing scheduled articles failed")
-                        }
+                        Err(e) => background_error(
+                            "scheduled",
+                            &e,
+                            "publishing scheduled articles failed",
+                        ),
                     }
                 }
                 // Rate-limit keys that would get a full burst again, once a minute.
@@ -387,7 +420,11 @@ impl App {
                 if ticks.is_multiple_of(240)
                     && let Err(e) = app.store().rebase_hot_if_due(app.now()).await
                 {
-                    tracing::warn!(error = %e, "moving the hot-score epoch failed; will retry");
+                    background_error(
+                        "hot-epoch",
+                        &e,
+                        "moving the hot-score epoch failed; will retry",
+                    );
                 }
             }
         };
@@ -401,7 +438,11 @@ impl App {
             loop {
                 tick.tick().await;
                 if let Err(e) = counter.flush_views().await {
-                    tracing::warn!(error = %e, "flushing views failed; kept for the next flush");
+                    background_error(
+                        "view-flush",
+                        &e,
+                        "flushing views failed; kept for the next flush",
+                    );
                 }
             }
         };

@@ -45,18 +45,27 @@ impl SearchPool {
         SearchPool::new(2 * std::thread::available_parallelism().map_or(2, |n| n.get()))
     }
 
+    /// Searches waiting for a thread.
+    pub fn queued(&self) -> usize {
+        self.jobs.len()
+    }
+
     /// Runs `f` on a search thread, in arrival order; `None` when it panicked.
+    /// Its time, waiting included, is `hao_search_seconds`.
     pub async fn run<T: Send + 'static>(
         &self,
         f: impl FnOnce() -> T + Send + 'static,
     ) -> Option<T> {
+        let start = std::time::Instant::now();
         let (tx, rx) = tokio::sync::oneshot::channel();
         self.jobs
             .send(Box::new(move || {
                 let _ = tx.send(f());
             }))
             .ok()?;
-        rx.await.ok()
+        let out = rx.await.ok();
+        metrics::histogram!("hao_search_seconds").record(start.elapsed().as_secs_f64());
+        out
     }
 }
 

@@ -218,6 +218,11 @@ impl Store {
         Ok(())
     }
 
+    /// The pool's open connections and how many of them are idle (`/metrics`).
+    pub fn pool_use(&self) -> (u32, usize) {
+        (self.pool.size(), self.pool.num_idle())
+    }
+
     pub fn backend(&self) -> Backend {
         self.backend
     }

@@ -54,6 +54,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 /// The whole site: every feature's router merged in one place.
 pub fn router(state: AppState) -> Router {
     let security = http::headers::SecurityHeaders::new(&state.options().base_url);
+    http::metrics::install();
     Router::new()
         .merge(developers::router(openapi()))
         .merge(reader::router())
@@ -74,7 +75,10 @@ pub fn router(state: AppState) -> Router {
         .merge(api::router())
         .merge(search::router())
         .merge(distribution::router())
+        .route("/metrics", axum::routing::get(http::metrics::metrics))
+        .route("/readyz", axum::routing::get(http::metrics::readyz))
         .fallback(reader::not_found)
+        .layer(axum::middleware::from_fn(http::metrics::track))
         .with_state(state.clone())
         .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
             server::BODY_TIMEOUT,
@@ -88,9 +92,36 @@ pub fn router(state: AppState) -> Router {
             security,
             http::headers::add,
         ))
-        // Outermost: every page drawn for the request, error pages too,
-        // sees the node's site settings.
-        .layer(axum::middleware::from_fn_with_state(state, ui::site::scope))
+        // Every page drawn for the request, error pages too, sees the
+        // node's site settings.
+        .layer(axum::middleware::from_fn_with_state(
+            state,
+            http::site_scope,
+        ))
+        // A request id on every answer and every log line of the request:
+        // the client's `X-Request-Id` when it sent a sane one, else a new one.
+        .layer(tower_http::request_id::PropagateRequestIdLayer::x_request_id())
+        .layer(
+            tower_http::trace::TraceLayer::new_for_http().make_span_with(
+                |request: &axum::http::Request<axum::body::Body>| {
+                    let id = request
+                        .headers()
+                        .get("x-request-id")
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or("");
+                    tracing::info_span!(
+                        "request",
+                        id,
+                        method = %request.method(),
+                        path = request.uri().path()
+                    )
+                },
+            ),
+        )
+        .layer(tower_http::request_id::SetRequestIdLayer::x_request_id(
+            http::metrics::RequestIds::default(),
+        ))
+        .layer(axum::middleware::from_fn(http::metrics::sane_request_id))
 }
 
 /// Serves until SIGINT or SIGTERM, then stops accepting, finishes the requests

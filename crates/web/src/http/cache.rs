@@ -423,6 +423,7 @@ impl PageCache {
     {
         if let Some(page) = self.pages.get(&key) {
             if page.is_fresh(generation, ttl) {
+                metrics::counter!("hao_page_cache_hits_total").increment(1);
                 return Ok(page);
             }
             self.pages.remove_if(&key, |p| !p.is_fresh(generation, ttl));
@@ -430,6 +431,7 @@ impl PageCache {
         match self.pages.get_value_or_guard_async(&key).await {
             Ok(page) => Ok(page),
             Err(guard) => {
+                metrics::counter!("hao_page_cache_misses_total").increment(1);
                 let kind = key.kind();
                 let body = render().await?;
                 let page = Arc::new(Rendered::compressed(

@@ -85,6 +85,10 @@ impl IntoResponse for PageError {
     }
 }
 
+/// Marks an error answer a handler meant as it is (`/readyz`'s plain text).
+#[derive(Debug, Clone, Copy)]
+pub struct Meant;
+
 /// The API's `code` for a status that no handler chose itself.
 pub fn api_code(status: StatusCode) -> &'static str {
     match status {
@@ -142,15 +146,16 @@ fn corrected(status: StatusCode, detail: &str) -> StatusCode {
 /// `WWW-Authenticate`) are kept.
 pub async fn shape(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
     let api = request.uri().path().starts_with("/api/");
-    let care = crate::http::respond::is_care(request.headers());
+    let care = crate::ui::site::is_care(request.headers());
     let response = next.run(request).await;
     let status = response.status();
-    // The site's own errors are pages or JSON; what axum answers by itself
-    // is plain text or nothing.
-    let foreign = response
-        .headers()
-        .get(axum::http::header::CONTENT_TYPE)
-        .is_none_or(|t| t.as_bytes().starts_with(b"text/plain"));
+    // The site's own errors are pages or JSON (or plain text it meant, such
+    // as `/readyz`'s); what axum answers by itself is plain text or nothing.
+    let foreign = response.extensions().get::<Meant>().is_none()
+        && response
+            .headers()
+            .get(axum::http::header::CONTENT_TYPE)
+            .is_none_or(|t| t.as_bytes().starts_with(b"text/plain"));
     if !(status.is_client_error() || status.is_server_error()) || !foreign {
         return response;
     }

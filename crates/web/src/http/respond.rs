@@ -35,15 +35,7 @@ pub(crate) fn private_page(status: StatusCode, markup: maud::Markup) -> Response
     no_store((status, axum::response::Html(markup.into_string())))
 }
 
-/// Whether the reader chose care mode (关怀版).
-pub fn is_care(headers: &HeaderMap) -> bool {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .any(|c| c.trim() == "hao_care=1")
-}
+pub use crate::ui::site::is_care;
 
 /// Parses a numeric path id; anything else is a 400 with a clear message.
 pub(crate) fn parse_id(raw: &str, what: &str) -> Result<i64, PageError> {

@@ -117,3 +117,12 @@ impl AppState {
         self.inner.app.now()
     }
 }
+
+/// Serves a request with the node's site settings in scope (`ui::site`).
+pub async fn site_scope(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    crate::ui::site::with(state.app().site_settings(), next.run(request)).await
+}

@@ -1,16 +1,13 @@
 //! The site's settings as the pages of one request see them: the name,
 //! the 备案 lines, the footer line an admin set on `/admin/settings`. A
-//! layer puts the node's settings in a task-local for each request, so
-//! every render reads them without passing them through every view.
+//! layer (`http::site_scope`) puts the node's settings in a task-local for
+//! each request, so every render reads them without passing them through
+//! every view. And whether the reader chose 关怀版.
 
 use std::sync::{Arc, LazyLock};
 
-use axum::extract::{Request, State};
-use axum::middleware::Next;
-use axum::response::Response;
+use axum::http::{HeaderMap, header};
 use hao_app::admin::SiteSettings;
-
-use crate::http::AppState;
 
 tokio::task_local! {
     static SETTINGS: Arc<SiteSettings>;
@@ -30,9 +27,17 @@ pub fn name() -> String {
     settings().name.clone()
 }
 
-/// Serves a request with the node's settings in scope.
-pub async fn scope(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    SETTINGS
-        .scope(state.app().site_settings(), next.run(request))
-        .await
+/// Runs `f` (a request) with `settings` in scope.
+pub async fn with<F: std::future::Future>(settings: Arc<SiteSettings>, f: F) -> F::Output {
+    SETTINGS.scope(settings, f).await
+}
+
+/// Whether the reader chose care mode (关怀版).
+pub fn is_care(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .any(|c| c.trim() == "hao_care=1")
 }

@@ -21,6 +21,7 @@ mod follows;
 mod hostile;
 mod journey;
 mod media;
+mod ops;
 mod reader;
 mod search;
 mod studio;

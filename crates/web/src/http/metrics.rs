@@ -1,0 +1,193 @@
+//! `/metrics` (Prometheus text format 0.0.4, from `metrics-exporter-
+//! prometheus`) and `/readyz`, and the layer that counts and times every
+//! request by its route pattern (`/article/{id}`, never the path: the label
+//! set stays bounded whatever the public sends).
+//!
+//! The figures: requests and their latency per route and status; page-cache
+//! hits and misses (`http::cache`); the search queue's depth and each
+//! search's time (`app::search_pool`); the change-log position this node
+//! applied and how far behind the log it is; seconds since the last view
+//! flush; the database pool's connections in use; background task errors.
+//!
+//! `/metrics` answers only requests from loopback or a private network (the
+//! connection's peer, never a forwarded header): what a scraper inside the
+//! deployment sends, not the public.
+
+use std::net::SocketAddr;
+use std::sync::OnceLock;
+use std::time::Instant;
+
+use axum::extract::{ConnectInfo, MatchedPath, Request, State};
+use axum::http::{StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
+
+use crate::http::AppState;
+
+/// The process's recorder: installed once (one node per process in
+/// production; tests share it).
+fn handle() -> &'static PrometheusHandle {
+    static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
+    HANDLE.get_or_init(|| {
+        let builder = PrometheusBuilder::new()
+            .set_buckets_for_metric(
+                Matcher::Suffix("_seconds".to_owned()),
+                &[
+                    0.000_25, 0.000_5, 0.001, 0.002_5, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5,
+                    1.0, 2.5, 5.0, 10.0, 30.0,
+                ],
+            )
+            .expect("valid buckets");
+        match builder.install_recorder() {
+            Ok(h) => h,
+            // Another recorder is installed (never in `hao serve`): render
+            // an empty one rather than fail.
+            Err(_) => PrometheusBuilder::new().build_recorder().handle(),
+        }
+    })
+}
+
+/// Installs the recorder (before the first request is counted).
+pub fn install() {
+    let _ = handle();
+}
+
+/// Counts and times every request by route pattern, method and status.
+pub async fn track(request: Request, next: Next) -> Response {
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or("unmatched", |p| p.as_str())
+        .to_owned();
+    let method = request.method().as_str().to_owned();
+    let start = Instant::now();
+    let response = next.run(request).await;
+    let status = response.status().as_u16().to_string();
+    metrics::counter!("hao_http_requests_total", "route" => route.clone(), "method" => method, "status" => status)
+        .increment(1);
+    metrics::histogram!("hao_http_request_duration_seconds", "route" => route)
+        .record(start.elapsed().as_secs_f64());
+    response
+}
+
+fn internal(peer: Option<&ConnectInfo<SocketAddr>>) -> bool {
+    match peer.map(|c| c.0.ip()) {
+        // In-process (tests): no peer.
+        None => true,
+        Some(std::net::IpAddr::V4(v4)) => v4.is_loopback() || v4.is_private() || v4.is_link_local(),
+        Some(std::net::IpAddr::V6(v6)) => {
+            v6.is_loopback() || v6.is_unique_local() || v6.is_unicast_link_local()
+        }
+    }
+}
+
+pub async fn metrics(State(state): State<AppState>, request: Request) -> Response {
+    if !internal(request.extensions().get::<ConnectInfo<SocketAddr>>()) {
+        return crate::http::error::PageError::not_found("页面不存在。").into_response();
+    }
+    let app = state.app();
+    let now = app.now();
+    let flushed = app.last_view_flush();
+    metrics::gauge!("hao_view_flush_age_seconds").set(if flushed == 0 {
+        -1.0
+    } else {
+        (now - flushed) as f64
+    });
+    metrics::gauge!("hao_views_pending").set(app.views().pending() as f64);
+    let (size, idle) = state.store().pool_use();
+    metrics::gauge!("hao_db_pool_connections").set(f64::from(size));
+    metrics::gauge!("hao_db_pool_in_use").set(f64::from(size) - idle as f64);
+    metrics::gauge!("hao_search_queue_depth").set(app.search_queue_depth() as f64);
+    metrics::gauge!("hao_page_generation").set(app.generation() as f64);
+    (
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        handle().render(),
+    )
+        .into_response()
+}
+
+/// 200 when the database answers and this node's search index is built;
+/// 503 with the reason otherwise (a load balancer's readiness check).
+pub async fn readyz(State(state): State<AppState>) -> Response {
+    let text = |status: StatusCode, body: String| {
+        let mut r = (
+            status,
+            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+            body,
+        )
+            .into_response();
+        r.extensions_mut().insert(crate::http::error::Meant);
+        r
+    };
+    if let Err(e) = state.store().ping().await {
+        tracing::warn!(error = %e, "readiness: the database does not answer");
+        return text(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "not ready: the database does not answer\n".into(),
+        );
+    }
+    if state.app().search().is_some() && state.app().built_search().is_none() {
+        return text(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "not ready: the search index is being built\n".into(),
+        );
+    }
+    text(StatusCode::OK, "ready\n".into())
+}
+
+/// Request ids: this process's random prefix and a counter (cheaper than a
+/// UUID per request, unique across nodes and restarts). A client's own
+/// `X-Request-Id` is kept when it is short and printable.
+#[derive(Clone)]
+pub struct RequestIds {
+    prefix: std::sync::Arc<str>,
+    next: std::sync::Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl Default for RequestIds {
+    fn default() -> RequestIds {
+        let secret = hao_app::secrets::random_secret();
+        RequestIds {
+            prefix: secret
+                .chars()
+                .filter(char::is_ascii_alphanumeric)
+                .take(8)
+                .collect::<String>()
+                .into(),
+            next: std::sync::Arc::default(),
+        }
+    }
+}
+
+impl tower_http::request_id::MakeRequestId for RequestIds {
+    fn make_request_id<B>(
+        &mut self,
+        request: &axum::http::Request<B>,
+    ) -> Option<tower_http::request_id::RequestId> {
+        let _ = request;
+        let n = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let id = format!("{}-{n:x}", self.prefix);
+        axum::http::HeaderValue::from_str(&id)
+            .ok()
+            .map(tower_http::request_id::RequestId::new)
+    }
+}
+
+/// Drops a client's `X-Request-Id` unless it is 1–64 of `[A-Za-z0-9._-]`
+/// (a new one is made): what reaches the logs is bounded.
+pub async fn sane_request_id(mut request: Request, next: Next) -> Response {
+    let keep = request.headers().get("x-request-id").is_none_or(|v| {
+        (1..=64).contains(&v.len())
+            && v.as_bytes()
+                .iter()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+    });
+    if !keep {
+        request.headers_mut().remove("x-request-id");
+    }
+    next.run(request).await
+}
