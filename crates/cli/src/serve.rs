@@ -42,6 +42,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         .with_env_filter(
             EnvFilter::try_from_env("HAO_LOG").unwrap_or_else(|_| EnvFilter::new("info")),
         )
+        .event_format(WithRequestId(tracing_subscriber::fmt::format()))
         .init();
     let store = args.data.open().await?;
     let listener = tokio::net::TcpListener::bind(&args.listen)
@@ -134,4 +135,27 @@ fn sensitive_words(
     }
     tracing::info!(words = words.len(), file = %path.display(), "敏感词表 loaded");
     Ok(words)
+}
+
+/// Log lines written while serving a request start with its id (the
+/// answer's `X-Request-Id`): `req=ab12cd34-1f …`.
+struct WithRequestId<F>(F);
+
+impl<S, N, F> tracing_subscriber::fmt::FormatEvent<S, N> for WithRequestId<F>
+where
+    S: tracing::Subscriber + for<'a> tracing_subscriber::registry::LookupSpan<'a>,
+    N: for<'a> tracing_subscriber::fmt::FormatFields<'a> + 'static,
+    F: tracing_subscriber::fmt::FormatEvent<S, N>,
+{
+    fn format_event(
+        &self,
+        ctx: &tracing_subscriber::fmt::FmtContext<'_, S, N>,
+        mut writer: tracing_subscriber::fmt::format::Writer<'_>,
+        event: &tracing::Event<'_>,
+    ) -> std::fmt::Result {
+        if let Some(id) = hao_web::current_request_id() {
+            write!(writer, "req={id} ")?;
+        }
+        self.0.format_event(ctx, writer, event)
+    }
 }

@@ -36,7 +36,7 @@ mod webhooks;
 
 use axum::Router;
 
-pub use http::{AppState, SiteOptions};
+pub use http::{AppState, SiteOptions, current_request_id};
 pub use server::ServerLimits;
 
 /// The API document: every feature's part merged in one place, as the
@@ -78,50 +78,12 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", axum::routing::get(http::metrics::metrics))
         .route("/readyz", axum::routing::get(http::metrics::readyz))
         .fallback(reader::not_found)
-        .layer(axum::middleware::from_fn(http::metrics::track))
+        .layer(http::metrics::Track)
         .with_state(state.clone())
-        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
-            server::BODY_TIMEOUT,
-        ))
-        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
-            axum::http::StatusCode::REQUEST_TIMEOUT,
-            server::REQUEST_TIMEOUT,
-        ))
-        .layer(axum::middleware::from_fn(http::error::shape))
-        .layer(axum::middleware::map_response_with_state(
-            security,
-            http::headers::add,
-        ))
-        // Every page drawn for the request, error pages too, sees the
-        // node's site settings.
         .layer(axum::middleware::from_fn_with_state(
-            state,
-            http::site_scope,
+            http::Frame { state, security },
+            http::frame,
         ))
-        // A request id on every answer and every log line of the request:
-        // the client's `X-Request-Id` when it sent a sane one, else a new one.
-        .layer(tower_http::request_id::PropagateRequestIdLayer::x_request_id())
-        .layer(
-            tower_http::trace::TraceLayer::new_for_http().make_span_with(
-                |request: &axum::http::Request<axum::body::Body>| {
-                    let id = request
-                        .headers()
-                        .get("x-request-id")
-                        .and_then(|v| v.to_str().ok())
-                        .unwrap_or("");
-                    tracing::info_span!(
-                        "request",
-                        id,
-                        method = %request.method(),
-                        path = request.uri().path()
-                    )
-                },
-            ),
-        )
-        .layer(tower_http::request_id::SetRequestIdLayer::x_request_id(
-            http::metrics::RequestIds::default(),
-        ))
-        .layer(axum::middleware::from_fn(http::metrics::sane_request_id))
 }
 
 /// Serves until SIGINT or SIGTERM, then stops accepting, finishes the requests

@@ -2,8 +2,8 @@
 //! knobs for: a bound on open connections that leaves file descriptors for
 //! the database and the index, a header-read timeout that also closes idle
 //! keep-alive connections (hyper starts it as soon as it waits for a
-//! request), and, in [`crate::router`], a timeout on each request and on
-//! reading its body. Without them, ~20,000 idle connections exhausted the
+//! request), and, in `http::frame`, a timeout on each request that may
+//! carry a body. Without them, ~20,000 idle connections exhausted the
 //! descriptors and the site stopped answering with nothing logged.
 
 use std::net::SocketAddr;
@@ -30,10 +30,9 @@ pub struct ServerLimits {
 /// Descriptors kept for everything that is not a connection (the
 /// database, the search index's segments, logs).
 pub const DESCRIPTOR_HEADROOM: u64 = 512;
-/// A handler's time: past it, the request is answered 408.
+/// The time a request that may carry a body has to be read and answered
+/// (reading the body is part of its handler): past it, 408.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
-/// Reading a body (a form, an upload): past it, 408.
-pub const BODY_TIMEOUT: Duration = Duration::from_secs(30);
 
 impl Default for ServerLimits {
     fn default() -> ServerLimits {

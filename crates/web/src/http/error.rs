@@ -139,15 +139,13 @@ fn corrected(status: StatusCode, detail: &str) -> StatusCode {
     }
 }
 
-/// Puts every error answer in the site's format: whatever a handler did not
+/// Puts every error answer in the site's format (called by the one layer
+/// every answer passes, `http::frame`): whatever a handler did not
 /// shape itself (the router's 405, an extractor's 400/413/415/422, a
 /// layer's 408) becomes the site's error page, or `{"code","message"}`
 /// under `/api/`. Headers that say how to go on (`Allow`, `Retry-After`,
 /// `WWW-Authenticate`) are kept.
-pub async fn shape(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
-    let api = request.uri().path().starts_with("/api/");
-    let care = crate::ui::site::is_care(request.headers());
-    let response = next.run(request).await;
+pub async fn shape(response: Response, api: bool, care: bool) -> Response {
     let status = response.status();
     // The site's own errors are pages or JSON (or plain text it meant, such
     // as `/readyz`'s); what axum answers by itself is plain text or nothing.

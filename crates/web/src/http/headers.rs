@@ -3,9 +3,7 @@
 //! by its hash) and no framing by other sites, `nosniff`, a referrer
 //! policy, a permissions policy, and HSTS when the site's origin is https.
 
-use axum::extract::State;
 use axum::http::{HeaderName, HeaderValue, header};
-use axum::response::Response;
 use sha2::Digest;
 
 /// The headers, made once per node.
@@ -55,13 +53,13 @@ impl SecurityHeaders {
     }
 }
 
-/// Adds the headers an answer does not set itself.
-pub async fn add(State(h): State<SecurityHeaders>, mut response: Response) -> Response {
-    let headers = response.headers_mut();
-    for (name, value) in h.headers.iter() {
-        if !headers.contains_key(name) {
-            headers.insert(name.clone(), value.clone());
+impl SecurityHeaders {
+    /// Adds the headers an answer does not set itself.
+    pub fn apply(&self, headers: &mut axum::http::HeaderMap) {
+        for (name, value) in self.headers.iter() {
+            if !headers.contains_key(name) {
+                headers.insert(name.clone(), value.clone());
+            }
         }
     }
-    response
 }

@@ -13,4 +13,4 @@ pub mod metrics;
 pub mod respond;
 mod state;
 
-pub use state::{AppState, SiteOptions, site_scope};
+pub use state::{AppState, Frame, SiteOptions, current_request_id, frame};

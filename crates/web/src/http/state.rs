@@ -4,6 +4,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use axum::response::IntoResponse;
 use hao_app::App;
 use hao_store::Store;
 
@@ -118,11 +119,58 @@ impl AppState {
     }
 }
 
-/// Serves a request with the node's site settings in scope (`ui::site`).
-pub async fn site_scope(
-    axum::extract::State(state): axum::extract::State<AppState>,
+tokio::task_local! {
+    static REQUEST_ID: std::sync::Arc<str>;
+}
+
+/// The id of the request this task serves (for log lines), if any.
+pub fn current_request_id() -> Option<std::sync::Arc<str>> {
+    REQUEST_ID.try_with(std::sync::Arc::clone).ok()
+}
+
+/// What the one outer layer needs: the state and the security headers.
+#[derive(Clone)]
+pub struct Frame {
+    pub state: AppState,
+    pub security: crate::http::headers::SecurityHeaders,
+}
+
+/// The one layer every answer passes (one layer, not five: each layer of
+/// its own cost 5–11 % of a cached page's throughput, BENCHMARKS.md):
+/// - the request's id (the client's sane `X-Request-Id`, else a new one)
+///   and the node's site settings in task-locals, for every line drawn or
+///   logged for it, and the id on the answer;
+/// - a request that may carry a body (anything but GET, HEAD, OPTIONS) has
+///   `server::REQUEST_TIMEOUT` to be read and answered (408 after): reading
+///   the body is part of its handler;
+/// - every error answer in the site's format (`error::shape`);
+/// - the security headers (`headers::SecurityHeaders`).
+pub async fn frame(
+    axum::extract::State(frame): axum::extract::State<Frame>,
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
-    crate::ui::site::with(state.app().site_settings(), next.run(request)).await
+    let id = crate::http::metrics::request_id(request.headers());
+    let api = request.uri().path().starts_with("/api/");
+    let care = crate::ui::site::is_care(request.headers());
+    let bounded = !request.method().is_safe();
+    let header = axum::http::HeaderValue::from_str(&id).ok();
+    let run = crate::ui::site::with(
+        frame.state.app().site_settings(),
+        REQUEST_ID.scope(id.into(), next.run(request)),
+    );
+    let response = if bounded {
+        match tokio::time::timeout(crate::server::REQUEST_TIMEOUT, run).await {
+            Ok(r) => r,
+            Err(_) => axum::http::StatusCode::REQUEST_TIMEOUT.into_response(),
+        }
+    } else {
+        run.await
+    };
+    let mut response = crate::http::error::shape(response, api, care).await;
+    frame.security.apply(response.headers_mut());
+    if let Some(h) = header {
+        response.headers_mut().insert("x-request-id", h);
+    }
+    response
 }
