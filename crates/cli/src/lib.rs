@@ -3,6 +3,7 @@
 //! `main.rs` only parses and calls [`run`]; the integration tests call the
 //! same functions.
 
+pub mod backup;
 mod corpus;
 pub mod eval;
 pub mod gen_corpus;
@@ -34,6 +35,11 @@ pub enum Command {
     Import(import::ImportArgs),
     /// Rebuild this node's search index from the database.
     Reindex(reindex::ReindexArgs),
+    /// Write a consistent copy of the database while the site serves.
+    Backup(backup::BackupArgs),
+    /// Restore a copy made by `hao backup` into an empty data dir, and
+    /// rebuild the search index from it.
+    Restore(backup::RestoreArgs),
     /// Segment stdin into words: each line's words separated by two spaces
     /// (with the data dir's user dictionary, when there is one).
     Segment(SegmentArgs),
@@ -137,6 +143,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Command::Serve(a) => block_on(serve::run(a)),
         Command::Import(a) => block_on(import::run(a)),
         Command::Reindex(a) => block_on(reindex::run(a)),
+        Command::Backup(a) => block_on(backup::backup(a)),
+        Command::Restore(a) => block_on(backup::restore(a)),
         Command::User(c) => block_on(users::user(c)),
         Command::Token(c) => block_on(users::token(c)),
     }

@@ -1,6 +1,7 @@
 //! The `hao` binary as a user runs it: import, serve and stop; segment; two
 //! nodes on one PostgreSQL database; `gen-corpus`.
 
+mod backup;
 mod gen_corpus;
 mod nodes;
 mod process;
