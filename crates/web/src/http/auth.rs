@@ -202,48 +202,44 @@ impl FromRequestParts<AppState> for SignedIn {
     }
 }
 
-/// A signed-in editor or admin.
-#[derive(Debug, Clone)]
-pub struct EditorSession(pub Session);
+/// Extractors of a signed-in user with at least a role: anyone else is
+/// sent to sign in, or refused with the page's 403.
+macro_rules! session_of_role {
+    ($(#[$doc:meta])* $name:ident, $min:expr, $refusal:literal) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone)]
+        pub struct $name(pub Session);
 
-impl FromRequestParts<AppState> for EditorSession {
-    type Rejection = Refusal;
+        impl FromRequestParts<AppState> for $name {
+            type Rejection = Refusal;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        let SignedIn(session) = SignedIn::from_request_parts(parts, state).await?;
-        if session.user.role.is_editor() {
-            Ok(EditorSession(session))
-        } else {
-            Err(Refusal::Page(PageError::forbidden(
-                "只有编辑可以使用此页面。",
-            )))
+            async fn from_request_parts(
+                parts: &mut Parts,
+                state: &AppState,
+            ) -> Result<Self, Self::Rejection> {
+                let SignedIn(session) = SignedIn::from_request_parts(parts, state).await?;
+                if session.user.role >= $min {
+                    Ok($name(session))
+                } else {
+                    Err(Refusal::Page(PageError::forbidden($refusal)))
+                }
+            }
         }
-    }
+    };
 }
 
-/// A signed-in admin (`/admin`).
-pub struct AdminSession(pub Session);
-
-impl FromRequestParts<AppState> for AdminSession {
-    type Rejection = Refusal;
-
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        let SignedIn(session) = SignedIn::from_request_parts(parts, state).await?;
-        if session.user.role == hao_domain::Role::Admin {
-            Ok(AdminSession(session))
-        } else {
-            Err(Refusal::Page(PageError::forbidden(
-                "只有管理员可以使用此页面。",
-            )))
-        }
-    }
-}
+session_of_role!(
+    /// A signed-in editor or admin.
+    EditorSession,
+    hao_domain::Role::Editor,
+    "只有编辑可以使用此页面。"
+);
+session_of_role!(
+    /// A signed-in admin (`/admin`).
+    AdminSession,
+    hao_domain::Role::Admin,
+    "只有管理员可以使用此页面。"
+);
 
 /// The user of an API request (`Authorization: Bearer TOKEN`).
 #[derive(Debug, Clone)]
