@@ -10,8 +10,9 @@
 //! flush; the database pool's connections in use; background task errors.
 //!
 //! `/metrics` answers only requests from loopback or a private network (the
-//! connection's peer, never a forwarded header): what a scraper inside the
-//! deployment sends, not the public.
+//! connection's peer) that no proxy relayed (no `X-Forwarded-For` or
+//! `Forwarded`): what a scraper inside the deployment sends, not the public
+//! reaching it through nginx.
 
 use std::net::SocketAddr;
 use std::sync::OnceLock;
@@ -150,7 +151,11 @@ fn internal(peer: Option<&ConnectInfo<SocketAddr>>) -> bool {
 }
 
 pub async fn metrics(State(state): State<AppState>, request: Request) -> Response {
-    if !internal(request.extensions().get::<ConnectInfo<SocketAddr>>()) {
+    // A request relayed by the reverse proxy comes from loopback too: one
+    // that carries a forwarded address is the public's.
+    let relayed = request.headers().contains_key("x-forwarded-for")
+        || request.headers().contains_key("forwarded");
+    if relayed || !internal(request.extensions().get::<ConnectInfo<SocketAddr>>()) {
         return crate::http::error::PageError::not_found("页面不存在。").into_response();
     }
     let app = state.app();

@@ -19,6 +19,11 @@ async fn metrics_parse_and_count_what_happened() {
     assert_eq!(app.get("/search?q=%E7%90%83").await.status, StatusCode::OK);
     assert_eq!(app.get("/no/such/page").await.status, StatusCode::NOT_FOUND);
     app.app().flush_views().await.unwrap();
+    // Relayed by the reverse proxy (from loopback, but the public's): no.
+    let relayed = app
+        .get_with("/metrics", &[("x-forwarded-for", "203.0.113.9")])
+        .await;
+    assert_eq!(relayed.status, StatusCode::NOT_FOUND);
     let r = app.get("/metrics").await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(
