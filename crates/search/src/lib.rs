@@ -11,23 +11,22 @@
 //! [`SearchDoc`]s and answers ids.
 
 mod analysis;
+mod hits;
+mod query;
+mod schema;
 
 use std::path::Path;
 use std::sync::Mutex;
 
 use tantivy::collector::{Count, TopDocs};
-use tantivy::query::{
-    BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, Occur, PhraseQuery, Query,
-    TermQuery,
-};
-use tantivy::schema::{
-    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
-    TextOptions, Value,
-};
+use tantivy::query::{BooleanQuery, Occur, TermQuery};
+use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{Index, IndexReader, IndexWriter, Order, ReloadPolicy, TantivyDocument, Term};
 
 pub use analysis::{bigrams, is_cjk, normalize, symbols, units, words};
+use hits::{Ranked, body_hash, escape, fold_copies, mark_verbatim, snippet_window};
+use schema::{Fields, register_tokenizers, schema};
 
 /// Whether `text` has anything to search for: a letter, digit or ideograph,
 /// or a symbol ("？？？", "※"). White space alone has nothing.
@@ -46,9 +45,6 @@ const BULK_WRITER_BYTES: usize = 100 << 20;
 const DOC_STORE_CACHE_BLOCKS: usize = 4;
 /// The file holding the applied change-log position.
 const APPLIED_FILE: &str = "hao-applied-seq";
-/// Scores added by an exact match of the whole query (see `build_query`).
-const EXACT_IN_TITLE: f32 = 20_000.0;
-const EXACT_IN_BODY: f32 = 10_000.0;
 /// Added to a top hit holding a punctuated query verbatim: above any relevance
 /// within its exact-match class, below the next class.
 const VERBATIM: f32 = 5_000.0;
@@ -153,69 +149,6 @@ pub enum SearchError {
 }
 
 pub type Result<T, E = SearchError> = std::result::Result<T, E>;
-
-#[derive(Clone, Copy)]
-struct Fields {
-    id: Field,
-    external_id: Field,
-    title_w: Field,
-    title_bi: Field,
-    title_uni: Field,
-    body_w: Field,
-    body_bi: Field,
-    body_uni: Field,
-    author: Field,
-    tags: Field,
-    /// The article's stored keywords, one term each (相关推荐 queries them).
-    keywords: Field,
-    /// Symbols of the title and the body, for queries made only of symbols.
-    symbols: Field,
-    channel: Field,
-    published_at: Field,
-    /// A hash of the body (ends trimmed): equal for copies word for word.
-    body_hash: Field,
-}
-
-fn schema() -> (Schema, Fields) {
-    let mut b = Schema::builder();
-    let text = |tokenizer: &str, positions: bool| {
-        TextOptions::default().set_indexing_options(
-            TextFieldIndexing::default()
-                .set_tokenizer(tokenizer)
-                .set_index_option(if positions {
-                    IndexRecordOption::WithFreqsAndPositions
-                } else {
-                    IndexRecordOption::WithFreqs
-                }),
-        )
-    };
-    let fields = Fields {
-        id: b.add_i64_field("id", INDEXED | STORED | FAST),
-        external_id: b.add_text_field("external_id", STRING | STORED),
-        title_w: b.add_text_field("title_w", text("hao_word", false)),
-        title_bi: b.add_text_field("title_bi", text("hao_bi", true) | STORED),
-        title_uni: b.add_text_field("title_uni", text("hao_uni", false)),
-        body_w: b.add_text_field("body_w", text("hao_word", false)),
-        body_bi: b.add_text_field("body_bi", text("hao_bi", true) | STORED),
-        body_uni: b.add_text_field("body_uni", text("hao_uni", false)),
-        author: b.add_text_field("author", text("hao_word", false) | STORED),
-        tags: b.add_text_field("tags", text("hao_word", false)),
-        keywords: b.add_text_field("keywords", text("raw", false)),
-        symbols: b.add_text_field("symbols", text("hao_sym", true)),
-        channel: b.add_text_field("channel", STRING | STORED),
-        published_at: b.add_i64_field("published_at", INDEXED | STORED | FAST),
-        body_hash: b.add_u64_field("body_hash", FAST),
-    };
-    (b.build(), fields)
-}
-
-fn register_tokenizers(index: &Index) {
-    let t = index.tokenizers();
-    t.register("hao_word", analysis::WordTokenizer);
-    t.register("hao_bi", analysis::BigramTokenizer);
-    t.register("hao_uni", analysis::UnigramTokenizer);
-    t.register("hao_sym", analysis::SymbolTokenizer);
-}
 
 /// One node's search index.
 pub struct SearchIndex {
@@ -616,214 +549,6 @@ impl SearchIndex {
         }
         Ok(SearchResults { total, hits })
     }
-
-    /// Articles about the same things as an article with these `keywords`
-    /// (its stored TF-IDF keywords, best first): BM25 over the other
-    /// articles' stored keywords (each a single term, so the posting lists
-    /// are short: 2 ms at 100,000 articles, where the body's word field took
-    /// 5–16 ms), weighted ×2, plus the keywords' words in titles; earlier
-    /// keywords weigh more than later ones. `exclude` is left out. The
-    /// candidates for 相关推荐; the caller re-ranks and filters.
-    pub fn similar(&self, keywords: &[String], exclude: i64, limit: usize) -> Result<Vec<Similar>> {
-        let f = self.fields;
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        let mut seen = std::collections::HashSet::new();
-        for (rank, keyword) in keywords.iter().enumerate() {
-            let weight = 1.0 / (1.0 + 0.15 * rank as f32);
-            let q: Box<dyn Query> = Box::new(TermQuery::new(
-                Term::from_field_text(f.keywords, keyword),
-                IndexRecordOption::WithFreqs,
-            ));
-            clauses.push((Occur::Should, boosted(q, 2.0 * weight)));
-            for w in analysis::words(keyword) {
-                if !seen.insert(w.clone()) {
-                    continue;
-                }
-                let q: Box<dyn Query> = Box::new(TermQuery::new(
-                    Term::from_field_text(f.title_w, &w),
-                    IndexRecordOption::WithFreqs,
-                ));
-                clauses.push((Occur::Should, boosted(q, 2.0 * weight)));
-            }
-        }
-        if clauses.is_empty() {
-            return Ok(vec![]);
-        }
-        let query = BooleanQuery::new(clauses);
-        let searcher = self.reader.searcher();
-        let top = searcher.search(&query, &TopDocs::with_limit(limit + 1).order_by_score())?;
-        // Ids from the fast-field columns: no stored document (with its body)
-        // is decompressed.
-        let mut out = Vec::with_capacity(top.len());
-        for (score, address) in top {
-            let segment = searcher.segment_reader(address.segment_ord);
-            let id = segment
-                .fast_fields()
-                .i64("id")?
-                .first(address.doc_id)
-                .unwrap_or(0);
-            if id == exclude {
-                continue;
-            }
-            out.push(Similar { id, score });
-        }
-        out.truncate(limit);
-        Ok(out)
-    }
-
-    /// The texts holding these symbols in this order (white space between
-    /// them aside), by BM25.
-    fn symbol_query(&self, symbols: &[(String, usize)]) -> Box<dyn Query> {
-        let term = |s: &str| Term::from_field_text(self.fields.symbols, s);
-        if let [(s, _)] = symbols {
-            return Box::new(TermQuery::new(term(s), IndexRecordOption::WithFreqs));
-        }
-        let first = symbols[0].1;
-        Box::new(PhraseQuery::new_with_offset(
-            symbols
-                .iter()
-                .map(|(s, at)| (at - first, term(s)))
-                .collect(),
-        ))
-    }
-
-    fn build_query(&self, text: &str, units: &[analysis::Unit], mode: Mode) -> Box<dyn Query> {
-        let f = self.fields;
-        let term = |field: Field, t: &str| Term::from_field_text(field, t);
-        let terms = |field: Field, toks: &[String], boost: f32| -> Vec<(Occur, Box<dyn Query>)> {
-            toks.iter()
-                .map(|t| {
-                    let q: Box<dyn Query> =
-                        Box::new(TermQuery::new(term(field, t), IndexRecordOption::WithFreqs));
-                    (Occur::Should, boosted(q, boost))
-                })
-                .collect()
-        };
-        let bigrams = analysis::bigrams(units);
-        let unigrams: Vec<String> = units.iter().map(|u| u.text.clone()).collect();
-        let words = dedup(analysis::words(text));
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        match mode {
-            Mode::BigramBaseline => {
-                let toks = if bigrams.is_empty() {
-                    &unigrams
-                } else {
-                    &bigrams
-                };
-                let (t, b) = if bigrams.is_empty() {
-                    (f.title_uni, f.body_uni)
-                } else {
-                    (f.title_bi, f.body_bi)
-                };
-                clauses.extend(terms(t, toks, 1.0));
-                clauses.extend(terms(b, toks, 1.0));
-            }
-            Mode::WordBaseline => {
-                clauses.extend(terms(f.title_w, &words, 1.0));
-                clauses.extend(terms(f.body_w, &words, 1.0));
-            }
-            Mode::Hao => {
-                if bigrams.is_empty() {
-                    // One unit (a character or a word of letters): unigram fields.
-                    clauses.extend(terms(f.title_uni, &unigrams, 3.0));
-                    clauses.extend(terms(f.body_uni, &unigrams, 1.0));
-                } else {
-                    // The exact fragment, anywhere in the title or the body: a
-                    // constant far above any relevance score, so that an article
-                    // holding what the reader typed always ranks above one that
-                    // merely shares many of its words; relevance orders within.
-                    // Title or body, not both: holding the fragment twice is no
-                    // more evidence of being the article the reader means.
-                    let mut exact: Vec<Box<dyn Query>> = Vec::new();
-                    for (field, score) in [(f.title_bi, EXACT_IN_TITLE), (f.body_bi, EXACT_IN_BODY)]
-                    {
-                        let q: Box<dyn Query> = if bigrams.len() == 1 {
-                            Box::new(TermQuery::new(
-                                term(field, &bigrams[0]),
-                                IndexRecordOption::Basic,
-                            ))
-                        } else {
-                            Box::new(PhraseQuery::new(
-                                bigrams.iter().map(|b| term(field, b)).collect(),
-                            ))
-                        };
-                        exact.push(Box::new(ConstScoreQuery::new(q, score)));
-                    }
-                    clauses.push((Occur::Should, Box::new(DisjunctionMaxQuery::new(exact))));
-                    // Partial matches: pairs, then words.
-                    let unique = dedup(bigrams.clone());
-                    // Title relevance outweighs body relevance: a body repeating
-                    // common pairs says less than a short title holding them.
-                    clauses.extend(terms(f.title_bi, &unique, 3.0));
-                    clauses.extend(terms(f.body_bi, &unique, 0.5));
-                }
-                clauses.extend(terms(f.title_w, &words, 1.5));
-                clauses.extend(terms(f.body_w, &words, 0.3));
-                clauses.extend(terms(f.author, &words, 2.0));
-                clauses.extend(terms(f.tags, &words, 2.0));
-            }
-        }
-        Box::new(BooleanQuery::new(clauses))
-    }
-}
-
-/// A hit on its way to the page.
-struct Ranked {
-    score: f32,
-    address: tantivy::DocAddress,
-    /// The stored document, when already read (the verbatim check).
-    doc: Option<TantivyDocument>,
-    /// Copies word for word folded into this hit.
-    copies: usize,
-}
-
-impl Ranked {
-    fn new(score: f32, address: tantivy::DocAddress) -> Self {
-        Ranked {
-            score,
-            address,
-            doc: None,
-            copies: 0,
-        }
-    }
-}
-
-/// Folds each hit among the first `head` into the first hit above it with the
-/// same body hash (bodies without text fold into none); the rest stay as
-/// they are. Each segment's hash column is opened once.
-fn fold_copies(
-    searcher: &tantivy::Searcher,
-    ranked: Vec<Ranked>,
-    head: usize,
-) -> Result<Vec<Ranked>> {
-    let mut columns: Vec<Option<tantivy::columnar::Column<u64>>> =
-        vec![None; searcher.segment_readers().len()];
-    let mut kept: Vec<Ranked> = Vec::with_capacity(ranked.len());
-    // (hash, index in `kept`) of the hits kept so far.
-    let mut seen: Vec<(u64, usize)> = Vec::with_capacity(head);
-    for (i, hit) in ranked.into_iter().enumerate() {
-        if i < head {
-            let column = match &mut columns[hit.address.segment_ord as usize] {
-                Some(c) => c,
-                slot => slot.insert(
-                    searcher
-                        .segment_reader(hit.address.segment_ord)
-                        .fast_fields()
-                        .u64("body_hash")?,
-                ),
-            };
-            let hash = column.first(hit.address.doc_id).unwrap_or(NO_TEXT);
-            if hash != NO_TEXT {
-                if let Some(&(_, at)) = seen.iter().find(|(h, _)| *h == hash) {
-                    kept[at].copies += 1;
-                    continue;
-                }
-                seen.push((hash, kept.len()));
-            }
-        }
-        kept.push(hit);
-    }
-    Ok(kept)
 }
 
 /// How [`SearchIndex::open`] found the index.
@@ -835,92 +560,6 @@ pub enum Opened {
     Created,
     /// It was damaged or of another version and was replaced: fill it.
     Rebuilt,
-}
-
-fn boosted(q: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
-    if (boost - 1.0).abs() < f32::EPSILON {
-        q
-    } else {
-        Box::new(BoostQuery::new(q, boost))
-    }
-}
-
-fn dedup(mut v: Vec<String>) -> Vec<String> {
-    let mut seen = std::collections::HashSet::new();
-    v.retain(|t| seen.insert(t.clone()));
-    v
-}
-
-/// The part of a long body worth handing to the snippet generator, which
-/// tokenizes all it is given: a window around the first place the query's
-/// first pair occurs as typed, or the whole body when it does not (another
-/// script or width, a match in the title only).
-fn snippet_window<'a>(body: &'a str, pairs: &[String]) -> &'a str {
-    const BEFORE: usize = 200;
-    const AFTER: usize = 600;
-    if body.len() <= 3 * (BEFORE + AFTER) {
-        return body;
-    }
-    let Some(at) = pairs.iter().find_map(|p| body.find(p.as_str())) else {
-        return body;
-    };
-    let mut start = at.saturating_sub(BEFORE * 3);
-    while !body.is_char_boundary(start) {
-        start -= 1;
-    }
-    let mut end = (at + AFTER * 3).min(body.len());
-    while !body.is_char_boundary(end) {
-        end += 1;
-    }
-    &body[start..end]
-}
-
-/// A passage of `text` around the first place it holds `needle` as typed,
-/// the match in `<b>`, the rest escaped; its opening when it does not.
-fn mark_verbatim(text: &str, needle: &str) -> String {
-    const AROUND: usize = 50;
-    let Some(at) = text.find(needle).filter(|_| !needle.is_empty()) else {
-        return escape(&text.chars().take(120).collect::<String>());
-    };
-    let before: String = {
-        let mut b: Vec<char> = text[..at].chars().rev().take(AROUND).collect();
-        b.reverse();
-        b.into_iter().collect()
-    };
-    let after: String = text[at + needle.len()..].chars().take(AROUND).collect();
-    format!(
-        "{}<b>{}</b>{}",
-        escape(&before),
-        escape(needle),
-        escape(&after)
-    )
-}
-
-/// The body hash of an article without text (photos only): never folded,
-/// since two such articles are not copies of each other.
-const NO_TEXT: u64 = 0;
-
-/// A hash of a body with its ends trimmed, the same in every process and
-/// version (FNV-1a, 64 bits): equal for copies word for word, [`NO_TEXT`]
-/// for none. Two different bodies colliding among one query's top hits is
-/// negligible (about 1 in 10^16 per pair).
-fn body_hash(body: &str) -> u64 {
-    let body = body.trim();
-    if body.is_empty() {
-        return NO_TEXT;
-    }
-    body.bytes()
-        .fold(0xcbf2_9ce4_8422_2325, |h, b| {
-            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-        })
-        .max(1)
-}
-
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 #[cfg(test)]
