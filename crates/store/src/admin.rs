@@ -235,15 +235,7 @@ impl Store {
                 )
             }
             AdminAct::Mute { until, reason } => {
-                sqlx::query(
-                    "INSERT INTO mutes (user_id, until, reason, created_at)                      VALUES ($1, $2, $3, $4)                      ON CONFLICT (user_id) DO UPDATE SET until = $2, reason = $3, created_at = $4",
-                )
-                .bind(user_id)
-                .bind(until)
-                .bind(reason)
-                .bind(at)
-                .execute(&mut *tx)
-                .await?;
+                crate::moderation::upsert_mute(&mut tx, user_id, *until, reason, at).await?;
                 (
                     "user.mute",
                     format!("{reason}（至 {until}）"),

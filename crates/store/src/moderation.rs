@@ -100,16 +100,7 @@ impl Store {
     pub async fn mute(&self, user_id: i64, until: i64, reason: &str) -> Result<()> {
         let mut tx = self.begin_write().await?;
         let at = self.now();
-        sqlx::query(
-            "INSERT INTO mutes (user_id, until, reason, created_at) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (user_id) DO UPDATE SET until = $2, reason = $3, created_at = $4",
-        )
-        .bind(user_id)
-        .bind(until)
-        .bind(reason)
-        .bind(at)
-        .execute(&mut *tx)
-        .await?;
+        upsert_mute(&mut tx, user_id, until, reason, at).await?;
         notify_user(
             &mut tx,
             user_id,
@@ -133,4 +124,26 @@ impl Store {
                 .await?,
         )
     }
+}
+
+/// Sets (or moves) a user's 禁言 inside the caller's transaction: the one
+/// statement both an editor's report action and an admin's act use.
+pub(crate) async fn upsert_mute(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    user_id: i64,
+    until: i64,
+    reason: &str,
+    at: i64,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO mutes (user_id, until, reason, created_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (user_id) DO UPDATE SET until = $2, reason = $3, created_at = $4",
+    )
+    .bind(user_id)
+    .bind(until)
+    .bind(reason)
+    .bind(at)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }
