@@ -72,7 +72,7 @@ fn compile(text: &str) -> (Compiled, Vec<ListError>) {
             Some(other) => {
                 errors.push(ListError {
                     line: i + 1,
-                    message: format!("unknown action '{other}' (block, mask or hold)"),
+                    message: format!("未知的处理方式“{other}”：应为 block、mask 或 hold"),
                 });
                 continue;
             }
@@ -81,7 +81,7 @@ fn compile(text: &str) -> (Compiled, Vec<ListError>) {
         if norm.is_empty() {
             errors.push(ListError {
                 line: i + 1,
-                message: format!("'{word}' has no letter, digit or ideograph"),
+                message: format!("“{word}”没有文字、字母或数字，无法匹配"),
             });
             continue;
         }
