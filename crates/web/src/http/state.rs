@@ -150,7 +150,7 @@ pub async fn frame(
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
-    let id = crate::http::metrics::request_id(request.headers());
+    let id = request_id(request.headers());
     let api = request.uri().path().starts_with("/api/");
     let care = crate::ui::site::is_care(request.headers());
     let bounded = !request.method().is_safe();
@@ -173,4 +173,36 @@ pub async fn frame(
         response.headers_mut().insert("x-request-id", h);
     }
     response
+}
+
+/// Request ids: this process's random prefix and a counter (cheaper than a
+/// UUID per request, unique across nodes and restarts).
+fn new_request_id() -> String {
+    static PREFIX: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let prefix = PREFIX.get_or_init(|| {
+        hao_app::secrets::random_secret()
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .take(8)
+            .collect()
+    });
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    format!("{prefix}-{n:x}")
+}
+
+/// The request's id: the client's `X-Request-Id` when it is 1–64 of
+/// `[A-Za-z0-9._-]` (a proxy's), else a new one.
+pub fn request_id(headers: &axum::http::HeaderMap) -> String {
+    match headers.get("x-request-id") {
+        Some(v)
+            if (1..=64).contains(&v.len())
+                && v.as_bytes()
+                    .iter()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-')) =>
+        {
+            String::from_utf8_lossy(v.as_bytes()).into_owned()
+        }
+        _ => new_request_id(),
+    }
 }
