@@ -25,6 +25,7 @@
 //! - [`views`]: counting views (a reader's repeats within an hour count once).
 //! - [`seed`]: the platform's own help pages.
 //! - [`webhooks`]: registrations, events from the change log, signed deliveries.
+//! - [`transfer`]: Hao's export and import, and imports from WordPress and Ghost.
 
 pub mod accounts;
 pub mod admin;
@@ -39,6 +40,7 @@ pub mod search_pool;
 pub mod secrets;
 pub mod seed;
 pub mod sync;
+pub mod transfer;
 pub mod views;
 pub mod webhooks;
 

@@ -19,8 +19,15 @@ use super::DataArgs;
 pub struct ImportArgs {
     #[command(flatten)]
     pub data: DataArgs,
-    /// The JSON Lines file: one article object per line.
+    /// The JSON Lines file (one article object per line); with `--from`,
+    /// a Hao export's directory, a WordPress WXR file or a Ghost JSON export.
     pub file: PathBuf,
+    /// What `FILE` is: `hao` (a directory `hao export` wrote, into a fresh
+    /// data dir), `wordpress` (WXR 1.2) or `ghost` (Ghost's JSON export).
+    #[arg(long, value_enum)]
+    pub from: Option<super::transfer::Source>,
+    #[command(flatten)]
+    pub foreign: super::transfer::ForeignArgs,
     /// Articles per transaction.
     #[arg(long, default_value_t = 500)]
     pub batch: usize,
@@ -52,6 +59,15 @@ impl Report for Progress<'_> {
 }
 
 pub async fn run(args: ImportArgs) -> anyhow::Result<ExitCode> {
+    if let Some(source) = args.from {
+        let from = super::transfer::ImportFrom {
+            data: args.data,
+            file: args.file,
+            quiet: args.quiet,
+            foreign: args.foreign,
+        };
+        return super::transfer::import(source, from).await;
+    }
     let file =
         File::open(&args.file).with_context(|| format!("cannot open {}", args.file.display()))?;
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);

@@ -10,6 +10,7 @@ pub mod gen_corpus;
 pub mod import;
 pub mod reindex;
 pub mod serve;
+pub mod transfer;
 pub mod users;
 
 use std::path::PathBuf;
@@ -31,8 +32,13 @@ pub struct Args {
 pub enum Command {
     /// Serve the reader site and the API.
     Serve(serve::ServeArgs),
-    /// Import articles from a JSON Lines file (one article per line).
+    /// Import articles from a JSON Lines file (one article per line), or a
+    /// whole site with `--from hao|wordpress|ghost`.
     Import(import::ImportArgs),
+    /// Write the whole site (every article and revision, users with their
+    /// password hashes, follows, 信用分, comments, images …) into a new
+    /// directory, in Hao's documented format (docs/export-format.md).
+    Export(transfer::ExportArgs),
     /// Rebuild this node's search index from the database.
     Reindex(reindex::ReindexArgs),
     /// Write a consistent copy of the database while the site serves.
@@ -142,6 +148,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Command::GenCorpus(a) => gen_corpus::run(a),
         Command::Serve(a) => block_on(serve::run(a)),
         Command::Import(a) => block_on(import::run(a)),
+        Command::Export(a) => block_on(transfer::export(a)),
         Command::Reindex(a) => block_on(reindex::run(a)),
         Command::Backup(a) => block_on(backup::backup(a)),
         Command::Restore(a) => block_on(backup::restore(a)),

@@ -28,6 +28,15 @@ pub fn sqlite_schema_version() -> i64 {
 }
 
 impl Store {
+    /// The newest migration applied to this database.
+    pub async fn schema_version(&self) -> Result<i64> {
+        let v: Option<i64> =
+            sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations WHERE success")
+                .fetch_one(&self.pool)
+                .await?;
+        Ok(v.unwrap_or(0))
+    }
+
     /// The database's size in bytes (SQLite: pages × page size).
     pub async fn database_bytes(&self) -> Result<u64> {
         if self.backend != Backend::Sqlite {

@@ -16,6 +16,7 @@ mod creators;
 mod feed;
 mod follows;
 mod hot;
+mod imports;
 mod likes;
 mod listing;
 mod media;
@@ -30,6 +31,7 @@ mod standing;
 mod stats;
 mod tags;
 mod throttle;
+mod transfer;
 mod upsert;
 mod webhooks;
 
@@ -58,6 +60,7 @@ pub use review::{Reviewed, Revision, StudioRow};
 pub use standing::LedgerEntry;
 pub use stats::DayStats;
 pub use throttle::Limit;
+pub use transfer::{Cell, EXPORTED_TABLES, NOT_EXPORTED, RowSink, RowSource, TransferError};
 pub use upsert::Upserted;
 pub use webhooks::{ArticleEvent, Claimed, Delivery, Dispatch, FollowEvent, Subscriber, Webhook};
 
@@ -258,6 +261,18 @@ impl Store {
     /// The current time by [`Store::clock`].
     pub fn now(&self) -> i64 {
         self.clock.now()
+    }
+
+    /// A transaction that only reads, from one snapshot of the database
+    /// (SQLite's WAL read transaction; PostgreSQL's repeatable read).
+    pub(crate) async fn begin_read(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>> {
+        let mut tx = self.pool.begin().await?;
+        if self.backend == Backend::Postgres {
+            sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                .execute(&mut *tx)
+                .await?;
+        }
+        Ok(tx)
     }
 
     /// A transaction that reads and then writes. On SQLite it takes the

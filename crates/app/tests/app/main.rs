@@ -9,4 +9,5 @@ mod follower;
 mod import;
 mod publish;
 mod related;
+mod transfer;
 mod webhooks;

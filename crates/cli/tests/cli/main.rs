@@ -7,3 +7,4 @@ mod gen_corpus;
 mod nodes;
 mod nodes_support;
 mod process;
+mod transfer;

@@ -9,6 +9,7 @@ use hao_store::{Backend, NewCreator, Store};
 mod accounts;
 mod editorial;
 mod engagement;
+mod transfer;
 
 /// A store on a fresh database, and what to remove afterwards.
 pub(crate) struct TestDb {
