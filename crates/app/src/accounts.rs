@@ -82,7 +82,7 @@ fn signin_limits(username: &str, addr: &str, known_device: bool) -> Vec<Limit> {
 
 /// Argon2 on the blocking threads: it takes tens of milliseconds of CPU,
 /// which would stall every request sharing an async worker.
-async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+pub(crate) async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
     tokio::task::spawn_blocking(f)
         .await
         .expect("password hashing does not panic")

@@ -17,6 +17,7 @@
 //! - [`lists`]: 热点 and the channel headline blocks (要闻).
 //! - [`accounts`]: signing in and up, with the limits every node agrees on.
 //! - [`admin`]: site settings, the saved 敏感词 list, acts on users.
+//! - [`recovery`]: e-mail addresses and 忘记密码, sent through [`mail`].
 //! - [`secrets`]: password hashes, random tokens, digests.
 //! - [`images`]: uploads checked by content and re-encoded.
 //! - [`card`]: the share card of an article without a cover.
@@ -33,8 +34,10 @@ pub mod card;
 pub mod engage;
 pub mod images;
 pub mod lists;
+pub mod mail;
 pub mod originality;
 pub mod publish;
+pub mod recovery;
 pub mod related;
 pub mod search_pool;
 pub mod secrets;
@@ -86,6 +89,8 @@ struct Inner {
     image_slots: tokio::sync::Semaphore,
     /// The site settings (read from the database by the follower).
     settings: std::sync::RwLock<Arc<admin::SiteSettings>>,
+    /// Where e-mail goes out (`--smtp-url`); `None`: the site sends none.
+    mailer: Option<mail::Mailer>,
 }
 
 /// Logs a background task's error and counts it (`hao_background_errors_total`).
@@ -119,6 +124,7 @@ impl App {
                 last_view_flush: std::sync::atomic::AtomicI64::new(0),
                 image_slots: tokio::sync::Semaphore::new(images::PARALLEL),
                 settings: std::sync::RwLock::default(),
+                mailer: None,
             }),
         }
     }
@@ -127,6 +133,17 @@ impl App {
     pub fn with_words(mut self, words: engage::words::WordFilter) -> App {
         self.inner_mut().words = words;
         self
+    }
+
+    /// The same application sending e-mail through `mailer` (before it is shared).
+    pub fn with_mailer(mut self, mailer: mail::Mailer) -> App {
+        self.inner_mut().mailer = Some(mailer);
+        self
+    }
+
+    /// The mailer, when the site sends e-mail.
+    pub fn mailer(&self) -> Option<&mail::Mailer> {
+        self.inner.mailer.as_ref()
     }
 
     /// The same application with these rate limits (before it is shared).

@@ -35,6 +35,19 @@ pub struct ServeArgs {
     /// one machine only (a public node would let anyone probe its network).
     #[arg(long, env = "HAO_WEBHOOKS_ALLOW_PRIVATE")]
     pub webhooks_allow_private: bool,
+    /// Where e-mail goes out (address confirmation, 忘记密码):
+    /// `smtp://host:25`, `smtp://user:pass@host:587?tls=required`,
+    /// `smtps://user:pass@host:465`. Without it the site sends no e-mail
+    /// and 忘记密码 says how an admin resets a password.
+    #[arg(long, env = "HAO_SMTP_URL")]
+    pub smtp_url: Option<String>,
+    /// The sender of the site's e-mail.
+    #[arg(
+        long,
+        env = "HAO_MAIL_FROM",
+        default_value = "号平台 <noreply@localhost>"
+    )]
+    pub mail_from: String,
 }
 
 pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
@@ -96,6 +109,10 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
                 base_url: base_url.clone(),
                 allow_private: args.webhooks_allow_private,
             });
+    if let Some(url) = &args.smtp_url {
+        let mailer = hao_app::mail::Mailer::new(url, &args.mail_from).context("--smtp-url")?;
+        app = app.with_mailer(mailer);
+    }
     if args.no_rate_limits {
         tracing::warn!("rate limits on comments, likes and reports are off (--no-rate-limits)");
         app = app.with_rates(hao_app::engage::limits::Rates::unlimited());

@@ -2,6 +2,7 @@
 //! Every form works without JavaScript; a rejected form comes back with the
 //! message next to the field and everything typed kept (except passwords).
 
+mod email;
 mod views;
 
 use axum::Router;
@@ -36,6 +37,7 @@ pub fn router() -> Router<AppState> {
         .route("/me", get(me))
         .route("/me/tokens", post(create_token))
         .route("/me/tokens/revoke", post(revoke_token))
+        .merge(email::router())
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -364,6 +366,8 @@ async fn me_page(
     new_token: Option<&str>,
 ) -> Result<Response, PageError> {
     let tokens = state.store().tokens(session.user.id).await?;
+    let email = state.store().email_of(session.user.id).await?;
+    let mails = state.app().mailer().is_some();
     let user = &session.user;
     let frame = Frame::new("我的账号", "/me", is_care(headers)).describe("账号、角色与 API 令牌");
     let page = layout(
@@ -380,6 +384,24 @@ async fn me_page(
                 }
                 @if user.role.is_editor() {
                     p { a href="/editor/originality" { "原创审核队列" } "　" a href="/editor/applications" { "入驻审核" } "　" a href="/editor/reviews" { "新手期审核" } "　" a href="/editor/standing" { "下架与申诉" } "　" a href="/editor/reports" { "举报与跟帖审核" } "　" a href="/editor/pins" { "要闻置顶" } "　" a href="/editor/log" { "操作日志" } }
+                }
+                h2 { "邮箱" }
+                @if let Some(e) = &email {
+                    p { "已确认：" strong { (e) } "（忘记密码时用它找回）" }
+                } @else {
+                    p { "还没有确认的邮箱。绑定后，忘记密码时可以用邮箱找回。" }
+                }
+                @if mails {
+                    form method="post" action="/me/email" {
+                        input type="hidden" name="csrf" value=(session.csrf);
+                        p {
+                            label for="email" { @if email.is_some() { "换一个邮箱" } @else { "邮箱地址" } }
+                            input id="email" name="email" type="email" autocomplete="email" maxlength="254" required;
+                            button type="submit" { "发送确认邮件" }
+                        }
+                    }
+                } @else {
+                    p { "本站没有配置邮件发送；忘记密码时请联系管理员。" }
                 }
                 form method="post" action="/signout" {
                     input type="hidden" name="csrf" value=(session.csrf);

@@ -66,7 +66,7 @@ pub(super) fn account_page(p: &AccountPage<'_>) -> Markup {
                 @if p.signup {
                     p { "已有账号？" a href="/signin" { "登录" } }
                 } @else {
-                    p { "还没有账号？" a href="/signup" { "注册" } }
+                    p { "还没有账号？" a href="/signup" { "注册" } "　" a href="/forgot-password" { "忘记密码？" } }
                 }
             }
         },

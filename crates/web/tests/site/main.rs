@@ -23,5 +23,6 @@ mod journey;
 mod media;
 mod ops;
 mod reader;
+mod recovery;
 mod search;
 mod studio;

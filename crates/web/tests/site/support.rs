@@ -55,6 +55,12 @@ impl TestResponse {
 impl TestApp {
     /// A fresh database with the help pages (as `hao` writes at start-up).
     pub async fn empty() -> TestApp {
+        TestApp::empty_with(|app| app).await
+    }
+
+    /// [`TestApp::empty`] with the application changed by `f` first
+    /// (a mailer, other limits).
+    pub async fn empty_with(f: impl FnOnce(App) -> App) -> TestApp {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::connect(&Store::sqlite_url(dir.path()))
             .await
@@ -62,7 +68,7 @@ impl TestApp {
         hao_app::seed::ensure_help_pages(&store).await.unwrap();
         let search = std::sync::Arc::new(hao_search::SearchIndex::in_memory().unwrap());
         let state = AppState::new(
-            App::new(store, Some(search)),
+            f(App::new(store, Some(search))),
             SiteOptions {
                 base_url: BASE_URL.to_owned(),
                 page_ttl: Duration::from_secs(60),
