@@ -61,7 +61,7 @@ const styleOf = (page, selector, prop) =>
   page.evaluate(([s, p]) => getComputedStyle(document.querySelector(s))[p], [selector, prop]);
 
 test("every page kind passes axe (WCAG 2.2 AA): normal, 关怀版, high contrast", async () => {
-  const anonymous = ["/", articlePath, "/channel/sports", "/author/2", "/tag/%E4%B8%AD%E8%B6%85", "/search?q=%E7%90%83", "/signin", "/feed", "/developers", "/article/999999"];
+  const anonymous = ["/", articlePath, "/channel/sports", "/author/2", "/tag/%E4%B8%AD%E8%B6%85", "/search?q=%E7%90%83", "/signin", "/forgot-password", "/feed", "/developers", "/article/999999"];
   const as = {
     writer: ["/studio", "/write", "/studio/stats", "/notifications"],
     reader: ["/apply", "/favorites"],
