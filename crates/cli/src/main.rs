@@ -5,6 +5,14 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+/// jemalloc, not the system's allocator: glibc's malloc keeps one arena per
+/// thread that ever allocated (tokio's workers, the blocking pool, the search
+/// threads) and returns little of them, so a serving node's memory grew
+/// under mixed load (BENCHMARKS.md, the soak); jemalloc's decay gives
+/// unused pages back.
+#[global_allocator]
+static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 fn main() -> ExitCode {
     let args = hao::Args::parse();
     match hao::run(args) {

@@ -66,4 +66,19 @@ pub struct Creator {
     /// The platform's own account (help pages, announcements).
     pub is_official: bool,
     pub created_at: UnixTime,
+    /// The platform an import brought the creator from (`wordpress`,
+    /// `ghost`); empty for creators who joined here.
+    pub imported_from: String,
+}
+
+impl Creator {
+    /// 导入自 WordPress / Ghost, for an imported creator.
+    pub fn imported_label(&self) -> Option<&'static str> {
+        match self.imported_from.as_str() {
+            "wordpress" => Some("导入自 WordPress"),
+            "ghost" => Some("导入自 Ghost"),
+            "" => None,
+            _ => Some("导入的账号"),
+        }
+    }
 }

@@ -77,7 +77,8 @@ pub(crate) fn article(row: &AnyRow) -> Result<Article> {
 
 pub(crate) const CREATOR_COLUMNS: &str = "c.id, c.display_name, c.avatar_url, c.bio, \
      c.account_type, c.follower_count, c.is_demo, c.is_official, c.created_at, \
-     (SELECT COUNT(*) FROM articles a WHERE a.creator_id = c.id AND a.status = 'published')";
+     (SELECT COUNT(*) FROM articles a WHERE a.creator_id = c.id AND a.status = 'published'), \
+     c.imported_from";
 
 pub(crate) fn creator(row: &AnyRow) -> Result<Creator> {
     let account_type: String = row.try_get(4)?;
@@ -95,6 +96,7 @@ pub(crate) fn creator(row: &AnyRow) -> Result<Creator> {
         is_official: row.try_get::<i64, _>(7)? != 0,
         created_at: row.try_get(8)?,
         article_count: row.try_get(9)?,
+        imported_from: row.try_get(10)?,
     })
 }
 

@@ -300,6 +300,7 @@ async fn a_wordpress_site_comes_in_whole_and_once() {
     assert_eq!(main.comments, 2);
     let author = h.store().creator(main.creator_id).await.unwrap().unwrap();
     assert_eq!(author.display_name, "林晓");
+    assert_eq!(author.imported_label(), Some("导入自 WordPress"));
     assert_eq!(
         h.store().imported_from(main.creator_id).await.unwrap(),
         "wordpress"

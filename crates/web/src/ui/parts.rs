@@ -106,6 +106,7 @@ pub fn author_card(creator: &Creator, past: &[ArticleSummary], exclude: Option<i
                     span class="badge" { (creator.account_type.label()) }
                     @if creator.is_official { span class="badge official" { "官方" } }
                     @if creator.is_demo { span class="badge demo" title="演示数据导入时创建的账号" { "演示账号" } }
+                    @if let Some(label) = creator.imported_label() { span class="badge demo" title="从其他平台迁移时创建的账号" { (label) } }
                 }
             }
             @if !creator.bio.is_empty() { p class="bio" { (creator.bio) } }
