@@ -87,15 +87,7 @@ impl Store {
     /// Sets a user's password hash and ends every session of theirs.
     pub async fn set_password(&self, user_id: i64, password_hash: &str) -> Result<()> {
         let mut tx = self.begin_write().await?;
-        sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
-            .bind(password_hash)
-            .bind(user_id)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-            .bind(user_id)
-            .execute(&mut *tx)
-            .await?;
+        set_password_in(&mut tx, user_id, password_hash).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -279,4 +271,23 @@ impl Store {
             })
             .collect())
     }
+}
+
+/// Sets a password hash and ends every session of the user, inside the
+/// caller's transaction (an admin's reset, a reset link).
+pub(crate) async fn set_password_in(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    user_id: i64,
+    password_hash: &str,
+) -> Result<()> {
+    sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+        .bind(password_hash)
+        .bind(user_id)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        .bind(user_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
 }

@@ -121,15 +121,7 @@ impl Store {
         else {
             return Ok(None);
         };
-        sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
-            .bind(password_hash)
-            .bind(user_id)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-            .bind(user_id)
-            .execute(&mut *tx)
-            .await?;
+        crate::accounts::set_password_in(&mut tx, user_id, password_hash).await?;
         tx.commit().await?;
         Ok(Some(user_id))
     }

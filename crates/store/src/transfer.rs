@@ -127,6 +127,15 @@ fn quoted(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
 
+/// `"a", "b", "c"`.
+fn column_list(columns: &[String]) -> String {
+    columns
+        .iter()
+        .map(|c| quoted(c))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 impl Store {
     /// Every table of the schema (besides the database's own).
     pub async fn table_names(&self) -> Result<Vec<String>> {
@@ -153,11 +162,7 @@ impl Store {
                 .map_err(|e| TransferError::Refused(format!("writing {table}: {e}")))?;
             let select = format!(
                 "SELECT {} FROM {} ORDER BY 1",
-                columns
-                    .iter()
-                    .map(|c| quoted(c))
-                    .collect::<Vec<_>>()
-                    .join(", "),
+                column_list(&columns),
                 quoted(table)
             );
             let mut rows = sqlx::query(&select).fetch(&mut *tx);
@@ -295,11 +300,7 @@ impl Store {
         }
         let sql = format!(
             "SELECT {} FROM {} WHERE false",
-            columns
-                .iter()
-                .map(|c| quoted(c))
-                .collect::<Vec<_>>()
-                .join(", "),
+            column_list(columns),
             quoted(table)
         );
         let described = (&mut **tx).describe(&sql).await?;
@@ -340,11 +341,7 @@ async fn insert(
     let mut sql = format!(
         "INSERT INTO {} ({}) VALUES ",
         quoted(table),
-        columns
-            .iter()
-            .map(|c| quoted(c))
-            .collect::<Vec<_>>()
-            .join(", ")
+        column_list(columns)
     );
     let mut n = 0;
     for (r, _) in rows.iter().enumerate() {
