@@ -5,5 +5,6 @@
 pub mod ghost;
 pub mod hao;
 pub mod html;
+mod media;
 pub mod site;
 pub mod wordpress;

@@ -9,7 +9,7 @@
 //! its item and reason; the rest is imported.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use hao_domain::{ArticleStatus, Channel, limits};
@@ -175,9 +175,6 @@ pub enum SiteImportError {
     Store(#[from] hao_store::StoreError),
 }
 
-/// The account that owns imported images (no one can sign in as it).
-pub const IMPORT_USER: &str = "号导入";
-
 /// Posts stored per transaction.
 const BATCH: usize = 100;
 
@@ -231,11 +228,7 @@ pub async fn import(
         }
     }
     summary.creators = creators.len();
-    let mut images = Images {
-        dir: opts.media_dir.clone(),
-        seen: HashMap::new(),
-        owner: None,
-    };
+    let mut images = super::media::Images::new(opts.media_dir.clone());
     let mut tags = std::collections::HashSet::new();
     let now = store.now();
     let mut done = 0;
@@ -257,7 +250,7 @@ pub async fn import(
             };
             let mut body = super::html::to_markdown(&post.html);
             for (range, url) in super::html::image_urls(&body).into_iter().rev() {
-                match images.resolve(store, &url, &mut summary).await? {
+                match images.resolve(store, &url).await? {
                     Some(new) => body.replace_range(range, &new),
                     None => {
                         // The whole `![alt](url)` goes.
@@ -277,7 +270,7 @@ pub async fn import(
                 continue;
             }
             let cover = match &post.feature_image {
-                Some(url) => images.resolve(store, url, &mut summary).await?,
+                Some(url) => images.resolve(store, url).await?,
                 None => None,
             };
             let mut channel = None;
@@ -377,6 +370,14 @@ pub async fn import(
         (opts.progress)(done);
     }
     summary.tags = tags.len();
+    summary.images_stored = images.stored;
+    summary.images_linked = images.linked;
+    summary
+        .problems
+        .extend(images.missing.into_iter().map(|(url, reason)| Problem {
+            item: format!("image {url}"),
+            reason,
+        }));
     Ok(summary)
 }
 
@@ -491,124 +492,4 @@ fn commenter_username(platform: Platform, name: &str, key: &str) -> String {
     let digest = sha2::Sha256::digest(format!("{}:{key}", platform.code()).as_bytes());
     let hex: String = digest[..3].iter().map(|b| format!("{b:02x}")).collect();
     format!("{base}-{hex}")
-}
-
-/// Images met in bodies and covers: stored once each.
-struct Images {
-    dir: Option<PathBuf>,
-    seen: HashMap<String, Option<String>>,
-    owner: Option<i64>,
-}
-
-impl Images {
-    /// The address an image gets here: `/media/…` when found in the media
-    /// dir, the old address when it is an http(s) link, `None` (reported)
-    /// when neither.
-    async fn resolve(
-        &mut self,
-        store: &Store,
-        url: &str,
-        summary: &mut Summary,
-    ) -> Result<Option<String>, SiteImportError> {
-        if let Some(known) = self.seen.get(url) {
-            return Ok(known.clone());
-        }
-        let local = self.dir.as_deref().and_then(|d| local_file(d, url));
-        let result = match local {
-            Some(path) => match std::fs::read(&path) {
-                Ok(bytes) => {
-                    match tokio::task::spawn_blocking(move || crate::images::reencode(&bytes))
-                        .await
-                        .expect("the encoder does not panic")
-                    {
-                        Ok(encoded) => {
-                            let owner = match self.owner {
-                                Some(o) => o,
-                                None => {
-                                    let o = store.ensure_passwordless_user(IMPORT_USER).await?;
-                                    self.owner = Some(o);
-                                    o
-                                }
-                            };
-                            store
-                                .put_media(
-                                    &encoded.name,
-                                    encoded.mime,
-                                    &encoded.bytes,
-                                    encoded.size,
-                                    owner,
-                                )
-                                .await?;
-                            summary.images_stored += 1;
-                            Some(format!("/media/{}", encoded.name))
-                        }
-                        Err(why) => self.fallback(url, &why, summary),
-                    }
-                }
-                Err(e) => self.fallback(url, &format!("{}: {e}", path.display()), summary),
-            },
-            None => self.fallback(url, "not in --media-dir", summary),
-        };
-        self.seen.insert(url.to_owned(), result.clone());
-        Ok(result)
-    }
-
-    /// An image not stored here: kept as a link when it is one.
-    fn fallback(&self, url: &str, why: &str, summary: &mut Summary) -> Option<String> {
-        if (url.starts_with("https://") || url.starts_with("http://"))
-            && hao_domain::validate_url("image", url).is_ok()
-        {
-            summary.images_linked += 1;
-            return Some(url.to_owned());
-        }
-        summary.problems.push(Problem {
-            item: format!("image {url}"),
-            reason: if self.dir.is_some() {
-                why.to_owned()
-            } else {
-                "not a link and no --media-dir given".to_owned()
-            },
-        });
-        None
-    }
-}
-
-/// The file under `dir` an image address names: the part after
-/// `wp-content/uploads/` or `content/images/` (or the whole of a relative
-/// address), never outside `dir`.
-fn local_file(dir: &Path, url: &str) -> Option<PathBuf> {
-    let path = url.split(['?', '#']).next()?;
-    let rel = ["wp-content/uploads/", "content/images/"]
-        .iter()
-        .find_map(|m| path.find(m).map(|i| &path[i + m.len()..]))
-        .or_else(|| (!path.contains("://")).then(|| path.trim_start_matches('/')))?;
-    let rel = percent_decode(rel);
-    let mut out = dir.to_owned();
-    for part in rel.split('/') {
-        if part.is_empty() || part == "." || part == ".." || part.contains('\\') {
-            return None;
-        }
-        out.push(part);
-    }
-    out.is_file().then_some(out)
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && let Ok(b) =
-                u8::from_str_radix(std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or(""), 16)
-        {
-            out.push(b);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
