@@ -81,33 +81,7 @@ async fn a_backup_while_serving_writes_restores_whole() {
     .to_owned();
 
     // The first site serves and takes writes all through the backup.
-    let mut server = Command::new(HAO)
-        .args([
-            "serve",
-            "--listen",
-            "127.0.0.1:0",
-            "--no-rate-limits",
-            "--data-dir",
-            a_s,
-        ])
-        .env("HAO_LOG", "warn")
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut first = String::new();
-    std::io::BufRead::read_line(
-        &mut std::io::BufReader::new(server.stdout.take().unwrap()),
-        &mut first,
-    )
-    .unwrap();
-    let addr = first
-        .split("http://")
-        .nth(1)
-        .unwrap()
-        .split('/')
-        .next()
-        .unwrap()
-        .to_owned();
+    let (mut server, addr, _) = crate::serving::serve(&a, &["--no-rate-limits"], &[]);
     let stop = Arc::new(AtomicBool::new(false));
     let written = Arc::new(AtomicUsize::new(0));
     let writer = {

@@ -7,4 +7,5 @@ mod gen_corpus;
 mod nodes;
 mod nodes_support;
 mod process;
+mod serving;
 mod transfer;

@@ -1,9 +1,9 @@
 //! The two-node test's tools: a fresh PostgreSQL database, raw HTTP on
 //! loopback, the `hao` binary, a real webhook receiver.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::time::Duration;
 
 const HAO: &str = env!("CARGO_BIN_EXE_hao");
@@ -139,26 +139,15 @@ pub(crate) fn hao(
 }
 
 pub(crate) fn start_node(url: &str, data: &std::path::Path) -> (Child, String) {
-    let mut child = Command::new(HAO)
-        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
-        .arg(data)
-        .env("HAO_DATABASE_URL", url)
-        .env("HAO_LOG", "warn")
-        // The test's webhook receiver listens on loopback.
-        .env("HAO_WEBHOOKS_ALLOW_PRIVATE", "true")
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut first = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut first)
-        .unwrap();
-    let addr = first
-        .split("http://")
-        .nth(1)
-        .and_then(|s| s.split('/').next())
-        .unwrap_or_else(|| panic!("no address in {first:?}"))
-        .to_owned();
+    let (child, addr, _) = crate::serving::serve(
+        data,
+        &[],
+        &[
+            ("HAO_DATABASE_URL", url),
+            // The test's webhook receiver listens on loopback.
+            ("HAO_WEBHOOKS_ALLOW_PRIVATE", "true"),
+        ],
+    );
     (child, addr)
 }
 

@@ -2,7 +2,7 @@
 //! lines, `hao serve` over real HTTP, and a graceful stop (SIGTERM) that
 //! flushes the counted views.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -33,27 +33,9 @@ fn http_get_as(addr: &str, path: &str, agent: &str) -> (u16, String) {
 /// Starts `hao serve` on a free port; returns the child, its address and the
 /// first line it printed.
 fn start_server(data: &std::path::Path) -> (std::process::Child, String, String) {
-    let mut child = Command::new(HAO)
-        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
-        .arg(data)
-        .env("HAO_LOG", "warn")
-        // A damaged index makes tantivy panic (caught, and the index rebuilt):
-        // its message is expected, a 50-frame backtrace is not useful.
-        .env("RUST_BACKTRACE", "0")
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut first = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut first)
-        .unwrap();
-    let addr = first
-        .split("http://")
-        .nth(1)
-        .and_then(|s| s.split('/').next())
-        .unwrap_or_else(|| panic!("no address in {first:?}"))
-        .to_owned();
-    (child, addr, first)
+    // A damaged index makes tantivy panic (caught, and the index rebuilt):
+    // its message is expected, a 50-frame backtrace is not useful.
+    crate::serving::serve(data, &[], &[("RUST_BACKTRACE", "0")])
 }
 
 #[tokio::test]
