@@ -5,16 +5,16 @@
 
 use axum::Router;
 use axum::extract::{Form, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use hao_app::recovery::RecoveryError;
 use maud::{Markup, html};
 use serde::Deserialize;
 
-use super::{pre_csrf, wait_words, with_retry_after};
+use super::{check_pre_csrf, pre_csrf, wait_words, with_pre_csrf, with_retry_after};
 use crate::http::AppState;
-use crate::http::auth::{self, ClientAddr, PRE_CSRF_COOKIE, SignedIn};
+use crate::http::auth::{ClientAddr, SignedIn};
 use crate::http::error::PageError;
 use crate::http::respond::{is_care, no_store};
 use crate::ui::layout::{Frame, layout};
@@ -61,13 +61,6 @@ fn page(status: StatusCode, care: bool, title: &str, path: &str, body: Markup) -
         html! { section class="account-form" { h1 { (title) } (body) } },
     );
     no_store((status, Html(markup.into_string())).into_response())
-}
-
-fn check(headers: &HeaderMap, csrf: &str) -> Result<(), PageError> {
-    match auth::cookie(headers, PRE_CSRF_COOKIE) {
-        Some(c) if hao_app::secrets::same_secret(&c, csrf) => Ok(()),
-        _ => Err(auth::csrf_refused()),
-    }
 }
 
 fn recovery_error(e: RecoveryError, care: bool) -> Result<Response, PageError> {
@@ -178,7 +171,7 @@ async fn forgot_form(State(state): State<AppState>, headers: HeaderMap) -> Respo
         );
     }
     let (csrf, new_cookie) = pre_csrf(&headers);
-    let mut response = page(
+    let response = page(
         StatusCode::OK,
         care,
         "忘记密码",
@@ -196,13 +189,7 @@ async fn forgot_form(State(state): State<AppState>, headers: HeaderMap) -> Respo
             p { a href="/signin" { "返回登录" } }
         },
     );
-    if new_cookie {
-        response.headers_mut().append(
-            header::SET_COOKIE,
-            auth::set_cookie(&state, PRE_CSRF_COOKIE, &csrf, 3600),
-        );
-    }
-    response
+    with_pre_csrf(&state, response, &csrf, new_cookie)
 }
 
 async fn forgot(
@@ -211,7 +198,7 @@ async fn forgot(
     ClientAddr(addr): ClientAddr,
     Form(form): Form<EmailForm>,
 ) -> Result<Response, PageError> {
-    check(&headers, &form.csrf)?;
+    check_pre_csrf(&headers, &form.csrf)?;
     let care = is_care(&headers);
     match state
         .app()
@@ -240,7 +227,7 @@ fn reset_page(
     notice: Option<&str>,
 ) -> Response {
     let (csrf, new_cookie) = pre_csrf(headers);
-    let mut response = page(
+    let response = page(
         status,
         is_care(headers),
         "设置新密码",
@@ -262,13 +249,7 @@ fn reset_page(
             }
         },
     );
-    if new_cookie {
-        response.headers_mut().append(
-            header::SET_COOKIE,
-            auth::set_cookie(state, PRE_CSRF_COOKIE, &csrf, 3600),
-        );
-    }
-    response
+    with_pre_csrf(state, response, &csrf, new_cookie)
 }
 
 fn dead_link(care: bool) -> PageError {
@@ -291,7 +272,7 @@ async fn reset(
     headers: HeaderMap,
     Form(form): Form<ResetForm>,
 ) -> Result<Response, PageError> {
-    check(&headers, &form.csrf)?;
+    check_pre_csrf(&headers, &form.csrf)?;
     let care = is_care(&headers);
     if form.password != form.password2 {
         return Ok(reset_page(

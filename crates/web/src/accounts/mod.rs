@@ -80,14 +80,19 @@ fn form_response(
     page: &AccountPage<'_>,
     new_cookie: bool,
 ) -> Response {
-    let mut response = (status, Html(account_page(page).into_string())).into_response();
-    if new_cookie {
+    let response = (status, Html(account_page(page).into_string())).into_response();
+    no_store(with_pre_csrf(state, response, page.csrf, new_cookie))
+}
+
+/// Sets the double-submit cookie of a form shown before sign-in, when it is new.
+fn with_pre_csrf(state: &AppState, mut response: Response, csrf: &str, new: bool) -> Response {
+    if new {
         response.headers_mut().append(
             header::SET_COOKIE,
-            auth::set_cookie(state, PRE_CSRF_COOKIE, page.csrf, 3600),
+            auth::set_cookie(state, PRE_CSRF_COOKIE, csrf, 3600),
         );
     }
-    no_store(response)
+    response
 }
 
 async fn signup_form(
@@ -132,9 +137,9 @@ fn show_form(state: &AppState, headers: &HeaderMap, signup: bool, next: String) 
 }
 
 /// Refuses a pre-sign-in form whose token does not match its cookie.
-fn check_pre_csrf(headers: &HeaderMap, form: &AccountForm) -> Result<(), PageError> {
+fn check_pre_csrf(headers: &HeaderMap, csrf: &str) -> Result<(), PageError> {
     match auth::cookie(headers, PRE_CSRF_COOKIE) {
-        Some(c) if hao_app::secrets::same_secret(&c, &form.csrf) => Ok(()),
+        Some(c) if hao_app::secrets::same_secret(&c, csrf) => Ok(()),
         _ => Err(auth::csrf_refused()),
     }
 }
@@ -187,7 +192,7 @@ async fn signup(
     MaybeSession(session): MaybeSession,
     Form(form): Form<AccountForm>,
 ) -> Result<Response, PageError> {
-    check_pre_csrf(&headers, &form)?;
+    check_pre_csrf(&headers, &form.csrf)?;
     let mut errors: FieldErrors = Vec::new();
     let username = match validate_username(&form.username) {
         Ok(u) => u,
@@ -267,7 +272,7 @@ async fn signin(
     MaybeSession(session): MaybeSession,
     Form(form): Form<AccountForm>,
 ) -> Result<Response, PageError> {
-    check_pre_csrf(&headers, &form)?;
+    check_pre_csrf(&headers, &form.csrf)?;
     let username = form.username.trim().to_owned();
     let device = auth::cookie(&headers, DEVICE_COOKIE);
     let (status, notice, retry) = match state
