@@ -204,23 +204,20 @@ impl Store {
                 .await?;
         }
         let mut rows_in = 0u64;
-        let mut seen: Vec<String> = Vec::new();
+        // Tables come in EXPORTED_TABLES order, each at most once.
+        let mut next_allowed = 0;
         while let Some((table, columns)) = source.next_table().map_err(TransferError::Refused)? {
             let Some(position) = EXPORTED_TABLES.iter().position(|t| *t == table) else {
                 return Err(TransferError::Refused(format!(
                     "table '{table}' is not one a Hao export holds"
                 )));
             };
-            if seen
-                .iter()
-                .any(|t| EXPORTED_TABLES.iter().position(|x| x == t).unwrap_or(0) > position)
-                || seen.contains(&table)
-            {
+            if position < next_allowed {
                 return Err(TransferError::Refused(format!(
                     "table '{table}' is out of order or repeated"
                 )));
             }
-            seen.push(table.clone());
+            next_allowed = position + 1;
             let known = self.columns_of(&mut tx, &table).await?;
             let kinds = self.column_kinds(&mut tx, &table, &columns).await?;
             if let Some(c) = columns.iter().find(|c| !known.contains(c)) {

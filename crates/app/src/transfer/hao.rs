@@ -142,7 +142,7 @@ impl RowSink for Writer<'_> {
         Ok(())
     }
 
-    fn row(&mut self, mut cells: Vec<Cell>) -> std::io::Result<()> {
+    fn row(&mut self, cells: Vec<Cell>) -> std::io::Result<()> {
         if let Some((name, bytes)) = self.media
             && let (Cell::Text(n), Cell::Blob(b)) = (&cells[name], &cells[bytes])
             && safe_name(n)
@@ -150,7 +150,6 @@ impl RowSink for Writer<'_> {
             let rel = format!("media/{n}");
             std::fs::write(self.dir.join(&rel), b)?;
             self.manifest.media_files += 1;
-            cells[bytes] = Cell::Text(String::new());
             let values: Vec<serde_json::Value> = cells
                 .into_iter()
                 .enumerate()
