@@ -110,7 +110,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
                 allow_private: args.webhooks_allow_private,
             });
     if let Some(url) = &args.smtp_url {
-        let mailer = hao_app::mail::Mailer::new(url, &args.mail_from).context("--smtp-url")?;
+        let mailer = hao_app::mail::Mailer::new(url, &args.mail_from)?;
         app = app.with_mailer(mailer);
     }
     if args.no_rate_limits {

@@ -166,6 +166,9 @@ async fn import_hao(args: ImportFrom) -> anyhow::Result<ExitCode> {
 }
 
 async fn import_foreign(source: Source, args: ImportFrom) -> anyhow::Result<ExitCode> {
+    if let Some(c) = &args.foreign.channel {
+        hao_domain::Channel::parse(c).map_err(|e| anyhow::anyhow!("--channel: {e}"))?;
+    }
     let bytes = std::fs::read(&args.file)
         .with_context(|| format!("cannot read {}", args.file.display()))?;
     let name = args.file.display().to_string();

@@ -200,7 +200,21 @@ pub fn parse(bytes: &[u8]) -> Result<Site, WxrError> {
                 let name = r.decode().unwrap_or_default();
                 text.push_str(&resolve_entity(&name));
             }
-            Event::Eof => break,
+            Event::Eof => {
+                if let Some(open) = path.last() {
+                    return Err(WxrError::Xml {
+                        line: line_of(bytes, bytes.len() as u64),
+                        item: item.as_ref().map_or(String::new(), |i| {
+                            format!(
+                                " in the item after post {}",
+                                i.fields.get("wp:post_id").map_or("?", |s| s.as_str())
+                            )
+                        }),
+                        reason: format!("the file ends inside <{open}>: it is cut short"),
+                    });
+                }
+                break;
+            }
             _ => {}
         }
         buf.clear();

@@ -351,6 +351,10 @@ fn malformed_wordpress_files_are_refused_naming_the_place() {
     assert_ne!(broken, text);
     let err = wordpress::parse(broken.as_bytes()).unwrap_err().to_string();
     assert!(err.contains("line ") && err.contains("post 22"), "{err}");
+    // A file cut short is refused, not read as a site with fewer posts.
+    let cut = &text.as_bytes()[..text.find("<wp:post_id>22</wp:post_id>").unwrap()];
+    let err = wordpress::parse(cut).unwrap_err().to_string();
+    assert!(err.contains("cut short"), "{err}");
     let err = wordpress::parse(b"<html><body>not an export</body></html>")
         .unwrap_err()
         .to_string();

@@ -48,6 +48,19 @@ fn export_then_import_from_hao_and_from_other_platforms() {
         stderr.contains("post 27: not imported: in the trash"),
         "{stderr}"
     );
+    // A channel that does not exist is refused before anything is read.
+    let (ok, _, stderr) = hao(&[
+        "import",
+        "--quiet",
+        "--data-dir",
+        &p("d"),
+        "--from",
+        "wordpress",
+        "--channel",
+        "不存在",
+        &wxr,
+    ]);
+    assert!(!ok && stderr.contains("--channel"), "{stderr}");
     let ghost = format!("{FIXTURES}/ghost/site.ghost.json");
     let (ok, stdout, stderr) = hao(&[
         "import",
