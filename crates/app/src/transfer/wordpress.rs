@@ -73,6 +73,20 @@ fn field(list: &'static [&'static str], name: &str) -> Option<&'static str> {
     list.iter().copied().find(|f| *f == name)
 }
 
+/// Where in the file an error is: " in post 42", " in the item after post
+/// 41" (its id not read yet), " in the first item", or nothing outside items.
+fn place(item: Option<&RawItem>, items: &[RawItem]) -> String {
+    let id = |i: &RawItem| i.fields.get("wp:post_id").map(|s| s.trim().to_owned());
+    match (item, item.and_then(id)) {
+        (None, _) => String::new(),
+        (Some(_), Some(id)) => format!(" in post {id}"),
+        (Some(_), None) => match items.last().and_then(id) {
+            Some(prev) => format!(" in the item after post {prev}"),
+            None => " in the first item".to_owned(),
+        },
+    }
+}
+
 fn line_of(bytes: &[u8], pos: u64) -> usize {
     let end = (pos as usize).min(bytes.len());
     bytes[..end].iter().filter(|b| **b == b'\n').count() + 1
@@ -95,19 +109,13 @@ pub fn parse(bytes: &[u8]) -> Result<Site, WxrError> {
     let mut saw_rss = false;
     let mut buf = Vec::new();
     loop {
-        let event = reader.read_event_into(&mut buf).map_err(|e| {
-            let at = item.as_ref().map_or(String::new(), |i| {
-                format!(
-                    " in the item after post {}",
-                    i.fields.get("wp:post_id").map_or("?", |s| s.as_str())
-                )
-            });
-            WxrError::Xml {
+        let event = reader
+            .read_event_into(&mut buf)
+            .map_err(|e| WxrError::Xml {
                 line: line_of(bytes, reader.error_position()),
-                item: at,
+                item: place(item.as_ref(), &items),
                 reason: e.to_string(),
-            }
-        })?;
+            })?;
         match event {
             Event::Start(e) => {
                 let name = String::from_utf8_lossy(e.name().as_ref()).into_owned();
@@ -204,12 +212,7 @@ pub fn parse(bytes: &[u8]) -> Result<Site, WxrError> {
                 if let Some(open) = path.last() {
                     return Err(WxrError::Xml {
                         line: line_of(bytes, bytes.len() as u64),
-                        item: item.as_ref().map_or(String::new(), |i| {
-                            format!(
-                                " in the item after post {}",
-                                i.fields.get("wp:post_id").map_or("?", |s| s.as_str())
-                            )
-                        }),
+                        item: place(item.as_ref(), &items),
                         reason: format!("the file ends inside <{open}>: it is cut short"),
                     });
                 }
