@@ -85,6 +85,8 @@ pub async fn reindex_all(
     let i = index.clone();
     tokio::task::spawn_blocking(move || i.commit()).await??;
     if !stop() {
+        let i = index.clone();
+        tokio::task::spawn_blocking(move || i.merge_all()).await??;
         // Changes made during the rebuild are applied again by the follower:
         // re-applying a change is harmless, missing one is not.
         index.set_applied_seq(seq)?;

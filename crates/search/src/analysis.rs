@@ -19,10 +19,10 @@ use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
 /// One normalised character and where it came from in the original text.
 #[derive(Debug, Clone, Copy)]
-struct NormChar {
-    from: usize,
-    to: usize,
-    c: char,
+pub(crate) struct NormChar {
+    pub(crate) from: usize,
+    pub(crate) to: usize,
+    pub(crate) c: char,
 }
 
 fn half_width(c: char) -> char {
@@ -35,20 +35,57 @@ fn half_width(c: char) -> char {
 
 /// The characters of `text`, normalised one for one (Traditional → Simplified
 /// conversion keeps the character count), with their original byte offsets.
+/// The conversion (a few hash lookups a character, in context) runs only
+/// when a character may be Traditional: most texts have none.
 fn normalize_chars(text: &str) -> Vec<NormChar> {
-    let pre: String = text.chars().map(fold_case_and_width).collect();
-    let simplified = fast2s::convert(&pre);
     let mut out = Vec::with_capacity(text.len() / 2);
-    let mut simple = simplified.chars();
+    let mut traditional = false;
     for (from, original) in text.char_indices() {
-        let c = simple.next().unwrap_or(original);
+        let c = fold_case_and_width(original);
+        traditional |= may_be_traditional(c);
         out.push(NormChar {
             from,
             to: from + original.len_utf8(),
             c,
         });
     }
+    if traditional {
+        let pre: String = out.iter().map(|n| n.c).collect();
+        for (n, c) in out.iter_mut().zip(fast2s::convert(&pre).chars()) {
+            n.c = c;
+        }
+    }
     out
+}
+
+/// Whether `fast2s` may change `c`: it changes one it maps by itself, or
+/// one of the few it maps only beside certain neighbours (藉口 → 借口).
+/// One bit a character of the Basic Multilingual Plane, found once.
+fn may_be_traditional(c: char) -> bool {
+    static TABLE: std::sync::OnceLock<Vec<u64>> = std::sync::OnceLock::new();
+    let u = c as u32;
+    if !(0x800..=0xFFFF).contains(&u) {
+        return false; // fast2s converts three-byte characters only
+    }
+    let table = TABLE.get_or_init(|| {
+        let mut bits = vec![0u64; 0x10000 / 64];
+        let mut set = |c: char| bits[c as usize / 64] |= 1 << (c as usize % 64);
+        let mut buf = [0u8; 4];
+        for c in (0x800..=0xFFFF).filter_map(char::from_u32) {
+            let s: &str = c.encode_utf8(&mut buf);
+            if fast2s::convert(s) != s {
+                set(c);
+            }
+        }
+        for c in [
+            '藉', '著', '苧', '闔', '鍾', '讎', '畫', '兒', '覆', '夥', '瞭', '麽', '幺', '於',
+            '乾',
+        ] {
+            set(c);
+        }
+        bits
+    });
+    table[u as usize / 64] >> (u % 64) & 1 == 1
 }
 
 /// Full-width to half-width, then lower case, one character for one. Fast
@@ -106,7 +143,7 @@ pub fn symbols(text: &str) -> Vec<(String, usize)> {
 
 /// The units of `text` as (character, original byte offsets): what the
 /// tokenizers index, without a string per unit.
-fn unit_chars(text: &str) -> Vec<NormChar> {
+pub(crate) fn unit_chars(text: &str) -> Vec<NormChar> {
     let mut chars = normalize_chars(text);
     chars.retain(|n| is_unit(n.c));
     chars
@@ -301,6 +338,20 @@ mod tests {
         assert_eq!(normalize("ＡＢＣ１２３"), "abc123");
         assert_eq!(normalize("從來沒有人"), "从来没有人");
         assert_eq!(normalize("iPhone"), "iphone");
+        // The same as converting the whole text, characters converted only
+        // in context (看著) included.
+        for t in [
+            "看著",
+            "著作",
+            "藉口",
+            "一片狼藉",
+            "計畫",
+            "中文",
+            "從來沒有人",
+        ] {
+            assert_eq!(normalize(t), fast2s::convert(t), "{t}");
+        }
+        assert!(!may_be_traditional('中') && may_be_traditional('國'));
     }
 
     #[test]

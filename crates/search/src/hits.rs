@@ -65,13 +65,13 @@ pub(crate) fn fold_copies(
     Ok(kept)
 }
 
-/// The part of a long body worth handing to the snippet generator, which
-/// tokenizes all it is given: a window around the first place the query's
-/// first pair occurs as typed, or the whole body when it does not (another
-/// script or width, a match in the title only).
+/// The part of a long body the highlighter reads (it normalises all it is
+/// given): a window around the first place the query's first pair occurs as
+/// typed, or the whole body when it does not (another script or width, a
+/// match in the title only).
 pub(crate) fn snippet_window<'a>(body: &'a str, pairs: &[String]) -> &'a str {
-    const BEFORE: usize = 200;
-    const AFTER: usize = 600;
+    const BEFORE: usize = 60;
+    const AFTER: usize = 300;
     if body.len() <= 3 * (BEFORE + AFTER) {
         return body;
     }

@@ -155,7 +155,8 @@ pub struct Rendered {
     pub status: StatusCode,
     kind: Kind,
     identity: Bytes,
-    gzip: Bytes,
+    /// Made when first asked for, for a one-off answer (see `compressed`).
+    gzip: std::sync::OnceLock<Bytes>,
     brotli: Bytes,
     etag: [HeaderValue; 3],
     /// Feeds: when their newest item changed (`Last-Modified`).
@@ -199,8 +200,9 @@ impl Rendered {
     /// identity bytes, so every node serving the same bytes agrees).
     /// `kind` says what the bytes are (`Content-Type`, `Vary`).
     /// `thorough` false compresses with gzip only, at a fast level (brotli
-    /// readers get gzip): for one-off answers such as a search, where
-    /// compressing hard costs more than it saves.
+    /// readers get gzip), and only once a reader asks for it: for one-off
+    /// answers such as a search, where compressing hard costs more than it
+    /// saves, and an API client may not ask for compression at all.
     pub fn compressed(
         status: StatusCode,
         html: String,
@@ -211,11 +213,11 @@ impl Rendered {
         let identity = Bytes::from(html);
         let (gzip, brotli) = if thorough {
             (
-                gzip(&identity, flate2::Compression::best()),
+                std::sync::OnceLock::from(gzip(&identity, flate2::Compression::best())),
                 brotli(&identity),
             )
         } else {
-            (gzip(&identity, flate2::Compression::fast()), Bytes::new())
+            (std::sync::OnceLock::new(), Bytes::new())
         };
         let hash = {
             use std::hash::{Hash, Hasher};
@@ -240,7 +242,9 @@ impl Rendered {
     }
 
     fn weight(&self) -> u64 {
-        (self.identity.len() + self.gzip.len() + self.brotli.len() + 256) as u64
+        // A gzip not made yet counts as the identity's size: never larger.
+        let gzip = self.gzip.get().map_or(self.identity.len(), Bytes::len);
+        (self.identity.len() + gzip + self.brotli.len() + 256) as u64
     }
 
     pub fn is_fresh(&self, generation: u64, ttl: Duration) -> bool {
@@ -257,7 +261,11 @@ impl Rendered {
         };
         let (body, etag) = match encoding {
             Encoding::Identity => (&self.identity, &self.etag[0]),
-            Encoding::Gzip => (&self.gzip, &self.etag[1]),
+            Encoding::Gzip => (
+                self.gzip
+                    .get_or_init(|| gzip(&self.identity, flate2::Compression::fast())),
+                &self.etag[1],
+            ),
             Encoding::Brotli => (&self.brotli, &self.etag[2]),
         };
         // RFC 9110 § 13.2.2: If-None-Match first; If-Modified-Since only
@@ -477,7 +485,7 @@ mod tests {
         let html = "<p>你好，号</p>".repeat(200);
         let r = Rendered::compressed(StatusCode::OK, html.clone(), 1, Kind::Html, true);
         let mut out = String::new();
-        flate2::read::GzDecoder::new(&r.gzip[..])
+        flate2::read::GzDecoder::new(&r.gzip.get().expect("made at once")[..])
             .read_to_string(&mut out)
             .unwrap();
         assert_eq!(out, html);
@@ -487,6 +495,26 @@ mod tests {
             .unwrap();
         assert_eq!(String::from_utf8(out).unwrap(), html);
         assert!(r.brotli.len() < html.len() / 4);
+    }
+
+    #[tokio::test]
+    async fn a_one_off_answer_is_gzipped_only_when_asked() {
+        use http_body_util::BodyExt;
+        use std::io::Read;
+        let html = "{\"hits\": \"号\"}".repeat(100);
+        let r = Rendered::compressed(StatusCode::OK, html.clone(), 1, Kind::Html, false);
+        assert!(r.gzip.get().is_none());
+        let plain = r.respond(&Method::GET, &HeaderMap::new());
+        assert!(plain.headers().get(header::CONTENT_ENCODING).is_none());
+        assert!(r.gzip.get().is_none());
+        let zipped = r.respond(&Method::GET, &headers("gzip, br"));
+        assert_eq!(zipped.headers()[header::CONTENT_ENCODING], "gzip");
+        let body = zipped.into_body().collect().await.unwrap().to_bytes();
+        let mut out = String::new();
+        flate2::read::GzDecoder::new(&body[..])
+            .read_to_string(&mut out)
+            .unwrap();
+        assert_eq!(out, html);
     }
 
     #[test]
