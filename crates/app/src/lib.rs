@@ -339,7 +339,12 @@ impl App {
             return Ok(last_seen);
         }
         let mut reached = seq;
-        if let Some(index) = self.search() {
+        if self.search().is_some_and(|i| i.writer_released()) {
+            // A `hao reindex` this node started is building the index (and
+            // holds its write lock): the changes are applied from here once
+            // it is complete.
+            reached = last_seen;
+        } else if let Some(index) = self.search() {
             match sync::apply_changes(&self.inner.store, index, last_seen).await {
                 Ok((applied, ids)) => {
                     reached = applied;

@@ -1,10 +1,12 @@
 //! `hao serve`: the reader site and the API on one address.
 
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
 use hao_app::App;
+use hao_search::SearchIndex;
 use hao_web::{AppState, SiteOptions};
 use tracing_subscriber::EnvFilter;
 
@@ -79,20 +81,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
                 Some(seq) => (Some(index), seq),
                 None => {
                     let seq = store.last_change().await?;
-                    let (s, i) = (store.clone(), index.clone());
-                    tokio::spawn(async move {
-                        let started = std::time::Instant::now();
-                        match hao_app::sync::reindex_all(&s, &i, |_| {}, || false).await {
-                            Ok(n) => tracing::info!(
-                                articles = n,
-                                seconds = started.elapsed().as_secs_f64(),
-                                "search index built"
-                            ),
-                            Err(e) => {
-                                tracing::error!(error = %e, "building the search index failed")
-                            }
-                        }
-                    });
+                    tokio::spawn(build_index(args.data.clone(), store.clone(), index.clone()));
                     (Some(index), seq)
                 }
             },
@@ -132,6 +121,83 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         .await
         .context("serving")?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Fills this node's missing or incomplete index with a `hao reindex` of its
+/// own, then takes up what it built: the memory an index build takes
+/// (hundreds of megabytes at a million articles, which the allocator keeps
+/// once used) is given back when that process ends, and a serving node
+/// stays the size of what it serves. Where no child can be started (the
+/// binary was replaced in place), or it fails, the build runs here.
+async fn build_index(data: DataArgs, store: hao_store::Store, index: Arc<SearchIndex>) {
+    let started = std::time::Instant::now();
+    let child = match std::env::current_exe() {
+        Ok(exe) => reindex_in_child(&exe, &data, &index).await,
+        Err(e) => Err(anyhow::Error::new(e).context("finding this program")),
+    };
+    match child {
+        Ok(()) => {
+            tracing::info!(
+                articles = index.doc_count(),
+                seconds = started.elapsed().as_secs_f64(),
+                "search index built (by a hao reindex of its own)"
+            );
+            return;
+        }
+        Err(e) => {
+            tracing::warn!(error = %format!("{e:#}"), "building the search index in this process instead")
+        }
+    }
+    match hao_app::sync::reindex_all(&store, &index, |_| {}, || false).await {
+        Ok(n) => tracing::info!(
+            articles = n,
+            seconds = started.elapsed().as_secs_f64(),
+            "search index built"
+        ),
+        Err(e) => tracing::error!(error = %e, "building the search index failed"),
+    }
+}
+
+/// Runs `EXE reindex` on `data`'s index, `index` having given up its writer,
+/// then reloads `index` from what it built.
+pub async fn reindex_in_child(
+    exe: &std::path::Path,
+    data: &DataArgs,
+    index: &SearchIndex,
+) -> anyhow::Result<()> {
+    index.release_writer();
+    let mut command = tokio::process::Command::new(exe);
+    command
+        .arg("reindex")
+        .arg("--data-dir")
+        .arg(&data.data_dir)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        // Stopping the node stops the build (the next start finishes it).
+        .kill_on_drop(true);
+    // The URL (which may hold a password) by the environment, not the
+    // command line `ps` shows.
+    if let Some(url) = &data.database_url {
+        command.env("HAO_DATABASE_URL", url);
+    }
+    let out = command
+        .spawn()
+        .with_context(|| format!("starting {} reindex", exe.display()))?
+        .wait_with_output()
+        .await?;
+    if !out.status.success() {
+        let said = String::from_utf8_lossy(&out.stderr);
+        anyhow::bail!("hao reindex ended with {}: {}", out.status, said.trim());
+    }
+    index
+        .reload()
+        .context("reading the index hao reindex built")?;
+    anyhow::ensure!(
+        index.applied_seq().is_some(),
+        "hao reindex ended without completing the index"
+    );
+    Ok(())
 }
 
 /// The data dir's 敏感词 list (`sensitive-words.txt`), written with the

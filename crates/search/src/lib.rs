@@ -162,7 +162,15 @@ pub struct SearchIndex {
     /// The change-log position the index reflects (also kept in `dir`).
     applied: std::sync::atomic::AtomicI64,
     reader: IndexReader,
-    writer: Mutex<IndexWriter>,
+    index: Index,
+    /// `None` after [`SearchIndex::release_writer`]: made again on the next write.
+    writer: Mutex<Option<IndexWriter>>,
+    /// Whether the writer was given up for another process
+    /// ([`SearchIndex::release_writer`]) and not taken up again.
+    released: std::sync::atomic::AtomicBool,
+    /// The writer's indexing threads and memory budget.
+    writer_threads: usize,
+    writer_bytes: usize,
     fields: Fields,
 }
 
@@ -256,14 +264,74 @@ impl SearchIndex {
             // hits, which lie in different blocks anyway.
             .doc_store_cache_num_blocks(DOC_STORE_CACHE_BLOCKS)
             .try_into()?;
+        // Made at once, so that an index another process writes to fails
+        // here ("is another hao using it?"), not on the first change.
         let writer = index.writer_with_num_threads(threads, writer_bytes)?;
         Ok(SearchIndex {
             dir: None,
             applied: std::sync::atomic::AtomicI64::new(-1),
             reader,
-            writer: Mutex::new(writer),
+            index,
+            writer: Mutex::new(Some(writer)),
+            released: std::sync::atomic::AtomicBool::new(false),
+            writer_threads: threads,
+            writer_bytes,
             fields,
         })
+    }
+
+    /// Runs `f` with the writer, making it first when it was released.
+    fn with_writer<T>(&self, f: impl FnOnce(&mut IndexWriter) -> Result<T>) -> Result<T> {
+        let mut slot = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        let writer = match &mut *slot {
+            Some(w) => w,
+            none => {
+                let w = self
+                    .index
+                    .writer_with_num_threads(self.writer_threads, self.writer_bytes)?;
+                self.released
+                    .store(false, std::sync::atomic::Ordering::SeqCst);
+                none.insert(w)
+            }
+        };
+        f(writer)
+    }
+
+    /// Gives up the writer (its memory and the index's write lock), so that
+    /// another process may write the index: `hao serve` lets a `hao reindex`
+    /// it starts build a missing index, then [`SearchIndex::reload`]s. The
+    /// next write here makes a writer again.
+    pub fn release_writer(&self) {
+        let mut slot = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(w) = slot.take() {
+            let _ = w.wait_merging_threads();
+        }
+        self.released
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// Whether the writer was given up for another process and not taken up
+    /// again ([`SearchIndex::reload`], or a write here): this node's change-log
+    /// follower then leaves the index alone.
+    pub fn writer_released(&self) -> bool {
+        self.released.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Sees what another process committed to the index, and the change-log
+    /// position it recorded.
+    pub fn reload(&self) -> Result<()> {
+        self.reader.reload()?;
+        self.released
+            .store(false, std::sync::atomic::Ordering::SeqCst);
+        if let Some(dir) = &self.dir {
+            let applied = std::fs::read_to_string(dir.join(APPLIED_FILE))
+                .ok()
+                .and_then(|v| v.trim().parse().ok())
+                .unwrap_or(-1);
+            self.applied
+                .store(applied, std::sync::atomic::Ordering::SeqCst);
+        }
+        Ok(())
     }
 
     /// The change-log sequence number this index is known to reflect, or
@@ -299,16 +367,17 @@ impl SearchIndex {
     /// commits and makes the change visible to searches.
     pub fn update(&self, docs: &[SearchDoc], deleted: &[i64]) -> Result<()> {
         let f = self.fields;
-        let mut writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
-        for id in deleted {
-            writer.delete_term(Term::from_field_i64(f.id, *id));
-        }
-        for d in docs {
-            writer.delete_term(Term::from_field_i64(f.id, d.id));
-            writer.add_document(self.document(d))?;
-        }
-        writer.commit()?;
-        drop(writer);
+        self.with_writer(|writer| {
+            for id in deleted {
+                writer.delete_term(Term::from_field_i64(f.id, *id));
+            }
+            for d in docs {
+                writer.delete_term(Term::from_field_i64(f.id, d.id));
+                writer.add_document(self.document(d))?;
+            }
+            writer.commit()?;
+            Ok(())
+        })?;
         self.reader.reload()?;
         Ok(())
     }
@@ -317,18 +386,17 @@ impl SearchIndex {
     /// [`SearchIndex::clear`]): no deletes to apply, and nothing is visible
     /// until [`SearchIndex::commit`].
     pub fn add_fresh(&self, docs: &[SearchDoc]) -> Result<()> {
-        let writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
-        for d in docs {
-            writer.add_document(self.document(d))?;
-        }
-        Ok(())
+        self.with_writer(|writer| {
+            for d in docs {
+                writer.add_document(self.document(d))?;
+            }
+            Ok(())
+        })
     }
 
     /// Commits what was added and makes it visible to searches.
     pub fn commit(&self) -> Result<()> {
-        let mut writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
-        writer.commit()?;
-        drop(writer);
+        self.with_writer(|writer| Ok(writer.commit()?))?;
         self.reader.reload()?;
         Ok(())
     }
@@ -346,7 +414,6 @@ impl SearchIndex {
     /// ranks one list (6,291 articles: four segments became one, and an
     /// uncached search took a third less time; BENCHMARKS.md).
     pub fn merge_all(&self) -> Result<()> {
-        let mut writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
         let ids: Vec<tantivy::index::SegmentId> = self
             .reader
             .searcher()
@@ -355,9 +422,8 @@ impl SearchIndex {
             .map(|r| r.segment_id())
             .collect();
         if ids.len() > 1 {
-            writer.merge(&ids).wait()?;
+            self.with_writer(|writer| Ok(writer.merge(&ids).wait()?))?;
         }
-        drop(writer);
         self.reader.reload()?;
         Ok(())
     }
@@ -391,10 +457,11 @@ impl SearchIndex {
 
     /// Removes every document (before a full rebuild).
     pub fn clear(&self) -> Result<()> {
-        let mut writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
-        writer.delete_all_documents()?;
-        writer.commit()?;
-        drop(writer);
+        self.with_writer(|writer| {
+            writer.delete_all_documents()?;
+            writer.commit()?;
+            Ok(())
+        })?;
         self.reader.reload()?;
         Ok(())
     }

@@ -22,8 +22,8 @@ impl SearchIndex {
     /// (its stored TF-IDF keywords, best first): BM25 over the other
     /// articles' stored keywords (each a single term, so the posting lists
     /// are short: 2 ms at 100,000 articles, where the body's word field took
-    /// 5–16 ms), weighted ×2, plus the keywords' words in titles; earlier
-    /// keywords weigh more than later ones. `exclude` is left out. The
+    /// 5–16 ms), weighted ×2, plus the keywords' character pairs in titles;
+    /// earlier keywords weigh more than later ones. `exclude` is left out. The
     /// candidates for 相关推荐; the caller re-ranks and filters.
     pub fn similar(&self, keywords: &[String], exclude: i64, limit: usize) -> Result<Vec<Similar>> {
         let f = self.fields;
@@ -36,12 +36,21 @@ impl SearchIndex {
                 IndexRecordOption::WithFreqs,
             ));
             clauses.push((Occur::Should, boosted(q, 2.0 * weight)));
-            for w in analysis::words(keyword) {
-                if !seen.insert(w.clone()) {
+            // The keyword's character pairs in titles (its words, without
+            // the word segmenter: a node serving pages never loads its
+            // dictionary, tens of megabytes, to compute a list).
+            let units = analysis::units(keyword);
+            let (field, parts) = if units.len() == 1 {
+                (f.title_uni, vec![units[0].text.clone()])
+            } else {
+                (f.title_bi, analysis::bigrams(&units))
+            };
+            for part in parts {
+                if !seen.insert(part.clone()) {
                     continue;
                 }
                 let q: Box<dyn Query> = Box::new(TermQuery::new(
-                    Term::from_field_text(f.title_w, &w),
+                    Term::from_field_text(field, &part),
                     IndexRecordOption::WithFreqs,
                 ));
                 clauses.push((Occur::Should, boosted(q, 2.0 * weight)));

@@ -181,6 +181,54 @@ async fn import_serve_and_stop_gracefully() {
     child.wait().unwrap();
 }
 
+/// A node that finds no index has a `hao reindex` of its own build it,
+/// then searches what that process built (the build's memory leaves with it).
+#[tokio::test]
+async fn a_missing_index_is_built_by_a_child_process() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures");
+    let out = Command::new(HAO)
+        .args(["import", "--quiet", "--data-dir"])
+        .arg(&data)
+        .arg(format!("{fixtures}/articles.jsonl"))
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let args = hao::DataArgs {
+        data_dir: data.clone(),
+        database_url: None,
+    };
+    let (index, _) = hao::reindex::open_index(&args, hao_store::Workload::Serving).unwrap();
+    assert_eq!(index.applied_seq(), None);
+    assert_eq!(index.doc_count(), 0);
+    hao::serve::reindex_in_child(std::path::Path::new(HAO), &args, &index)
+        .await
+        .unwrap();
+    assert!(index.applied_seq().is_some());
+    let search = |q| {
+        index
+            .search(&hao_search::SearchQuery {
+                text: q,
+                limit: 3,
+                ..Default::default()
+            })
+            .unwrap()
+            .hits
+    };
+    let hits = search("航展");
+    assert_eq!(hits[0].external_id, "fx-010");
+    // The node writes again afterwards (its writer is made anew).
+    index.update(&[], &[hits[0].id]).unwrap();
+    assert!(search("航展").iter().all(|h| h.external_id != "fx-010"));
+    // A child that fails says why, and the index is left for this process.
+    let missing = std::path::Path::new("/nonexistent/hao");
+    let e = hao::serve::reindex_in_child(missing, &args, &index)
+        .await
+        .unwrap_err();
+    assert!(format!("{e:#}").contains("/nonexistent/hao"), "{e:#}");
+}
+
 #[test]
 fn segment_uses_the_user_dictionary_of_the_data_dir() {
     let dir = tempfile::tempdir().unwrap();
