@@ -403,15 +403,31 @@ impl quick_cache::Weighter<PageKey, Arc<Rendered>> for Weigher {
     }
 }
 
-/// Rendered pages, bounded by their total size in bytes.
+type Shelf = quick_cache::sync::Cache<PageKey, Arc<Rendered>, Weigher>;
+
+/// Rendered pages, bounded by their total size in bytes; readers' queries
+/// (one-off answers, see [`PageKey::is_one_off`]) on a smaller shelf of
+/// their own, so that a stream of different searches neither evicts the
+/// pages every reader shares nor holds the node's memory.
 pub struct PageCache {
-    pages: quick_cache::sync::Cache<PageKey, Arc<Rendered>, Weigher>,
+    pages: Shelf,
+    queries: Shelf,
 }
 
 impl PageCache {
+    /// `max_bytes` for the pages, an eighth of it for the queries.
     pub fn new(max_bytes: u64) -> PageCache {
         PageCache {
-            pages: quick_cache::sync::Cache::with_weighter(4096, max_bytes, Weigher),
+            pages: Shelf::with_weighter(4096, max_bytes, Weigher),
+            queries: Shelf::with_weighter(512, max_bytes / 8, Weigher),
+        }
+    }
+
+    fn shelf(&self, key: &PageKey) -> &Shelf {
+        if key.is_one_off() {
+            &self.queries
+        } else {
+            &self.pages
         }
     }
 
@@ -429,14 +445,15 @@ impl PageCache {
         F: FnOnce() -> Fut,
         Fut: std::future::Future<Output = Result<String, E>>,
     {
-        if let Some(page) = self.pages.get(&key) {
+        let shelf = self.shelf(&key);
+        if let Some(page) = shelf.get(&key) {
             if page.is_fresh(generation, ttl) {
                 metrics::counter!("hao_page_cache_hits_total").increment(1);
                 return Ok(page);
             }
-            self.pages.remove_if(&key, |p| !p.is_fresh(generation, ttl));
+            shelf.remove_if(&key, |p| !p.is_fresh(generation, ttl));
         }
-        match self.pages.get_value_or_guard_async(&key).await {
+        match shelf.get_value_or_guard_async(&key).await {
             Ok(page) => Ok(page),
             Err(guard) => {
                 metrics::counter!("hao_page_cache_misses_total").increment(1);
@@ -495,6 +512,36 @@ mod tests {
             .unwrap();
         assert_eq!(String::from_utf8(out).unwrap(), html);
         assert!(r.brotli.len() < html.len() / 4);
+    }
+
+    #[tokio::test]
+    async fn a_stream_of_searches_leaves_the_pages_alone() {
+        let cache = PageCache::new(1 << 20);
+        let ttl = Duration::from_secs(60);
+        let article = PageKey::Article { id: 1, care: false };
+        let render = |s: String| move || async move { Ok::<_, ()>(s) };
+        cache
+            .get_or_render(article.clone(), 1, ttl, render("<p>文章</p>".repeat(2000)))
+            .await
+            .unwrap();
+        // 2 MB of different searches: twice the pages' budget, sixteen
+        // times the queries'.
+        for i in 0..1000 {
+            let key = PageKey::ApiSearch {
+                q: format!("查询{i}"),
+                limit: 10,
+            };
+            cache
+                .get_or_render(key, 1, ttl, render(format!("{i:0>2000}")))
+                .await
+                .unwrap();
+        }
+        let kept = cache
+            .get_or_render(article, 1, ttl, || async { Err(()) })
+            .await;
+        assert!(kept.is_ok(), "the article page was evicted");
+        let held: u64 = cache.queries.weight();
+        assert!(held <= (1 << 20) / 8, "{held}");
     }
 
     #[tokio::test]
