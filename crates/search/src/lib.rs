@@ -230,12 +230,8 @@ impl SearchIndex {
         let index = Index::open_in_dir(dir)?;
         let mut s = Self::wrap(index, threads, bytes)?;
         s.dir = Some(dir.to_owned());
-        let applied = std::fs::read_to_string(dir.join(APPLIED_FILE))
-            .ok()
-            .and_then(|v| v.trim().parse().ok())
-            .unwrap_or(-1);
         s.applied
-            .store(applied, std::sync::atomic::Ordering::SeqCst);
+            .store(read_applied(dir), std::sync::atomic::Ordering::SeqCst);
         // Touch every segment once: a damaged one fails here, not on a query.
         let _ = s.doc_count();
         s.reader
@@ -324,12 +320,8 @@ impl SearchIndex {
         self.released
             .store(false, std::sync::atomic::Ordering::SeqCst);
         if let Some(dir) = &self.dir {
-            let applied = std::fs::read_to_string(dir.join(APPLIED_FILE))
-                .ok()
-                .and_then(|v| v.trim().parse().ok())
-                .unwrap_or(-1);
             self.applied
-                .store(applied, std::sync::atomic::Ordering::SeqCst);
+                .store(read_applied(dir), std::sync::atomic::Ordering::SeqCst);
         }
         Ok(())
     }
@@ -414,16 +406,21 @@ impl SearchIndex {
     /// ranks one list (6,291 articles: four segments became one, and an
     /// uncached search took a third less time; BENCHMARKS.md).
     pub fn merge_all(&self) -> Result<()> {
-        let ids: Vec<tantivy::index::SegmentId> = self
-            .reader
-            .searcher()
-            .segment_readers()
-            .iter()
-            .map(|r| r.segment_id())
-            .collect();
-        if ids.len() > 1 {
-            self.with_writer(|writer| Ok(writer.merge(&ids).wait()?))?;
+        let mut slot = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        // tantivy's own merges may be running on some of the segments (a
+        // merge asked of a segment being merged fails): they finish first.
+        if let Some(w) = slot.take() {
+            w.wait_merging_threads()?;
         }
+        let writer = slot.insert(
+            self.index
+                .writer_with_num_threads(self.writer_threads, self.writer_bytes)?,
+        );
+        let ids = self.index.searchable_segment_ids()?;
+        if ids.len() > 1 {
+            writer.merge(&ids).wait()?;
+        }
+        drop(slot);
         self.reader.reload()?;
         Ok(())
     }
@@ -632,6 +629,14 @@ impl SearchIndex {
         }
         Ok(SearchResults { total, hits })
     }
+}
+
+/// The change-log position recorded in `dir`, -1 when none.
+fn read_applied(dir: &Path) -> i64 {
+    std::fs::read_to_string(dir.join(APPLIED_FILE))
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(-1)
 }
 
 /// A new index's schema and settings: stored text in blocks of

@@ -38,6 +38,16 @@ fn start_server(data: &std::path::Path) -> (std::process::Child, String, String)
     crate::serving::serve(data, &[], &[("RUST_BACKTRACE", "0")])
 }
 
+/// `hao import --quiet --data-dir DATA FILE`.
+fn import(data: &std::path::Path, file: &str) -> std::process::Output {
+    Command::new(HAO)
+        .args(["import", "--quiet", "--data-dir"])
+        .arg(data)
+        .arg(file)
+        .output()
+        .unwrap()
+}
+
 #[tokio::test]
 async fn import_serve_and_stop_gracefully() {
     let dir = tempfile::tempdir().unwrap();
@@ -45,12 +55,7 @@ async fn import_serve_and_stop_gracefully() {
     let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures");
 
     // Import: a summary on stdout, each bad line on stderr with its number.
-    let out = Command::new(HAO)
-        .args(["import", "--quiet", "--data-dir"])
-        .arg(&data)
-        .arg(format!("{fixtures}/bad-lines.jsonl"))
-        .output()
-        .unwrap();
+    let out = import(&data, &format!("{fixtures}/bad-lines.jsonl"));
     assert!(out.status.success());
     let stdout = String::from_utf8(out.stdout).unwrap();
     let stderr = String::from_utf8(out.stderr).unwrap();
@@ -64,12 +69,7 @@ async fn import_serve_and_stop_gracefully() {
     );
     assert_eq!(stderr.lines().count(), 7, "{stderr}");
 
-    let out = Command::new(HAO)
-        .args(["import", "--quiet", "--data-dir"])
-        .arg(&data)
-        .arg(format!("{fixtures}/articles.jsonl"))
-        .output()
-        .unwrap();
+    let out = import(&data, &format!("{fixtures}/articles.jsonl"));
     assert!(
         out.status.success(),
         "{}",
@@ -123,13 +123,7 @@ async fn import_serve_and_stop_gracefully() {
     // … and follows an import made by another process within a second or so.
     let extra = dir.path().join("extra.jsonl");
     std::fs::write(&extra, r#"{"external_id":"live-1","title":"冰雪大世界开园迎客","body":"哈尔滨冰雪大世界今日开园。","channel":"本地"}"#).unwrap();
-    let out = Command::new(HAO)
-        .args(["import", "--quiet", "--data-dir"])
-        .arg(&data)
-        .arg(&extra)
-        .output()
-        .unwrap();
-    assert!(out.status.success());
+    assert!(import(&data, extra.to_str().unwrap()).status.success());
     let published = Instant::now();
     while !search("%E5%86%B0%E9%9B%AA%E5%A4%A7%E4%B8%96%E7%95%8C").contains("live-1") {
         // 冰雪大世界
@@ -188,13 +182,11 @@ async fn a_missing_index_is_built_by_a_child_process() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures");
-    let out = Command::new(HAO)
-        .args(["import", "--quiet", "--data-dir"])
-        .arg(&data)
-        .arg(format!("{fixtures}/articles.jsonl"))
-        .output()
-        .unwrap();
-    assert!(out.status.success());
+    assert!(
+        import(&data, &format!("{fixtures}/articles.jsonl"))
+            .status
+            .success()
+    );
     let args = hao::DataArgs {
         data_dir: data.clone(),
         database_url: None,
