@@ -34,58 +34,145 @@ fn half_width(c: char) -> char {
 }
 
 /// The characters of `text`, normalised one for one (Traditional → Simplified
-/// conversion keeps the character count), with their original byte offsets.
-/// The conversion (a few hash lookups a character, in context) runs only
-/// when a character may be Traditional: most texts have none.
+/// conversion keeps the character count), with their original byte offsets,
+/// and whether each is a unit, handed to `f` in order. Each character is one
+/// look-up (see [`lookup`]); the few whose conversion depends on their
+/// neighbours (藉口 → 借口, but 慰藉) are converted as `fast2s` converts them.
+#[inline]
+pub(crate) fn for_each_char(text: &str, mut f: impl FnMut(NormChar, bool)) {
+    let table = table();
+    let mut chars = text.char_indices().peekable();
+    // The character before, as typed ('0' at the start, as `fast2s` has it).
+    let mut prev = '0';
+    while let Some((from, original)) = chars.next() {
+        let entry = lookup(table, original);
+        let mut c = entry_char(entry, original);
+        if entry & CONTEXTUAL != 0 {
+            let next = chars.peek().map_or('0', |&(_, n)| fold_case_and_width(n));
+            c = in_context(fold_case_and_width(prev), c, next);
+        }
+        f(
+            NormChar {
+                from,
+                to: from + original.len_utf8(),
+                c,
+            },
+            entry & UNIT != 0,
+        );
+        prev = original;
+    }
+}
+
+/// What `fast2s` converts `cur` to between `prev` and `next` (case and
+/// width folded, not converted).
+fn in_context(prev: char, cur: char, next: char) -> char {
+    let three: String = [prev, cur, next].iter().collect();
+    fast2s::convert(&three).chars().nth(1).unwrap_or(cur)
+}
+
+/// The characters of `text`, normalised (see [`for_each_char`]).
 fn normalize_chars(text: &str) -> Vec<NormChar> {
     let mut out = Vec::with_capacity(text.len() / 2);
-    let mut traditional = false;
-    for (from, original) in text.char_indices() {
-        let c = fold_case_and_width(original);
-        traditional |= may_be_traditional(c);
-        out.push(NormChar {
-            from,
-            to: from + original.len_utf8(),
-            c,
-        });
-    }
-    if traditional {
-        let pre: String = out.iter().map(|n| n.c).collect();
-        for (n, c) in out.iter_mut().zip(fast2s::convert(&pre).chars()) {
-            n.c = c;
-        }
-    }
+    for_each_char(text, |n, _| out.push(n));
     out
 }
 
-/// Whether `fast2s` may change `c`: it changes one it maps by itself, or
-/// one of the few it maps only beside certain neighbours (藉口 → 借口).
-/// One bit a character of the Basic Multilingual Plane, found once.
-fn may_be_traditional(c: char) -> bool {
-    static TABLE: std::sync::OnceLock<Vec<u64>> = std::sync::OnceLock::new();
+/// The units of `text` as (character, original byte offsets): what the
+/// tokenizers index, without a string per unit.
+pub(crate) fn unit_chars(text: &str) -> Vec<NormChar> {
+    let mut out = Vec::with_capacity(text.len() / 3);
+    for_each_char(text, |n, unit| {
+        if unit {
+            out.push(n);
+        }
+    });
+    out
+}
+
+/// A [`table`] entry: the normalised character in the low 21 bits, then
+/// flags.
+const CHAR_BITS: u32 = 0x1F_FFFF;
+/// The normalised character is a unit ([`is_unit`]).
+const UNIT: u32 = 1 << 21;
+/// `fast2s` converts the character by its neighbours (see `convert_in_context`).
+const CONTEXTUAL: u32 = 1 << 22;
+/// Characters `fast2s` converts by their neighbours: the ones it leaves in
+/// some words (慰藉, 乾隆) or converts only in some (藉口, 看著, 計畫).
+const IN_CONTEXT: [char; 15] = [
+    '藉', '著', '苧', '闔', '鍾', '讎', '畫', '兒', '覆', '夥', '瞭', '麽', '幺', '於', '乾',
+];
+
+/// The entry of `c`. Ideographs and ASCII, most of a text, are answered
+/// without the table: its 256 KiB do not stay in a core's cache, and a
+/// look-up that misses cost more than the rest of the work (the 8 KiB bitset
+/// of ideographs that change does stay).
+#[inline]
+fn lookup(table: &Table, c: char) -> u32 {
     let u = c as u32;
-    if !(0x800..=0xFFFF).contains(&u) {
-        return false; // fast2s converts three-byte characters only
+    if c.is_ascii() {
+        let n = c.to_ascii_lowercase();
+        return n as u32 | if n.is_ascii_alphanumeric() { UNIT } else { 0 };
     }
-    let table = TABLE.get_or_init(|| {
-        let mut bits = vec![0u64; 0x10000 / 64];
-        let mut set = |c: char| bits[c as usize / 64] |= 1 << (c as usize % 64);
-        let mut buf = [0u8; 4];
-        for c in (0x800..=0xFFFF).filter_map(char::from_u32) {
-            let s: &str = c.encode_utf8(&mut buf);
-            if fast2s::convert(s) != s {
-                set(c);
+    if (0x4E00..=0x9FFF).contains(&u) && table.changes[u as usize / 64] >> (u % 64) & 1 == 0 {
+        return u | UNIT;
+    }
+    match table.entries.get(u as usize) {
+        Some(&entry) => entry,
+        None => {
+            let n = fold_case_and_width(c);
+            n as u32 | if is_unit(n) { UNIT } else { 0 }
+        }
+    }
+}
+
+fn entry_char(entry: u32, original: char) -> char {
+    char::from_u32(entry & CHAR_BITS).unwrap_or(original)
+}
+
+/// What normalising a character of the Basic Multilingual Plane gives.
+struct Table {
+    /// One entry a character (256 KiB, made once): case and width folded,
+    /// then converted to Simplified as `fast2s` converts a character alone;
+    /// whether the result is a unit; whether its conversion depends on its
+    /// neighbours.
+    entries: Vec<u32>,
+    /// One bit a character: set when its entry is not the character itself
+    /// as a unit.
+    changes: Vec<u64>,
+}
+
+fn table() -> &'static Table {
+    static TABLE: std::sync::OnceLock<Table> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let entries: Vec<u32> = (0..0x1_0000u32)
+            .map(|u| {
+                let Some(c) = char::from_u32(u) else {
+                    return u; // a surrogate: never in a `str`
+                };
+                let folded = fold_case_and_width(c);
+                if IN_CONTEXT.contains(&folded) {
+                    return folded as u32 | UNIT | CONTEXTUAL;
+                }
+                let mut buf = [0u8; 4];
+                let n = if folded.len_utf8() == 3 {
+                    fast2s::convert(folded.encode_utf8(&mut buf))
+                        .chars()
+                        .next()
+                        .unwrap_or(folded)
+                } else {
+                    folded
+                };
+                n as u32 | if is_unit(n) { UNIT } else { 0 }
+            })
+            .collect();
+        let mut changes = vec![0u64; entries.len() / 64];
+        for (u, &entry) in entries.iter().enumerate() {
+            if entry != u as u32 | UNIT {
+                changes[u / 64] |= 1 << (u % 64);
             }
         }
-        for c in [
-            '藉', '著', '苧', '闔', '鍾', '讎', '畫', '兒', '覆', '夥', '瞭', '麽', '幺', '於',
-            '乾',
-        ] {
-            set(c);
-        }
-        bits
-    });
-    table[u as usize / 64] >> (u % 64) & 1 == 1
+        Table { entries, changes }
+    })
 }
 
 /// Full-width to half-width, then lower case, one character for one. Fast
@@ -139,14 +226,6 @@ pub fn symbols(text: &str) -> Vec<(String, usize)> {
         .into_iter()
         .map(|(i, n)| (n.c.to_string(), i))
         .collect()
-}
-
-/// The units of `text` as (character, original byte offsets): what the
-/// tokenizers index, without a string per unit.
-pub(crate) fn unit_chars(text: &str) -> Vec<NormChar> {
-    let mut chars = normalize_chars(text);
-    chars.retain(|n| is_unit(n.c));
-    chars
 }
 
 /// The normalised text (same characters a query and a document are compared on).
@@ -351,7 +430,36 @@ mod tests {
         ] {
             assert_eq!(normalize(t), fast2s::convert(t), "{t}");
         }
-        assert!(!may_be_traditional('中') && may_be_traditional('國'));
+    }
+
+    /// The table and the second pass give what folding every character and
+    /// then converting the whole text with `fast2s` gives: on every
+    /// character of the Basic Multilingual Plane between neighbours, and on
+    /// words `fast2s` converts by context.
+    #[test]
+    fn the_table_is_folding_then_converting_the_whole_text() {
+        let reference = |t: &str| -> String {
+            let folded: String = t.chars().map(fold_case_and_width).collect();
+            fast2s::convert(&folded)
+        };
+        let mut text = String::new();
+        for (i, c) in (0..0x1_0000u32).filter_map(char::from_u32).enumerate() {
+            text.push(c);
+            if i % 7 == 0 {
+                text.push_str("乾隆的乾兒子看著企畫，藉口Ａ");
+            }
+        }
+        assert_eq!(normalize(&text), reference(&text));
+        for t in [
+            "乾隆的乾兒子一邊乾淨利落地擲出了一個乾卦",
+            "慰藉、藉口、憑藉",
+            "藉",
+        ] {
+            assert_eq!(normalize(t), reference(t), "{t}");
+            let units: String = unit_chars(t).iter().map(|n| n.c).collect();
+            let expected: String = reference(t).chars().filter(|&c| is_unit(c)).collect();
+            assert_eq!(units, expected, "{t}");
+        }
     }
 
     #[test]

@@ -9,7 +9,7 @@
 //! text is normalised once (the same normalisation the index used) and each
 //! pair of units is compared as two `char`s with the query's few pairs.
 
-use crate::analysis::{Unit, unit_chars};
+use crate::analysis::{Unit, for_each_char};
 use crate::hits::escape;
 
 /// What one query marks in a text.
@@ -18,11 +18,32 @@ pub(crate) struct Highlighter {
     pairs: Vec<(char, char)>,
     /// A query of a single unit: that unit.
     single: Option<char>,
+    /// One bit (a character's code modulo 64) for each character of the
+    /// query: a character whose bit is clear matches nothing, found without
+    /// searching `pairs`.
+    mask: u64,
 }
 
 /// Characters shown before the first match of a passage, when the sentence
 /// holding it starts earlier.
 const LEAD: usize = 12;
+
+/// One pass over a text: its matches, where each character starts and where
+/// sentences end.
+struct Scan {
+    /// Byte ranges that match, in order, overlapping ones merged.
+    matches: Vec<(usize, usize)>,
+    /// The byte offset of each character, then the text's length.
+    offsets: Vec<usize>,
+    /// The character index of each match's first and past-the-last character.
+    spans: Vec<(usize, usize)>,
+    /// (character index, byte offset past it) of each sentence end.
+    sentence_ends: Vec<(usize, usize)>,
+}
+
+fn bit(c: char) -> u64 {
+    1 << (c as u32 % 64)
+}
 
 impl Highlighter {
     /// The highlighter of a query of these units (`analysis::units`).
@@ -38,80 +59,101 @@ impl Highlighter {
                 None
             },
             pairs,
+            mask: chars.iter().fold(0, |m, &c| m | bit(c)),
         }
     }
 
-    /// The byte ranges of `text` that match, in order, overlapping ones merged.
-    fn matches(&self, text: &str) -> Vec<(usize, usize)> {
-        let chars = unit_chars(text);
-        let mut out: Vec<(usize, usize)> = Vec::new();
-        let mut push = |from: usize, to: usize| match out.last_mut() {
-            Some(last) if from <= last.1 => last.1 = last.1.max(to),
-            _ => out.push((from, to)),
+    /// Scans `text`; with `positions`, also where characters and sentences
+    /// are (what a passage needs).
+    fn scan(&self, text: &str, positions: bool) -> Scan {
+        let mut scan = Scan {
+            matches: Vec::new(),
+            offsets: Vec::with_capacity(if positions { text.len() / 3 + 1 } else { 0 }),
+            spans: Vec::new(),
+            sentence_ends: Vec::new(),
         };
-        if let Some(c) = self.single {
-            for n in chars.iter().filter(|n| n.c == c) {
-                push(n.from, n.to);
-            }
-        } else {
-            for w in chars.windows(2) {
-                if self.pairs.binary_search(&(w[0].c, w[1].c)).is_ok() {
-                    push(w[0].from, w[1].to);
+        // The unit before (character, its index, its byte offset), to pair
+        // with the next.
+        let mut before: Option<(char, usize, usize)> = None;
+        let mut index = 0;
+        for_each_char(text, |n, unit| {
+            if positions {
+                scan.offsets.push(n.from);
+                let sentence_end = match n.c {
+                    '。' | '\n' => true,
+                    // Full-width only for the semicolon (folded to ASCII).
+                    '!' | '?' => true,
+                    ';' => n.to - n.from > 1,
+                    _ => false,
+                };
+                if sentence_end {
+                    scan.sentence_ends.push((index, n.to));
                 }
             }
-        }
-        out
+            if unit {
+                let matched = if self.mask & bit(n.c) == 0 {
+                    None
+                } else if self.single == Some(n.c) {
+                    Some((n.from, index))
+                } else {
+                    before
+                        .filter(|&(b, _, _)| self.pairs.binary_search(&(b, n.c)).is_ok())
+                        .map(|(_, i, from)| (from, i))
+                };
+                if let Some((from, first)) = matched {
+                    match (scan.matches.last_mut(), scan.spans.last_mut()) {
+                        (Some(last), Some(span)) if from <= last.1 => {
+                            last.1 = n.to;
+                            span.1 = index + 1;
+                        }
+                        _ => {
+                            scan.matches.push((from, n.to));
+                            scan.spans.push((first, index + 1));
+                        }
+                    }
+                }
+                before = Some((n.c, index, n.from));
+            }
+            index += 1;
+        });
+        scan.offsets.push(text.len());
+        scan
     }
 
     /// `text` with its matches in `<b>`, the rest escaped; `None` when
     /// nothing in it matches.
     pub(crate) fn mark(&self, text: &str) -> Option<String> {
-        let matches = self.matches(text);
-        (!matches.is_empty()).then(|| render(text, &matches))
+        let scan = self.scan(text, false);
+        (!scan.matches.is_empty()).then(|| render(text, &scan.matches))
     }
 
     /// The passage of `text` of at most `max_chars` characters holding the
     /// most matched text, its matches in `<b>`, the rest escaped; `None`
     /// when nothing in `text` matches.
     pub(crate) fn passage(&self, text: &str, max_chars: usize) -> Option<String> {
-        let matches = self.matches(text);
+        let Scan {
+            matches,
+            offsets,
+            spans,
+            sentence_ends,
+        } = self.scan(text, true);
         if matches.is_empty() {
             return None;
         }
-        // Character index of every byte offset a match starts or ends at,
-        // and of sentence ends (a passage starts after one when it can).
-        let mut char_at = std::collections::HashMap::with_capacity(matches.len() * 2);
-        let mut sentence_ends = Vec::new();
-        let mut n = 0;
-        let mut wanted = matches.iter().flat_map(|&(a, b)| [a, b]).peekable();
-        for (byte, c) in text
-            .char_indices()
-            .chain(std::iter::once((text.len(), ' ')))
-        {
-            while wanted.peek().is_some_and(|&w| w <= byte) {
-                char_at.insert(wanted.next().unwrap_or(byte), n);
-            }
-            if matches!(c, '。' | '！' | '？' | '!' | '?' | '\n' | '；') {
-                sentence_ends.push((n, byte + c.len_utf8()));
-            }
-            n += 1;
-        }
-        let total_chars = n - 1;
-        let span = |i: usize| (char_at[&matches[i].0], char_at[&matches[i].1]);
+        let total_chars = offsets.len() - 1;
         // The window starting at a match that covers the most matched characters.
         let mut best = (0, 0usize);
-        for i in 0..matches.len() {
-            let (start, _) = span(i);
-            let covered: usize = (i..matches.len())
-                .map(span)
-                .take_while(|&(_, end)| end <= start + max_chars)
-                .map(|(a, b)| b - a)
+        for (i, &(start, _)) in spans.iter().enumerate() {
+            let covered: usize = spans[i..]
+                .iter()
+                .take_while(|&&(_, end)| end <= start + max_chars)
+                .map(|&(a, b)| b - a)
                 .sum();
             if covered > best.1 {
                 best = (i, covered);
             }
         }
-        let first = span(best.0).0;
+        let first = spans[best.0].0;
         // Start at the sentence holding the first match when it starts at
         // most LEAD characters before it, else LEAD characters before it.
         let (start_char, start_byte) = sentence_ends
@@ -122,10 +164,10 @@ impl Highlighter {
             .map(|&(at, byte)| (at + 1, byte))
             .unwrap_or_else(|| {
                 let c = first.saturating_sub(LEAD);
-                (c, byte_of_char(text, c))
+                (c, offsets[c])
             });
         let end_char = (start_char + max_chars).min(total_chars);
-        let end_byte = byte_of_char(text, end_char);
+        let end_byte = offsets[end_char];
         let inside: Vec<(usize, usize)> = matches
             .iter()
             .filter(|&&(a, b)| a >= start_byte && b <= end_byte)
@@ -133,11 +175,6 @@ impl Highlighter {
             .collect();
         Some(render(&text[start_byte..end_byte], &inside))
     }
-}
-
-/// The byte offset of character `n` of `text` (its length past the end).
-fn byte_of_char(text: &str, n: usize) -> usize {
-    text.char_indices().nth(n).map_or(text.len(), |(b, _)| b)
 }
 
 /// `text` with the byte ranges `marks` (in order, apart) in `<b>`, escaped.

@@ -2,16 +2,15 @@
 //! first, the window of a long body the snippet generator reads, the
 //! verbatim passage of a punctuated query, escaping.
 
-use tantivy::TantivyDocument;
-
 use crate::Result;
+use crate::stored::StoredDoc;
 
 /// A hit on its way to the page.
 pub(crate) struct Ranked {
     pub(crate) score: f32,
     pub(crate) address: tantivy::DocAddress,
     /// The stored document, when already read (the verbatim check).
-    pub(crate) doc: Option<TantivyDocument>,
+    pub(crate) doc: Option<StoredDoc>,
     /// Copies word for word folded into this hit.
     pub(crate) copies: usize,
 }
@@ -75,7 +74,10 @@ pub(crate) fn snippet_window<'a>(body: &'a str, pairs: &[String]) -> &'a str {
     if body.len() <= 3 * (BEFORE + AFTER) {
         return body;
     }
-    let Some(at) = pairs.iter().find_map(|p| body.find(p.as_str())) else {
+    let Some(at) = pairs
+        .iter()
+        .find_map(|p| memchr::memmem::find(body.as_bytes(), p.as_bytes()))
+    else {
         return body;
     };
     let mut start = at.saturating_sub(BEFORE * 3);

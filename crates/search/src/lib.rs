@@ -16,6 +16,7 @@ mod hits;
 mod query;
 mod run;
 mod schema;
+mod stored;
 
 use std::path::Path;
 use std::sync::Mutex;
@@ -39,8 +40,6 @@ pub const MAX_QUERY_CHARS: usize = 100;
 const NODE_WRITER_BYTES: usize = 20 << 20;
 /// The writer's memory budget for `open_for_rebuild`.
 const BULK_WRITER_BYTES: usize = 100 << 20;
-/// Decompressed stored-text blocks kept per segment (see `wrap`).
-const DOC_STORE_CACHE_BLOCKS: usize = 4;
 /// Bytes of stored text compressed together (see `builder`).
 const DOC_STORE_BLOCK: usize = 4096;
 /// The file holding the applied change-log position.
@@ -161,6 +160,8 @@ pub struct SearchIndex {
     writer_threads: usize,
     writer_bytes: usize,
     fields: Fields,
+    /// Each segment's document store, for reading hits.
+    stores: stored::StoreCache,
 }
 
 impl SearchIndex {
@@ -243,11 +244,9 @@ impl SearchIndex {
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
-            // tantivy keeps 100 decompressed store blocks per segment by
-            // default: under many different searches (snippets read stored
-            // text) that held over 100 MB; a few per segment serve a page of
-            // hits, which lie in different blocks anyway.
-            .doc_store_cache_num_blocks(DOC_STORE_CACHE_BLOCKS)
+            // Stored documents are read through `stores` (see `stored`),
+            // which keeps a few blocks per segment: none here.
+            .doc_store_cache_num_blocks(0)
             .try_into()?;
         // Made at once, so that an index another process writes to fails
         // here ("is another hao using it?"), not on the first change.
@@ -262,6 +261,7 @@ impl SearchIndex {
             writer_threads: threads,
             writer_bytes,
             fields,
+            stores: stored::StoreCache::default(),
         })
     }
 

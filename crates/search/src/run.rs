@@ -3,8 +3,8 @@
 
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{BooleanQuery, Occur, TermQuery};
-use tantivy::schema::{Field, IndexRecordOption, Value};
-use tantivy::{Order, TantivyDocument, Term};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{Order, Term};
 
 use crate::highlight::Highlighter;
 use crate::hits::{Ranked, escape, fold_copies, mark_verbatim, snippet_window};
@@ -58,6 +58,7 @@ impl SearchIndex {
             ]));
         }
         let searcher = self.reader.searcher();
+        let stores = self.stores.get(&searcher)?;
         let limit = q.limit.max(1);
         // A query typed or pasted with its punctuation and spacing ("，这只是…")
         // is best answered by the text that holds it verbatim: among the top
@@ -83,13 +84,8 @@ impl SearchIndex {
                 for (i, (score, address)) in top.into_iter().enumerate() {
                     let mut hit = Ranked::new(score, address);
                     if verbatim && i < WINDOW {
-                        let doc: TantivyDocument = searcher.doc(address)?;
-                        let holds = |field: Field| {
-                            doc.get_first(field)
-                                .and_then(|v| v.as_str())
-                                .is_some_and(|t| t.contains(trimmed))
-                        };
-                        if holds(self.fields.title_bi) || self.body_of(&doc).contains(trimmed) {
+                        let doc = stores.doc(address, &self.fields)?;
+                        if doc.title().contains(trimmed) || doc.body().contains(trimmed) {
                             hit.score += VERBATIM;
                         }
                         hit.doc = Some(doc);
@@ -141,59 +137,40 @@ impl SearchIndex {
             .collect();
         let mut hits = Vec::with_capacity(ranked.len());
         for hit in ranked {
-            let doc: TantivyDocument = match hit.doc {
+            let doc = match hit.doc {
                 Some(doc) => doc,
-                None => searcher.doc(hit.address)?,
+                None => stores.doc(hit.address, &self.fields)?,
             };
-            let text = |field: Field| {
-                doc.get_first(field)
-                    .and_then(|v| v.as_str())
-                    .unwrap_or("")
-                    .to_owned()
-            };
-            let title = text(self.fields.title_bi);
+            let title = doc.title();
             let (snippet, title_html) = match &highlighter {
                 Some(h) => {
-                    let body = self.body_of(&doc);
+                    let body = doc.body();
                     let snippet = h
                         .passage(snippet_window(body, &pairs), SNIPPET_CHARS)
                         .unwrap_or_else(|| {
                             escape(&body.chars().take(SNIPPET_CHARS).collect::<String>())
                         });
-                    let title_html = h.mark(&title).unwrap_or_else(|| escape(&title));
+                    let title_html = h.mark(title).unwrap_or_else(|| escape(title));
                     (snippet, title_html)
                 }
-                None if q.snippets => {
-                    let body = self.body_of(&doc);
-                    (mark_verbatim(body, trimmed), mark_verbatim(&title, trimmed))
-                }
+                None if q.snippets => (
+                    mark_verbatim(doc.body(), trimmed),
+                    mark_verbatim(title, trimmed),
+                ),
                 None => (String::new(), String::new()),
             };
             hits.push(Hit {
-                id: doc
-                    .get_first(self.fields.id)
-                    .and_then(|v| v.as_i64())
-                    .unwrap_or(0),
-                external_id: text(self.fields.external_id),
-                title,
+                id: doc.id(),
+                external_id: doc.external_id().to_owned(),
+                title: title.to_owned(),
                 snippet,
                 title_html,
-                channel: text(self.fields.channel),
-                published_at: doc
-                    .get_first(self.fields.published_at)
-                    .and_then(|v| v.as_i64())
-                    .unwrap_or(0),
+                channel: doc.channel().to_owned(),
+                published_at: doc.published_at(),
                 score: hit.score,
                 copies: hit.copies,
             });
         }
         Ok(SearchResults { total, hits })
-    }
-    /// A hit's stored body.
-    fn body_of<'d>(&self, doc: &'d TantivyDocument) -> &'d str {
-        doc.get_first(self.fields.body_text)
-            .and_then(|v| v.as_bytes())
-            .and_then(|b| simdutf8::basic::from_utf8(b).ok())
-            .unwrap_or("")
     }
 }
