@@ -14,6 +14,7 @@ mod analysis;
 mod highlight;
 mod hits;
 mod query;
+mod rank;
 mod run;
 mod schema;
 mod stored;
@@ -25,6 +26,7 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Te
 
 pub use analysis::{bigrams, is_cjk, normalize, symbols, units, words};
 use hits::body_hash;
+pub use rank::TOTAL_CAP;
 use schema::{Fields, register_tokenizers, schema};
 
 /// Whether `text` has anything to search for: a letter, digit or ideograph,
@@ -122,7 +124,11 @@ pub struct Similar {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct SearchResults {
+    /// How many articles match (copies folded into a hit not counted), at
+    /// most [`TOTAL_CAP`].
     pub total: usize,
+    /// More articles match than `total`: counting stopped at [`TOTAL_CAP`].
+    pub more: bool,
     pub hits: Vec<Hit>,
 }
 

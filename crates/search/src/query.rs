@@ -104,19 +104,8 @@ impl SearchIndex {
         mode: Mode,
     ) -> Box<dyn Query> {
         let f = self.fields;
-        let term = |field: Field, t: &str| Term::from_field_text(field, t);
-        let terms = |field: Field, toks: &[String], boost: f32| -> Vec<(Occur, Box<dyn Query>)> {
-            toks.iter()
-                .map(|t| {
-                    let q: Box<dyn Query> =
-                        Box::new(TermQuery::new(term(field, t), IndexRecordOption::WithFreqs));
-                    (Occur::Should, boosted(q, boost))
-                })
-                .collect()
-        };
         let bigrams = analysis::bigrams(units);
         let unigrams: Vec<String> = units.iter().map(|u| u.text.clone()).collect();
-        let words = dedup(analysis::words(text));
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         match mode {
             Mode::BigramBaseline => {
@@ -134,52 +123,99 @@ impl SearchIndex {
                 clauses.extend(terms(b, toks, 1.0));
             }
             Mode::WordBaseline => {
+                let words = dedup(analysis::words(text));
                 clauses.extend(terms(f.title_w, &words, 1.0));
                 clauses.extend(terms(f.body_w, &words, 1.0));
             }
-            Mode::Hao => {
-                if bigrams.is_empty() {
-                    // One unit (a character or a word of letters): unigram fields.
-                    clauses.extend(terms(f.title_uni, &unigrams, 3.0));
-                    clauses.extend(terms(f.body_uni, &unigrams, 1.0));
-                } else {
-                    // The exact fragment, anywhere in the title or the body: a
-                    // constant far above any relevance score, so that an article
-                    // holding what the reader typed always ranks above one that
-                    // merely shares many of its words; relevance orders within.
-                    // Title or body, not both: holding the fragment twice is no
-                    // more evidence of being the article the reader means.
-                    let mut exact: Vec<Box<dyn Query>> = Vec::new();
-                    for (field, score) in [(f.title_bi, EXACT_IN_TITLE), (f.body_bi, EXACT_IN_BODY)]
-                    {
-                        let q: Box<dyn Query> = if bigrams.len() == 1 {
-                            Box::new(TermQuery::new(
-                                term(field, &bigrams[0]),
-                                IndexRecordOption::Basic,
-                            ))
-                        } else {
-                            Box::new(PhraseQuery::new(
-                                bigrams.iter().map(|b| term(field, b)).collect(),
-                            ))
-                        };
-                        exact.push(Box::new(ConstScoreQuery::new(q, score)));
-                    }
-                    clauses.push((Occur::Should, Box::new(DisjunctionMaxQuery::new(exact))));
-                    // Partial matches: pairs, then words.
-                    let unique = dedup(bigrams.clone());
-                    // Title relevance outweighs body relevance: a body repeating
-                    // common pairs says less than a short title holding them.
-                    clauses.extend(terms(f.title_bi, &unique, 3.0));
-                    clauses.extend(terms(f.body_bi, &unique, 0.5));
-                }
-                clauses.extend(terms(f.title_w, &words, 1.5));
-                clauses.extend(terms(f.body_w, &words, 0.3));
-                clauses.extend(terms(f.author, &words, 2.0));
-                clauses.extend(terms(f.tags, &words, 2.0));
-            }
+            Mode::Hao => return self.hao_query(text, units).into_query(),
         }
         Box::new(BooleanQuery::new(clauses))
     }
+
+    /// The product's query in its two parts (see [`HaoQuery`]).
+    pub(crate) fn hao_query(&self, text: &str, units: &[analysis::Unit]) -> HaoQuery {
+        let f = self.fields;
+        let term = |field: Field, t: &str| Term::from_field_text(field, t);
+        let bigrams = analysis::bigrams(units);
+        let unigrams: Vec<String> = units.iter().map(|u| u.text.clone()).collect();
+        let words = dedup(analysis::words(text));
+        let mut exact = None;
+        let mut related: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        if bigrams.is_empty() {
+            // One unit (a character or a word of letters): unigram fields.
+            related.extend(terms(f.title_uni, &unigrams, 3.0));
+            related.extend(terms(f.body_uni, &unigrams, 1.0));
+        } else {
+            // The exact fragment, anywhere in the title or the body: a
+            // constant far above any relevance score, so that an article
+            // holding what the reader typed always ranks above one that
+            // merely shares many of its words; relevance orders within.
+            // Title or body, not both: holding the fragment twice is no
+            // more evidence of being the article the reader means.
+            let mut either: Vec<Box<dyn Query>> = Vec::new();
+            for (field, score) in [(f.title_bi, EXACT_IN_TITLE), (f.body_bi, EXACT_IN_BODY)] {
+                let q: Box<dyn Query> = if bigrams.len() == 1 {
+                    Box::new(TermQuery::new(
+                        term(field, &bigrams[0]),
+                        IndexRecordOption::Basic,
+                    ))
+                } else {
+                    Box::new(PhraseQuery::new(
+                        bigrams.iter().map(|b| term(field, b)).collect(),
+                    ))
+                };
+                either.push(Box::new(ConstScoreQuery::new(q, score)));
+            }
+            exact = Some(Box::new(DisjunctionMaxQuery::new(either)) as Box<dyn Query>);
+            // Partial matches: pairs, then words.
+            let unique = dedup(bigrams);
+            // Title relevance outweighs body relevance: a body repeating
+            // common pairs says less than a short title holding them.
+            related.extend(terms(f.title_bi, &unique, 3.0));
+            related.extend(terms(f.body_bi, &unique, 0.5));
+        }
+        related.extend(terms(f.title_w, &words, 1.5));
+        related.extend(terms(f.body_w, &words, 0.3));
+        related.extend(terms(f.author, &words, 2.0));
+        related.extend(terms(f.tags, &words, 2.0));
+        HaoQuery { exact, related }
+    }
+}
+
+/// The product's query as its two parts: the whole query is `exact` or any
+/// of `related`, scored by their sum. An article holding the fragment
+/// (`exact`) scores at least [`EXACT_IN_BODY`], above any relevance, so the
+/// ranking can ask the few such articles first and the rest only for the
+/// places they leave (see `run`).
+pub(crate) struct HaoQuery {
+    /// The whole fragment, in the title or the body; `None` for one unit.
+    pub(crate) exact: Option<Box<dyn Query>>,
+    /// BM25 of each pair and word, each a term query (so block-max WAND
+    /// can skip what cannot reach the top).
+    pub(crate) related: Vec<(Occur, Box<dyn Query>)>,
+}
+
+impl HaoQuery {
+    /// The whole query, for one pass.
+    pub(crate) fn into_query(self) -> Box<dyn Query> {
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        clauses.extend(self.exact.map(|q| (Occur::Should, q)));
+        clauses.extend(self.related);
+        Box::new(BooleanQuery::new(clauses))
+    }
+}
+
+/// One `Should` term query with frequencies a token, weighted by `boost`.
+fn terms(field: Field, toks: &[String], boost: f32) -> Vec<(Occur, Box<dyn Query>)> {
+    toks.iter()
+        .map(|t| {
+            let q: Box<dyn Query> = Box::new(TermQuery::new(
+                Term::from_field_text(field, t),
+                IndexRecordOption::WithFreqs,
+            ));
+            (Occur::Should, boosted(q, boost))
+        })
+        .collect()
 }
 
 pub(crate) fn boosted(q: Box<dyn Query>, boost: f32) -> Box<dyn Query> {

@@ -2,7 +2,7 @@
 //! folded), the page cut from it, and each hit's highlighted title and passage.
 
 use tantivy::collector::{Count, TopDocs};
-use tantivy::query::{BooleanQuery, Occur, TermQuery};
+use tantivy::query::{BooleanQuery, EmptyQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{Order, Term};
 
@@ -10,7 +10,7 @@ use crate::highlight::Highlighter;
 use crate::hits::{Ranked, escape, fold_copies, mark_verbatim, snippet_window};
 use crate::{
     Hit, MAX_QUERY_CHARS, Mode, Result, SearchError, SearchIndex, SearchQuery, SearchResults, Sort,
-    analysis,
+    analysis, rank,
 };
 
 /// Added to a top hit holding a punctuated query verbatim: above any relevance
@@ -40,24 +40,36 @@ impl SearchIndex {
         if units.is_empty() && symbols.is_empty() {
             return Err(SearchError::EmptyQuery);
         }
-        let mut query = if units.is_empty() {
+        let channel = q.channel.map(|channel| {
+            Box::new(TermQuery::new(
+                Term::from_field_text(self.fields.channel, channel),
+                IndexRecordOption::Basic,
+            )) as Box<dyn Query>
+        });
+        let searcher = self.reader.searcher();
+        // The product's ranking of a query with units is run in parts
+        // (`rank`) when one pass would score many matches.
+        let mut parts = None;
+        let query: Box<dyn Query> = if units.is_empty() {
             self.symbol_query(&symbols)
+        } else if q.mode == Mode::Hao {
+            let hao = self.hao_query(q.text, &units);
+            if q.sort == Sort::Relevance && !rank::one_pass(&searcher, &hao)? {
+                parts = Some(hao);
+                Box::new(EmptyQuery)
+            } else {
+                hao.into_query()
+            }
         } else {
             self.build_query(q.text, &units, q.mode)
         };
-        if let Some(channel) = q.channel {
-            query = Box::new(BooleanQuery::new(vec![
+        let query = match (&channel, &parts) {
+            (Some(c), None) => Box::new(BooleanQuery::new(vec![
                 (Occur::Must, query),
-                (
-                    Occur::Must,
-                    Box::new(TermQuery::new(
-                        Term::from_field_text(self.fields.channel, channel),
-                        IndexRecordOption::Basic,
-                    )),
-                ),
-            ]));
-        }
-        let searcher = self.reader.searcher();
+                (Occur::Must, c.box_clone()),
+            ])),
+            _ => query,
+        };
         let stores = self.stores.get(&searcher)?;
         let limit = q.limit.max(1);
         // A query typed or pasted with its punctuation and spacing ("，这只是…")
@@ -67,19 +79,22 @@ impl SearchIndex {
         let trimmed = q.text.trim();
         let verbatim = units.len() >= 2 && trimmed.chars().any(|c| !c.is_alphanumeric());
         let total;
+        let mut more = false;
         let ranked: Vec<Ranked> = match q.sort {
             // The product's ranking, in a fixed window of top hits (so pages
             // stay consistent): the verbatim bonus, then copies word for word
             // folded into their best-ranked one, so a story reposted five
             // times takes one place, not five.
             Sort::Relevance if q.mode == Mode::Hao => {
-                let (top, count) = searcher.search(
-                    &query,
-                    &(
-                        TopDocs::with_limit(q.offset + limit + WINDOW).order_by_score(),
-                        Count,
-                    ),
-                )?;
+                let want = q.offset + limit + WINDOW;
+                let (top, count, capped) = if let Some(parts) = parts {
+                    rank::top(&searcher, parts, channel, want)?
+                } else {
+                    let (top, count) = searcher
+                        .search(&query, &(TopDocs::with_limit(want).order_by_score(), Count))?;
+                    (top, count.min(rank::TOTAL_CAP), count > rank::TOTAL_CAP)
+                };
+                more = capped;
                 let mut ranked = Vec::with_capacity(top.len());
                 for (i, (score, address)) in top.into_iter().enumerate() {
                     let mut hit = Ranked::new(score, address);
@@ -95,7 +110,12 @@ impl SearchIndex {
                 let head = ranked.len().min(WINDOW);
                 ranked[..head].sort_by(|a, b| b.score.total_cmp(&a.score));
                 let ranked = fold_copies(&searcher, ranked, head)?;
-                total = count - ranked.iter().map(|h| h.copies).sum::<usize>();
+                // Past the cap the count is a floor: copies are not taken off.
+                total = if capped {
+                    count
+                } else {
+                    count - ranked.iter().map(|h| h.copies).sum::<usize>()
+                };
                 ranked.into_iter().skip(q.offset).take(limit).collect()
             }
             // One pass over the matches both ranks and counts them.
@@ -171,6 +191,6 @@ impl SearchIndex {
                 copies: hit.copies,
             });
         }
-        Ok(SearchResults { total, hits })
+        Ok(SearchResults { total, more, hits })
     }
 }

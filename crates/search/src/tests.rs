@@ -365,3 +365,109 @@ fn copies_word_for_word_take_one_place() {
         .unwrap();
     assert_eq!(r.hits.len(), 3);
 }
+
+/// The ranking in parts (`rank::top`) orders what the whole query orders,
+/// within a channel too, and counts what it matches.
+#[test]
+fn ranking_in_parts_is_the_whole_query_ranking() {
+    let i = SearchIndex::in_memory().unwrap();
+    let mut docs = Vec::new();
+    let phrases = ["江豚逐浪", "长江生态", "江豚保护", "生态向好", "逐浪而行"];
+    for n in 0..120i64 {
+        let a = phrases[n as usize % phrases.len()];
+        let b = phrases[(n as usize * 3 + 1) % phrases.len()];
+        docs.push(doc(
+            n,
+            &format!("{a}第{n}期"),
+            &format!("{}{b}，江水{n}。", "长江的江豚。".repeat(n as usize % 4)),
+            if n % 2 == 0 { "local" } else { "world" },
+            n,
+        ));
+    }
+    i.update(&docs, &[]).unwrap();
+    let searcher = i.reader.searcher();
+    let ids_of = |top: &[(f32, tantivy::DocAddress)]| -> Vec<i64> {
+        top.iter()
+            .map(|&(_, a)| {
+                searcher
+                    .segment_reader(a.segment_ord)
+                    .fast_fields()
+                    .i64("id")
+                    .unwrap()
+                    .first(a.doc_id)
+                    .unwrap()
+            })
+            .collect()
+    };
+    for text in [
+        "江豚逐浪",
+        "江豚",
+        "长江生态向好",
+        "江",
+        "逐浪江豚",
+        "第7期",
+    ] {
+        for channel in [None, Some("local")] {
+            let units = analysis::units(text);
+            let mut whole = i.build_query(text, &units, Mode::Hao);
+            let filter = channel.map(|c| {
+                Box::new(tantivy::query::TermQuery::new(
+                    Term::from_field_text(i.fields.channel, c),
+                    tantivy::schema::IndexRecordOption::Basic,
+                )) as Box<dyn tantivy::query::Query>
+            });
+            if let Some(f) = &filter {
+                whole = Box::new(tantivy::query::BooleanQuery::new(vec![
+                    (tantivy::query::Occur::Must, whole),
+                    (tantivy::query::Occur::Must, f.box_clone()),
+                ]));
+            }
+            let (expected, count) = searcher
+                .search(
+                    &whole,
+                    &(
+                        tantivy::collector::TopDocs::with_limit(40).order_by_score(),
+                        tantivy::collector::Count,
+                    ),
+                )
+                .unwrap();
+            let (top, total, more) =
+                rank::top(&searcher, i.hao_query(text, &units), filter, 40).unwrap();
+            assert_eq!(ids_of(&top), ids_of(&expected), "{text} in {channel:?}");
+            assert_eq!((total, more), (count, false), "{text} in {channel:?}");
+        }
+    }
+}
+
+/// Past [`TOTAL_CAP`] matches the count stops and says so, in one pass
+/// and in parts.
+#[test]
+fn the_count_stops_at_the_cap() {
+    let i = SearchIndex::in_memory().unwrap();
+    let docs: Vec<SearchDoc> = (0..TOTAL_CAP as i64 + 5)
+        .map(|n| {
+            doc(
+                n,
+                &format!("江豚第{n}期"),
+                &format!("江豚出水{n}。"),
+                "local",
+                n,
+            )
+        })
+        .collect();
+    i.update(&docs, &[]).unwrap();
+    let r = i
+        .search(&SearchQuery {
+            text: "江豚第7期",
+            limit: 10,
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!((r.total, r.more), (TOTAL_CAP, true));
+    assert_eq!(r.hits[0].title, "江豚第7期");
+    let units = analysis::units("江豚第1004期");
+    let searcher = i.reader.searcher();
+    let (top, total, more) =
+        rank::top(&searcher, i.hao_query("江豚第1004期", &units), None, 10).unwrap();
+    assert_eq!((top.len(), total, more), (10, TOTAL_CAP, true));
+}

@@ -204,7 +204,12 @@ const BUILDING: &str = "搜索索引正在建立，结果可能不完整，请�
 
 #[derive(Serialize, utoipa::ToSchema)]
 struct ApiResults {
+    /// Articles matching, copies folded into a hit not counted; counting
+    /// stops at 1,000 (then `more` is true).
     total: usize,
+    /// Present (true) when more articles match than `total` counts.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    more: bool,
     hits: Vec<ApiHit>,
     /// Present (true) while this node is still building its index: the
     /// answer may miss articles.
@@ -296,6 +301,7 @@ async fn api_search(state: &AppState, q: String, limit: usize) -> Result<ApiResu
         Ok(r) => Ok(ApiResults {
             index_building: state.built_search().is_none(),
             total: r.total,
+            more: r.more,
             hits: r
                 .hits
                 .into_iter()

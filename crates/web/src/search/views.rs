@@ -48,7 +48,9 @@ pub fn search_page(
             }
             @if let Some(m) = message { p class="search-message" role="status" { (m) } }
             @if let Some(r) = results {
-                p class="search-total" role="status" { "找到 " (r.total) " 篇相关文章" }
+                p class="search-total" role="status" {
+                    "找到 " (r.total) @if r.more { "+" } " 篇相关文章"
+                }
                 @if r.hits.is_empty() {
                     p class="empty" { "没有找到与“" (form.q) "”相关的文章。换个说法试试？" }
                 }
