@@ -13,6 +13,7 @@
 mod analysis;
 mod highlight;
 mod hits;
+mod lexicon;
 mod query;
 mod rank;
 mod run;

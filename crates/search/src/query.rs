@@ -127,18 +127,27 @@ impl SearchIndex {
                 clauses.extend(terms(f.title_w, &words, 1.0));
                 clauses.extend(terms(f.body_w, &words, 1.0));
             }
-            Mode::Hao => return self.hao_query(text, units).into_query(),
+            Mode::Hao => {
+                return self
+                    .hao_query(&self.reader.searcher(), text, units)
+                    .into_query();
+            }
         }
         Box::new(BooleanQuery::new(clauses))
     }
 
     /// The product's query in its two parts (see [`HaoQuery`]).
-    pub(crate) fn hao_query(&self, text: &str, units: &[analysis::Unit]) -> HaoQuery {
+    pub(crate) fn hao_query(
+        &self,
+        searcher: &tantivy::Searcher,
+        text: &str,
+        units: &[analysis::Unit],
+    ) -> HaoQuery {
         let f = self.fields;
         let term = |field: Field, t: &str| Term::from_field_text(field, t);
         let bigrams = analysis::bigrams(units);
         let unigrams: Vec<String> = units.iter().map(|u| u.text.clone()).collect();
-        let words = dedup(analysis::words(text));
+        let words = dedup(crate::lexicon::words(searcher, f.body_w, text));
         let mut exact = None;
         let mut related: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         if bigrams.is_empty() {

@@ -53,7 +53,7 @@ impl SearchIndex {
         let query: Box<dyn Query> = if units.is_empty() {
             self.symbol_query(&symbols)
         } else if q.mode == Mode::Hao {
-            let hao = self.hao_query(q.text, &units);
+            let hao = self.hao_query(&searcher, q.text, &units);
             if q.sort == Sort::Relevance && !rank::one_pass(&searcher, &hao)? {
                 parts = Some(hao);
                 Box::new(EmptyQuery)

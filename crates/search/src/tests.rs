@@ -432,7 +432,7 @@ fn ranking_in_parts_is_the_whole_query_ranking() {
                 )
                 .unwrap();
             let (top, total, more) =
-                rank::top(&searcher, i.hao_query(text, &units), filter, 40).unwrap();
+                rank::top(&searcher, i.hao_query(&searcher, text, &units), filter, 40).unwrap();
             assert_eq!(ids_of(&top), ids_of(&expected), "{text} in {channel:?}");
             assert_eq!((total, more), (count, false), "{text} in {channel:?}");
         }
@@ -467,7 +467,12 @@ fn the_count_stops_at_the_cap() {
     assert_eq!(r.hits[0].title, "江豚第7期");
     let units = analysis::units("江豚第1004期");
     let searcher = i.reader.searcher();
-    let (top, total, more) =
-        rank::top(&searcher, i.hao_query("江豚第1004期", &units), None, 10).unwrap();
+    let (top, total, more) = rank::top(
+        &searcher,
+        i.hao_query(&searcher, "江豚第1004期", &units),
+        None,
+        10,
+    )
+    .unwrap();
     assert_eq!((top.len(), total, more), (10, TOTAL_CAP, true));
 }
