@@ -476,3 +476,26 @@ fn the_count_stops_at_the_cap() {
     .unwrap();
     assert_eq!((top.len(), total, more), (10, TOTAL_CAP, true));
 }
+
+/// A query's words come from the index's own words: the route through the
+/// words it holds, the words inside a longer one too, and single units where
+/// the index holds no word.
+#[test]
+fn query_words_are_the_indexs_words() {
+    let i = index();
+    let searcher = i.reader.searcher();
+    let words = |text: &str| lexicon::words(&searcher, i.fields.body_w, text);
+    let indexed = analysis::words("中国人民银行今天宣布，下调金融机构存款准备金率0.5个百分点。");
+    let got = words("人民银行宣布下调存款准备金率");
+    for w in ["人民", "银行", "宣布", "下调", "存款", "准备金率"] {
+        assert!(got.iter().any(|g| g == w), "{w} in {got:?}");
+    }
+    for g in &got {
+        assert!(
+            indexed.contains(g) || g.chars().count() == 1,
+            "{g} is not a word of the index: {got:?}"
+        );
+    }
+    // Words the index does not hold: units; letters and digits stay whole.
+    assert_eq!(words("量子，Ｐython3"), ["量", "子", "python3"]);
+}
