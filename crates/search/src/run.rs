@@ -56,6 +56,7 @@ impl SearchIndex {
             let hao = self.hao_query(&searcher, q.text, &units);
             if q.sort == Sort::Relevance && !rank::one_pass(&searcher, &hao)? {
                 parts = Some(hao);
+                // Not run: `rank::top` runs the parts.
                 Box::new(EmptyQuery)
             } else {
                 hao.into_query()
