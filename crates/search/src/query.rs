@@ -99,6 +99,7 @@ impl SearchIndex {
 
     pub(crate) fn build_query(
         &self,
+        searcher: &tantivy::Searcher,
         text: &str,
         units: &[analysis::Unit],
         mode: Mode,
@@ -127,11 +128,7 @@ impl SearchIndex {
                 clauses.extend(terms(f.title_w, &words, 1.0));
                 clauses.extend(terms(f.body_w, &words, 1.0));
             }
-            Mode::Hao => {
-                return self
-                    .hao_query(&self.reader.searcher(), text, units)
-                    .into_query();
-            }
+            Mode::Hao => return self.hao_query(searcher, text, units).into_query(),
         }
         Box::new(BooleanQuery::new(clauses))
     }

@@ -36,7 +36,7 @@ pub(crate) type Top = (Vec<(Score, DocAddress)>, usize, bool);
 const ONE_PASS_POSTINGS: u64 = 10_000;
 
 /// Whether `query` is cheaper in one pass (see [`ONE_PASS_POSTINGS`]).
-pub(crate) fn one_pass(searcher: &Searcher, query: &HaoQuery) -> Result<bool> {
+fn cheaper_in_one_pass(searcher: &Searcher, query: &HaoQuery) -> Result<bool> {
     let mut postings = 0;
     let mut failed = None;
     for (_, q) in &query.related {
@@ -51,9 +51,47 @@ pub(crate) fn one_pass(searcher: &Searcher, query: &HaoQuery) -> Result<bool> {
     }
 }
 
-/// The first `want` hits of `query` by score (within `filter` when given),
-/// and how many match (at most [`TOTAL_CAP`]; `true` when more do).
+/// The first `want` hits of the product's `query` by score (within `filter`
+/// when given), and how many match (at most [`TOTAL_CAP`]; `true` when more
+/// do): in one pass or in parts, whichever is cheaper.
 pub(crate) fn top(
+    searcher: &Searcher,
+    query: HaoQuery,
+    filter: Option<Box<dyn Query>>,
+    want: usize,
+) -> Result<Top> {
+    if !cheaper_in_one_pass(searcher, &query)? {
+        return in_parts(searcher, query, filter, want);
+    }
+    one_pass(
+        searcher,
+        within(query.into_query(), filter.as_deref()).as_ref(),
+        want,
+    )
+}
+
+/// `query` limited to what `filter` matches, when there is one.
+pub(crate) fn within(query: Box<dyn Query>, filter: Option<&dyn Query>) -> Box<dyn Query> {
+    match filter {
+        Some(f) => Box::new(BooleanQuery::new(vec![
+            (Occur::Must, query),
+            (Occur::Must, f.box_clone()),
+        ])),
+        None => query,
+    }
+}
+
+/// The first `want` hits of `query` by score and how many match, in one pass
+/// that scores and counts every match (the count capped as [`top`]'s).
+pub(crate) fn one_pass(searcher: &Searcher, query: &dyn Query, want: usize) -> Result<Top> {
+    let (top, count) =
+        searcher.search(query, &(TopDocs::with_limit(want).order_by_score(), Count))?;
+    Ok((top, count.min(TOTAL_CAP), count > TOTAL_CAP))
+}
+
+/// [`top`] in parts: the fragment's holders, then relevance alone for the
+/// places left.
+pub(crate) fn in_parts(
     searcher: &Searcher,
     query: HaoQuery,
     filter: Option<Box<dyn Query>>,
@@ -68,14 +106,11 @@ pub(crate) fn top(
     };
     // The relevance part alone; within the filter, as a clause that must
     // match (beside a `Must`, `Should` clauses only add to the score).
-    let any_related = || -> BooleanQuery {
-        match &filter {
-            None => BooleanQuery::new(related_only()),
-            Some(f) => BooleanQuery::new(vec![
-                (Occur::Must, Box::new(BooleanQuery::new(related_only()))),
-                (Occur::Must, f.box_clone()),
-            ]),
-        }
+    let any_related = || {
+        within(
+            Box::new(BooleanQuery::new(related_only())),
+            filter.as_deref(),
+        )
     };
     let mut top = Vec::new();
     let mut exact_count = 0;
@@ -93,7 +128,7 @@ pub(crate) fn top(
         // them too, so ask for that many more and leave them out.
         let holders: HashSet<DocAddress> = top.iter().map(|&(_, a)| a).collect();
         let rest = searcher.search(
-            &any_related(),
+            any_related().as_ref(),
             &TopDocs::with_limit(want + holders.len()).order_by_score(),
         )?;
         let room = want - top.len();
@@ -105,7 +140,7 @@ pub(crate) fn top(
     }
     // Every holder of the fragment holds its pairs: the relevance part
     // matches all that the whole query matches.
-    let (count, more) = count_to(searcher, &any_related(), TOTAL_CAP)?;
+    let (count, more) = count_to(searcher, any_related().as_ref(), TOTAL_CAP)?;
     Ok((top, count.max(exact_count), more))
 }
 

@@ -2,7 +2,7 @@
 //! folded), the page cut from it, and each hit's highlighted title and passage.
 
 use tantivy::collector::{Count, TopDocs};
-use tantivy::query::{BooleanQuery, EmptyQuery, Occur, Query, TermQuery};
+use tantivy::query::{Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{Order, Term};
 
@@ -47,29 +47,16 @@ impl SearchIndex {
             )) as Box<dyn Query>
         });
         let searcher = self.reader.searcher();
-        // The product's ranking of a query with units is run in parts
-        // (`rank`) when one pass would score many matches.
-        let mut parts = None;
-        let query: Box<dyn Query> = if units.is_empty() {
-            self.symbol_query(&symbols)
-        } else if q.mode == Mode::Hao {
-            let hao = self.hao_query(&searcher, q.text, &units);
-            if q.sort == Sort::Relevance && !rank::one_pass(&searcher, &hao)? {
-                parts = Some(hao);
-                // Not run: `rank::top` runs the parts.
-                Box::new(EmptyQuery)
+        // The product's ranking of a query with units (`rank::top`) asks
+        // its own queries; everything else is one query, within the channel.
+        let product_ranking = q.mode == Mode::Hao && q.sort == Sort::Relevance && !units.is_empty();
+        let whole = || -> Box<dyn Query> {
+            let query = if units.is_empty() {
+                self.symbol_query(&symbols)
             } else {
-                hao.into_query()
-            }
-        } else {
-            self.build_query(q.text, &units, q.mode)
-        };
-        let query = match (&channel, &parts) {
-            (Some(c), None) => Box::new(BooleanQuery::new(vec![
-                (Occur::Must, query),
-                (Occur::Must, c.box_clone()),
-            ])),
-            _ => query,
+                self.build_query(&searcher, q.text, &units, q.mode)
+            };
+            rank::within(query, channel.as_deref())
         };
         let stores = self.stores.get(&searcher)?;
         let limit = q.limit.max(1);
@@ -88,12 +75,11 @@ impl SearchIndex {
             // times takes one place, not five.
             Sort::Relevance if q.mode == Mode::Hao => {
                 let want = q.offset + limit + WINDOW;
-                let (top, count, capped) = if let Some(parts) = parts {
-                    rank::top(&searcher, parts, channel, want)?
+                let (top, count, capped) = if product_ranking {
+                    let query = self.hao_query(&searcher, q.text, &units);
+                    rank::top(&searcher, query, channel, want)?
                 } else {
-                    let (top, count) = searcher
-                        .search(&query, &(TopDocs::with_limit(want).order_by_score(), Count))?;
-                    (top, count.min(rank::TOTAL_CAP), count > rank::TOTAL_CAP)
+                    rank::one_pass(&searcher, whole().as_ref(), want)?
                 };
                 more = capped;
                 let mut ranked = Vec::with_capacity(top.len());
@@ -122,7 +108,7 @@ impl SearchIndex {
             // One pass over the matches both ranks and counts them.
             Sort::Relevance => {
                 let (top, count) = searcher.search(
-                    &query,
+                    &whole(),
                     &(
                         TopDocs::with_limit(limit)
                             .and_offset(q.offset)
@@ -135,7 +121,7 @@ impl SearchIndex {
             }
             Sort::Newest => {
                 let (top, count) = searcher.search(
-                    &query,
+                    &whole(),
                     &(
                         TopDocs::with_limit(limit)
                             .and_offset(q.offset)

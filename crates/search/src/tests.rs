@@ -409,7 +409,7 @@ fn ranking_in_parts_is_the_whole_query_ranking() {
     ] {
         for channel in [None, Some("local")] {
             let units = analysis::units(text);
-            let mut whole = i.build_query(text, &units, Mode::Hao);
+            let mut whole = i.build_query(&searcher, text, &units, Mode::Hao);
             let filter = channel.map(|c| {
                 Box::new(tantivy::query::TermQuery::new(
                     Term::from_field_text(i.fields.channel, c),
@@ -432,7 +432,8 @@ fn ranking_in_parts_is_the_whole_query_ranking() {
                 )
                 .unwrap();
             let (top, total, more) =
-                rank::top(&searcher, i.hao_query(&searcher, text, &units), filter, 40).unwrap();
+                rank::in_parts(&searcher, i.hao_query(&searcher, text, &units), filter, 40)
+                    .unwrap();
             assert_eq!(ids_of(&top), ids_of(&expected), "{text} in {channel:?}");
             assert_eq!((total, more), (count, false), "{text} in {channel:?}");
         }
