@@ -40,6 +40,18 @@ fn half_width(c: char) -> char {
 /// neighbours (藉口 → 借口, but 慰藉) are converted as `fast2s` converts them.
 #[inline]
 pub(crate) fn for_each_char(text: &str, mut f: impl FnMut(NormChar, bool)) {
+    let _: Option<()> = try_for_each_char(text, |n, unit| {
+        f(n, unit);
+        std::ops::ControlFlow::Continue(())
+    });
+}
+
+/// [`for_each_char`] until `f` breaks: what it broke with.
+#[inline]
+pub(crate) fn try_for_each_char<B>(
+    text: &str,
+    mut f: impl FnMut(NormChar, bool) -> std::ops::ControlFlow<B>,
+) -> Option<B> {
     let table = table();
     let mut chars = text.char_indices().peekable();
     // The character before, as typed ('0' at the start, as `fast2s` has it).
@@ -51,16 +63,17 @@ pub(crate) fn for_each_char(text: &str, mut f: impl FnMut(NormChar, bool)) {
             let next = chars.peek().map_or('0', |&(_, n)| fold_case_and_width(n));
             c = in_context(fold_case_and_width(prev), c, next);
         }
-        f(
-            NormChar {
-                from,
-                to: from + original.len_utf8(),
-                c,
-            },
-            entry & UNIT != 0,
-        );
+        let n = NormChar {
+            from,
+            to: from + original.len_utf8(),
+            c,
+        };
+        if let std::ops::ControlFlow::Break(b) = f(n, entry & UNIT != 0) {
+            return Some(b);
+        }
         prev = original;
     }
+    None
 }
 
 /// What `fast2s` converts `cur` to between `prev` and `next` (case and

@@ -9,7 +9,7 @@
 //! text is normalised once (the same normalisation the index used) and each
 //! pair of units is compared as two `char`s with the query's few pairs.
 
-use crate::analysis::{Unit, for_each_char};
+use crate::analysis::{Unit, for_each_char, try_for_each_char};
 use crate::hits::escape;
 
 /// What one query marks in a text.
@@ -118,6 +118,27 @@ impl Highlighter {
         });
         scan.offsets.push(text.len());
         scan
+    }
+
+    /// The byte offset of the first match in `text`; the scan stops there.
+    pub(crate) fn first_match(&self, text: &str) -> Option<usize> {
+        let mut before: Option<(char, usize)> = None;
+        try_for_each_char(text, |n, unit| {
+            if unit {
+                if self.mask & bit(n.c) != 0 {
+                    if self.single == Some(n.c) {
+                        return std::ops::ControlFlow::Break(n.from);
+                    }
+                    if let Some((b, from)) = before
+                        && self.pairs.binary_search(&(b, n.c)).is_ok()
+                    {
+                        return std::ops::ControlFlow::Break(from);
+                    }
+                }
+                before = Some((n.c, n.from));
+            }
+            std::ops::ControlFlow::Continue(())
+        })
     }
 
     /// `text` with its matches in `<b>`, the rest escaped; `None` when
@@ -239,5 +260,26 @@ mod tests {
             "{p}"
         );
         assert_eq!(h("北京").passage(&long, 30), None);
+    }
+
+    #[test]
+    fn the_first_match_is_where_mark_puts_its_first_bold() {
+        for (q, text) in [
+            ("西湖书店", "开头。西湖边的書店"),
+            ("iphone", "新ＩＰｈｏｎｅ发布"),
+            ("京", "北京<b>"),
+            ("书店", "書店"),
+        ] {
+            let marked = h(q).mark(text).unwrap();
+            let plain_before = marked[..marked.find("<b>").unwrap()]
+                .replace("&lt;", "<")
+                .replace("&gt;", ">");
+            assert_eq!(
+                h(q).first_match(text),
+                Some(plain_before.len()),
+                "{q} {text}"
+            );
+        }
+        assert_eq!(h("北京").first_match("上海"), None);
     }
 }

@@ -66,20 +66,23 @@ pub(crate) fn fold_copies(
 
 /// The part of a long body the highlighter reads (it normalises all it is
 /// given): a window around the first place the query's first pair occurs as
-/// typed, or the whole body when it does not (another script or width, a
-/// match in the title only).
-pub(crate) fn snippet_window<'a>(body: &'a str, pairs: &[String]) -> &'a str {
+/// typed, else around the first match `first_match` finds (another script or
+/// width; it stops there); `None` when nothing in the body matches (a match
+/// in the title or by word only).
+pub(crate) fn snippet_window<'a>(
+    body: &'a str,
+    pairs: &[String],
+    first_match: impl FnOnce(&str) -> Option<usize>,
+) -> Option<&'a str> {
     const BEFORE: usize = 60;
     const AFTER: usize = 300;
     if body.len() <= 3 * (BEFORE + AFTER) {
-        return body;
+        return Some(body);
     }
-    let Some(at) = pairs
+    let at = pairs
         .iter()
         .find_map(|p| memchr::memmem::find(body.as_bytes(), p.as_bytes()))
-    else {
-        return body;
-    };
+        .or_else(|| first_match(body))?;
     let mut start = at.saturating_sub(BEFORE * 3);
     while !body.is_char_boundary(start) {
         start -= 1;
@@ -88,7 +91,7 @@ pub(crate) fn snippet_window<'a>(body: &'a str, pairs: &[String]) -> &'a str {
     while !body.is_char_boundary(end) {
         end += 1;
     }
-    &body[start..end]
+    Some(&body[start..end])
 }
 
 /// A passage of `text` around the first place it holds `needle` as typed,

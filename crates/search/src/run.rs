@@ -152,8 +152,8 @@ impl SearchIndex {
             let (snippet, title_html) = match &highlighter {
                 Some(h) => {
                     let body = doc.body();
-                    let snippet = h
-                        .passage(snippet_window(body, &pairs), SNIPPET_CHARS)
+                    let snippet = snippet_window(body, &pairs, |b| h.first_match(b))
+                        .and_then(|window| h.passage(window, SNIPPET_CHARS))
                         .unwrap_or_else(|| {
                             escape(&body.chars().take(SNIPPET_CHARS).collect::<String>())
                         });
