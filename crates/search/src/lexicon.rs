@@ -1,6 +1,6 @@
-//! A query's words without the word segmenter: the index's own words (each
-//! a term of the body's word field, with its document frequency) are the
-//! dictionary, and the query is cut the way jieba's search mode cuts it —
+//! A query's words without the word segmenter: the index's own words (the
+//! terms of the titles' word field and of the bodies' keywords, with their
+//! document frequencies) are the dictionary, and the query is cut the way jieba's search mode cuts it —
 //! the most probable route through the words it holds, then the two- and
 //! three-character words inside each longer one.
 //!
@@ -16,12 +16,13 @@ use crate::analysis::for_each_char;
 /// Longest word looked up, in characters (jieba's dictionary has few longer).
 const MAX_WORD: usize = 8;
 
-/// The words of `text` (normalised, punctuation dropped) as `field`'s terms
-/// cut them: jieba's search mode with the index for a dictionary.
-pub(crate) fn words(searcher: &Searcher, field: Field, text: &str) -> Vec<String> {
+/// The words of `text` (normalised, punctuation dropped) as the terms of
+/// `fields` cut them (a word's frequency is the sum of its document
+/// frequencies there): jieba's search mode with the index for a dictionary.
+pub(crate) fn words(searcher: &Searcher, fields: &[Field], text: &str) -> Vec<String> {
     let mut out = Vec::new();
     for block in blocks(text) {
-        cut(searcher, field, &block, &mut out);
+        cut(searcher, fields, &block, &mut out);
     }
     out
 }
@@ -56,13 +57,18 @@ fn blocks(text: &str) -> Vec<Vec<String>> {
 /// Cuts one block: the route of words maximising the sum of their log
 /// document frequencies (an absent single unit counts once), then search
 /// mode's inner words.
-fn cut(searcher: &Searcher, field: Field, units: &[String], out: &mut Vec<String>) {
+fn cut(searcher: &Searcher, fields: &[Field], units: &[String], out: &mut Vec<String>) {
     let n = units.len();
     let df = |from: usize, to: usize| -> u64 {
         let word: String = units[from..to].concat();
-        searcher
-            .doc_freq(&Term::from_field_text(field, &word))
-            .unwrap_or(0)
+        fields
+            .iter()
+            .map(|&field| {
+                searcher
+                    .doc_freq(&Term::from_field_text(field, &word))
+                    .unwrap_or(0)
+            })
+            .sum()
     };
     // freq[i][len - 1]: the document frequency of units[i..i + len].
     let freq: Vec<Vec<u64>> = (0..n)

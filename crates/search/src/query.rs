@@ -144,7 +144,12 @@ impl SearchIndex {
         let term = |field: Field, t: &str| Term::from_field_text(field, t);
         let bigrams = analysis::bigrams(units);
         let unigrams: Vec<String> = units.iter().map(|u| u.text.clone()).collect();
-        let words = dedup(crate::lexicon::words(searcher, f.body_w, text));
+        // The dictionary: the words of titles, and each body's keywords.
+        let words = dedup(crate::lexicon::words(
+            searcher,
+            &[f.title_w, f.keywords],
+            text,
+        ));
         let mut exact = None;
         let mut related: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         if bigrams.is_empty() {
@@ -181,7 +186,6 @@ impl SearchIndex {
             related.extend(terms(f.body_bi, &unique, 0.5));
         }
         related.extend(terms(f.title_w, &words, 1.5));
-        related.extend(terms(f.body_w, &words, 0.3));
         related.extend(terms(f.author, &words, 2.0));
         related.extend(terms(f.tags, &words, 2.0));
         HaoQuery { exact, related }

@@ -478,15 +478,25 @@ fn the_count_stops_at_the_cap() {
     assert_eq!((top.len(), total, more), (10, TOTAL_CAP, true));
 }
 
-/// A query's words come from the index's own words: the route through the
-/// words it holds, the words inside a longer one too, and single units where
-/// the index holds no word.
+/// A query's words come from the index's own words (titles' words and
+/// bodies' keywords): the route through the words it holds, the words inside
+/// a longer one too, and single units where the index holds no word.
 #[test]
 fn query_words_are_the_indexs_words() {
     let i = index();
+    let mut d = doc(
+        9,
+        "中国人民银行宣布下调存款准备金率",
+        "央行今天宣布，下调金融机构存款准备金率0.5个百分点。",
+        "finance",
+        1,
+    );
+    d.keywords = vec!["金融机构".to_owned()];
+    i.update(&[d], &[]).unwrap();
     let searcher = i.reader.searcher();
-    let words = |text: &str| lexicon::words(&searcher, i.fields.body_w, text);
-    let indexed = analysis::words("中国人民银行今天宣布，下调金融机构存款准备金率0.5个百分点。");
+    let f = i.fields;
+    let words = |text: &str| lexicon::words(&searcher, &[f.title_w, f.keywords], text);
+    let indexed = analysis::words("中国人民银行宣布下调存款准备金率");
     let got = words("人民银行宣布下调存款准备金率");
     for w in ["人民", "银行", "宣布", "下调", "存款", "准备金率"] {
         assert!(got.iter().any(|g| g == w), "{w} in {got:?}");
@@ -497,6 +507,34 @@ fn query_words_are_the_indexs_words() {
             "{g} is not a word of the index: {got:?}"
         );
     }
+    // A body's keyword is a word too; a body's other words are not.
+    assert!(words("金融机构").contains(&"金融机构".to_owned()));
+    assert_eq!(words("今天"), ["今", "天"]);
     // Words the index does not hold: units; letters and digits stay whole.
     assert_eq!(words("量子，Ｐython3"), ["量", "子", "python3"]);
+}
+
+/// A node's index does not hold the body's words (pairs answer for them);
+/// the evaluation's index does, for the word baseline.
+#[test]
+fn body_words_only_for_the_baseline() {
+    let d = doc(1, "标题", "下调金融机构存款准备金率", "finance", 1);
+    let q = SearchQuery {
+        text: "金融机构",
+        mode: Mode::WordBaseline,
+        limit: 10,
+        ..Default::default()
+    };
+    let node = SearchIndex::in_memory().unwrap();
+    node.update(std::slice::from_ref(&d), &[]).unwrap();
+    assert_eq!(node.search(&q).unwrap().total, 0);
+    let eval = SearchIndex::in_memory_with_baselines().unwrap();
+    eval.update(&[d], &[]).unwrap();
+    assert_eq!(eval.search(&q).unwrap().total, 1);
+    // The product's query finds it in either.
+    let q = SearchQuery {
+        mode: Mode::Hao,
+        ..q
+    };
+    assert_eq!(node.search(&q).unwrap().total, 1);
 }

@@ -261,7 +261,7 @@ fn search(args: SearchArgs) -> anyhow::Result<ExitCode> {
     let query_count = queries_from.len();
     all.splice(0..0, queries_from);
 
-    let index = SearchIndex::in_memory()?;
+    let index = SearchIndex::in_memory_with_baselines()?;
     let started = Instant::now();
     let docs: Vec<SearchDoc> = all
         .iter()
