@@ -28,8 +28,13 @@ pub struct ImportArgs {
     pub from: Option<super::transfer::Source>,
     #[command(flatten)]
     pub foreign: super::transfer::ForeignArgs,
-    /// Articles per transaction.
-    #[arg(long, default_value_t = 500)]
+    /// Articles per transaction. Each commit writes every B-tree page the
+    /// batch touched (articles' indexes and near-duplicate bands are keyed
+    /// at random), so a larger batch writes each page once for more
+    /// articles (100,000 articles: 44.5 s with 500, 28.4 s with 5,000,
+    /// 26.9 s with 10,000; the process grows about 50 KB an article of the
+    /// batch: 438 MB with 500, 667 MB with 5,000).
+    #[arg(long, default_value_t = 5000)]
     pub batch: usize,
     /// No progress bar (for logs and scripts).
     #[arg(long, short)]
