@@ -1,12 +1,12 @@
 //! A query's words without the word segmenter: the index's own words (the
 //! terms of the titles' word field and of the bodies' keywords, with their
-//! document frequencies) are the dictionary, and the query is cut the way jieba's search mode cuts it —
-//! the most probable route through the words it holds, then the two- and
-//! three-character words inside each longer one.
+//! document frequencies) are the dictionary, and the query is cut the way
+//! jieba's search mode cuts it — the most probable route through the words
+//! it holds, then the two- and three-character words inside each longer one.
 //!
 //! A serving node thereby never loads jieba's dictionary (36 MB) to answer
-//! a search, and a word the index does not hold, which no article could
-//! match, is never asked for.
+//! a search, and a word the index does not hold, which no title or keyword
+//! could match, is never asked for (pairs answer for it in bodies).
 
 use tantivy::schema::Field;
 use tantivy::{Searcher, Term};

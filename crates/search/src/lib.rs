@@ -186,7 +186,7 @@ struct Writing {
     /// The body's jieba words are indexed (`body_w`): only for the word
     /// baseline of `hao eval search`. The product's query does not ask them
     /// (pairs already hold a body's two-character words), and segmenting
-    /// every body was a quarter of a rebuild's time (see `query`).
+    /// every body was a third of a rebuild's time (BENCHMARKS.md).
     body_words: bool,
 }
 
@@ -220,9 +220,10 @@ impl SearchIndex {
     /// [`SearchIndex::open`] for a whole rebuild in a process of its own
     /// (`hao reindex`): two indexing threads and a large writer budget, so
     /// segments are few and big (7 s instead of 13 s for 20,000 articles),
-    /// and no merges until the one at the end (100,000 articles: 73 s → 66 s,
-    /// 130 → 109 CPU-seconds); the memory it takes is given back when the process ends. A serving
-    /// node keeps the small budget: glibc keeps what a big one used resident.
+    /// and no merges until the one at the end (100,000 articles: 72.9 →
+    /// 59.3 s, 130 → 105 CPU-seconds); the memory it takes is given back when
+    /// the process ends. A serving node keeps the small budget: glibc keeps
+    /// what a big one used resident.
     pub fn open_for_rebuild(dir: &Path) -> Result<(SearchIndex, Opened)> {
         Self::open_with(
             dir,
