@@ -12,7 +12,8 @@
 //!   function, [`publish::publish_batch`]; the import's line parsing and batching.
 //! - [`originality`]: the near-duplicates of articles just written.
 //! - [`related`]: 相关推荐, computed, kept and read.
-//! - [`sync`]: the search index kept in step with the change log, and
+//! - [`sync`]: the search index kept in step with the change log (and filled
+//!   by an import as it stores, [`sync::ImportIndexing`]), and
 //!   [`App::follow_changes`], the follower every node runs (and tests call).
 //! - [`lists`]: 热点 and the channel headline blocks (要闻).
 //! - [`accounts`]: signing in and up, with the limits every node agrees on.

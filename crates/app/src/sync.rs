@@ -4,8 +4,9 @@
 
 use std::sync::Arc;
 
+use hao_domain::{ArticleDraft, ArticleStatus};
 use hao_search::{SearchDoc, SearchIndex};
-use hao_store::{IndexRow, Store};
+use hao_store::{ChangeRange, IndexRow, Store, Upserted};
 
 /// Why the index could not be brought up to date.
 #[derive(Debug, thiserror::Error)]
@@ -128,5 +129,246 @@ pub async fn apply_changes(
         })
         .await??;
         seq = last;
+    }
+}
+
+/// The document of an article an import just stored as `id`, written by
+/// `author`: what [`doc`] makes of the row it became.
+fn draft_doc(id: i64, d: ArticleDraft, author: String) -> SearchDoc {
+    SearchDoc {
+        id,
+        external_id: d.external_id,
+        title: d.title,
+        body: d.body_markdown,
+        author,
+        tags: d.tags,
+        keywords: d.keywords,
+        channel: d.channel.slug().to_owned(),
+        published_at: d.published_at,
+    }
+}
+
+/// An import keeping this node's index in step as it stores: each stored
+/// batch is handed to the index (its tokenizing takes the core the database
+/// writer leaves idle), so that no second pass over the database (`hao
+/// reindex`, or a serving node's rebuild) follows the import. The index
+/// records as applied only the change-log rows the import itself wrote, up
+/// to the first article change another writer made meanwhile: the node's
+/// follower applies the rest, as it always does.
+pub struct ImportIndexing {
+    index: Arc<SearchIndex>,
+    /// The change-log position the index reflected when the import began.
+    from: i64,
+    /// Documents the index held then, and documents handed over since: an
+    /// import that at least doubles the index merges every segment once at
+    /// the end, as a rebuild does (a bulk writer merges nothing before).
+    held_before: u64,
+    added: u64,
+    /// The change-log rows the import wrote.
+    own: Vec<ChangeRange>,
+    /// Batches to index, `(documents, ids to remove)`: one waits while
+    /// another is handed over, so the import stores its next batch while
+    /// the index takes this one (and waits only when the index falls two
+    /// batches behind).
+    batches: Option<tokio::sync::mpsc::Sender<(Vec<SearchDoc>, Vec<i64>)>>,
+    /// The thread handing them to the index's writer.
+    feeder: Option<tokio::task::JoinHandle<hao_search::Result<()>>>,
+}
+
+impl ImportIndexing {
+    /// Brings `index` up to date with the change log (rebuilding it first
+    /// when it is new or incomplete: a new data dir holds the platform's own
+    /// help pages) and takes it for an import.
+    pub async fn start(store: &Store, index: Arc<SearchIndex>) -> Result<Self, SyncError> {
+        if index.applied_seq().is_none() {
+            reindex_all(store, &index, |_| {}, || false).await?;
+        }
+        let seq = index.applied_seq().unwrap_or_default();
+        let from = apply_changes(store, &index, seq).await?.0;
+        let (batches, mut queued) = tokio::sync::mpsc::channel::<(Vec<SearchDoc>, Vec<i64>)>(1);
+        let i = index.clone();
+        let feeder = tokio::task::spawn_blocking(move || {
+            while let Some((docs, deleted)) = queued.blocking_recv() {
+                i.stage(&docs, &deleted)?;
+            }
+            Ok(())
+        });
+        Ok(ImportIndexing {
+            held_before: index.doc_count(),
+            added: 0,
+            index,
+            from,
+            own: Vec::new(),
+            batches: Some(batches),
+            feeder: Some(feeder),
+        })
+    }
+
+    /// Hands a stored batch to the index: `(stored as, draft, author)` of
+    /// each article, and the change-log rows the batch wrote. An article
+    /// the batch updated is read back (its row is what the index must
+    /// hold); a new one is indexed from its draft.
+    pub async fn add(
+        &mut self,
+        store: &Store,
+        articles: Vec<(Upserted, ArticleDraft, String)>,
+        changes: &[ChangeRange],
+    ) -> Result<(), SyncError> {
+        let mut docs = Vec::with_capacity(articles.len());
+        let mut deleted = Vec::new();
+        for (stored, draft, author) in articles {
+            if stored.created {
+                if draft.status == ArticleStatus::Published {
+                    docs.push(draft_doc(stored.id, draft, author));
+                }
+                continue;
+            }
+            match store.index_row(stored.id).await? {
+                Some(row) if row.published => docs.push(doc(row)),
+                _ => deleted.push(stored.id),
+            }
+        }
+        self.added += docs.len() as u64;
+        let sent = match &self.batches {
+            Some(batches) => batches.send((docs, deleted)).await.is_ok(),
+            None => false,
+        };
+        if !sent {
+            // The feeder stopped: its error says why.
+            self.batches = None;
+            self.wait_feeder().await?;
+        }
+        self.own.extend_from_slice(changes);
+        Ok(())
+    }
+
+    /// Waits until every batch sent is handed over.
+    async fn wait_feeder(&mut self) -> Result<(), SyncError> {
+        if let Some(feeder) = self.feeder.take() {
+            feeder.await??;
+        }
+        Ok(())
+    }
+
+    /// Commits what was handed over and records the change-log position
+    /// the index now reflects, which it returns.
+    pub async fn finish(mut self, store: &Store) -> Result<i64, SyncError> {
+        self.batches = None;
+        self.wait_feeder().await?;
+        let i = self.index.clone();
+        let merge = self.added >= self.held_before;
+        tokio::task::spawn_blocking(move || {
+            i.commit()?;
+            if merge { i.merge_all() } else { Ok(()) }
+        })
+        .await??;
+        let applied = applied_through(store, self.from, &mut self.own).await?;
+        self.index.set_applied_seq(applied)?;
+        Ok(applied)
+    }
+}
+
+/// How far an index that reflected the change log up to `from`, and then
+/// applied the rows of `own` itself, reflects it: through `own`'s ranges
+/// and the rows between them that change no article's document, up to the
+/// first that does (another writer's, which the follower applies).
+async fn applied_through(
+    store: &Store,
+    from: i64,
+    own: &mut [ChangeRange],
+) -> Result<i64, SyncError> {
+    own.sort_unstable_by_key(|r| r.after);
+    let mut at = from;
+    for range in own.iter() {
+        // Another writer's rows before this range: each either changes no
+        // document (likes, comments, follows) or stops the walk.
+        while at < range.after {
+            let limit = (range.after - at).min(1000);
+            let rows = store.changes_since(at, limit).await?;
+            // Fewer rows than numbers: the log skipped some (a rolled-back
+            // transaction's), and none is left before the range.
+            let mut read_all = (rows.len() as i64) < limit;
+            for (seq, article) in rows {
+                if seq > range.after {
+                    read_all = true;
+                    break;
+                }
+                if article.is_some() {
+                    return Ok(seq - 1);
+                }
+                at = seq;
+            }
+            if read_all {
+                at = range.after;
+            }
+        }
+        at = at.max(range.last);
+    }
+    Ok(at)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Stores one article as the import does; the change-log rows written.
+    async fn publish(store: &Store, external_id: &str) -> Vec<ChangeRange> {
+        let line = format!(
+            r#"{{"external_id":"{external_id}","title":"标题{external_id}","body":"正文。","author":"作者"}}"#
+        );
+        let mut parsed = crate::publish::import::parse_line(line.as_bytes(), store.now()).unwrap();
+        parsed.draft.creator_id = store
+            .ensure_creator(&hao_store::NewCreator {
+                display_name: &parsed.author,
+                account_type: parsed.author_type,
+                bio: "",
+                is_demo: false,
+                is_official: false,
+            })
+            .await
+            .unwrap();
+        crate::publish::publish_batch(store, &[parsed.draft])
+            .await
+            .unwrap()
+            .changes
+    }
+
+    #[tokio::test]
+    async fn an_import_counts_its_own_changes_up_to_another_writers_article_change() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::connect(&Store::sqlite_url(dir.path()))
+            .await
+            .unwrap();
+        let from = store.last_change().await.unwrap();
+        let mut own = publish(&store, "a").await;
+        assert_eq!(own.len(), 1);
+        assert_eq!(own[0].after, from);
+        // Another writer's change that touches no article's document (the
+        // site's settings) is passed over.
+        store
+            .save_settings("管理员", &[("site_name", "号")])
+            .await
+            .unwrap();
+        own.extend(publish(&store, "b").await);
+        let last = store.last_change().await.unwrap();
+        assert_eq!(
+            applied_through(&store, from, &mut own.clone())
+                .await
+                .unwrap(),
+            last
+        );
+
+        // Another writer's article change stops the count before it: the
+        // follower applies it and what follows.
+        let taken = store.article_by_external_id("a").await.unwrap().unwrap().id;
+        store.take_down(taken, "违规").await.unwrap().unwrap();
+        let before_take_down = store.last_change().await.unwrap() - 1;
+        own.extend(publish(&store, "c").await);
+        assert_eq!(
+            applied_through(&store, from, &mut own).await.unwrap(),
+            before_take_down
+        );
+        // Nothing of the import's own: where it started.
+        assert_eq!(applied_through(&store, from, &mut []).await.unwrap(), from);
     }
 }

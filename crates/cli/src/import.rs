@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::Context;
-use hao_app::publish::import::{Options, Report, import_reader};
+use hao_app::publish::import::{Indexed, Options, Report, import_reader};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::DataArgs;
@@ -39,6 +39,11 @@ pub struct ImportArgs {
     /// No progress bar (for logs and scripts).
     #[arg(long, short)]
     pub quiet: bool,
+    /// Leave this node's search index alone: `hao serve` brings it up to
+    /// date from the change log. By default the import indexes what it
+    /// stores, when no running node holds the index.
+    #[arg(long)]
+    pub no_index: bool,
 }
 
 /// The import's report on a terminal.
@@ -61,6 +66,10 @@ impl Report for Progress<'_> {
         self.bar
             .suspend(|| eprintln!("{}:{line}: skipped: {reason}", self.name));
     }
+
+    fn finishing_index(&self) {
+        self.bar.set_message("committing the search index");
+    }
 }
 
 pub async fn run(args: ImportArgs) -> anyhow::Result<ExitCode> {
@@ -77,6 +86,20 @@ pub async fn run(args: ImportArgs) -> anyhow::Result<ExitCode> {
         File::open(&args.file).with_context(|| format!("cannot open {}", args.file.display()))?;
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
     let store = args.data.open_for(hao_store::Workload::Bulk).await?;
+    // This node's index, filled as the articles are stored (no second pass
+    // over the database afterwards), unless a running node holds it: that
+    // node's follower indexes them from the change log.
+    let index = if args.no_index {
+        None
+    } else {
+        match super::reindex::open_index(&args.data, hao_store::Workload::Bulk) {
+            Ok((index, _)) => Some(index),
+            Err(e) => {
+                eprintln!("hao import: not indexing here: {e:#}");
+                None
+            }
+        }
+    };
 
     let stop = Arc::new(AtomicBool::new(false));
     {
@@ -108,6 +131,7 @@ pub async fn run(args: ImportArgs) -> anyhow::Result<ExitCode> {
         batch: args.batch,
         report: &report,
         stop: &stop,
+        index,
     };
     let summary = import_reader(&store, BufReader::with_capacity(1 << 20, file), &opts).await?;
     bar.finish_and_clear();
@@ -137,6 +161,13 @@ pub async fn run(args: ImportArgs) -> anyhow::Result<ExitCode> {
             "near-duplicates: {} new pairs of articles by different creators",
             summary.near_duplicates
         );
+    }
+    match &summary.indexed {
+        Indexed::NotAsked => {}
+        Indexed::Through(seq) => println!("search index: up to date (change log {seq})"),
+        Indexed::Failed(e) => println!(
+            "search index: not updated ({e}); hao serve brings it up to date from the change log"
+        ),
     }
     store.close().await;
     Ok(if summary.interrupted {

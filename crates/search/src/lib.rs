@@ -147,6 +147,8 @@ pub enum SearchError {
     Index(#[from] tantivy::TantivyError),
     #[error("the search index files are damaged")]
     Damaged,
+    #[error("another process is writing the search index")]
+    InUse,
     #[error("search index I/O error: {0}")]
     Io(#[from] std::io::Error),
 }
@@ -237,6 +239,11 @@ impl SearchIndex {
     }
 
     fn open_with(dir: &Path, writing: Writing) -> Result<(SearchIndex, Opened)> {
+        // Another process writing the index (a running node) is not damage:
+        // its index is neither opened for writing nor replaced.
+        if dir.exists() && held_elsewhere(dir) {
+            return Err(SearchError::InUse);
+        }
         let version_file = dir.join("hao-schema-version");
         let current = std::fs::read_to_string(&version_file).ok();
         if current.as_deref() == Some(SCHEMA_VERSION) {
@@ -417,6 +424,13 @@ impl SearchIndex {
     /// Adds or replaces documents (by id) and removes `deleted` ids, then
     /// commits and makes the change visible to searches.
     pub fn update(&self, docs: &[SearchDoc], deleted: &[i64]) -> Result<()> {
+        self.stage(docs, deleted)?;
+        self.commit()
+    }
+
+    /// [`SearchIndex::update`] without the commit: nothing is visible until
+    /// [`SearchIndex::commit`] (an import's batches, committed at its end).
+    pub fn stage(&self, docs: &[SearchDoc], deleted: &[i64]) -> Result<()> {
         let f = self.fields;
         self.with_writer(|writer| {
             for id in deleted {
@@ -426,11 +440,8 @@ impl SearchIndex {
                 writer.delete_term(Term::from_field_i64(f.id, d.id));
                 writer.add_document(self.document(d))?;
             }
-            writer.commit()?;
             Ok(())
-        })?;
-        self.reader.reload()?;
-        Ok(())
+        })
     }
 
     /// Adds documents known not to be in the index (a rebuild after
@@ -512,6 +523,18 @@ impl SearchIndex {
         self.reader.reload()?;
         Ok(())
     }
+}
+
+/// Whether another process holds the writer lock of the index in `dir`.
+fn held_elsewhere(dir: &Path) -> bool {
+    use tantivy::directory::{Directory, INDEX_WRITER_LOCK, MmapDirectory, error::LockError};
+    let Ok(directory) = MmapDirectory::open(dir) else {
+        return false;
+    };
+    matches!(
+        directory.acquire_lock(&INDEX_WRITER_LOCK),
+        Err(LockError::LockBusy)
+    )
 }
 
 /// The change-log position recorded in `dir`, -1 when none.

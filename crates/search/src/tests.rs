@@ -186,6 +186,28 @@ fn a_damaged_index_is_rebuilt_not_fatal() {
 }
 
 #[test]
+fn an_index_another_writer_holds_is_refused_not_replaced() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("search");
+    let (node, _) = SearchIndex::open(&path).unwrap();
+    node.update(&[doc(1, "标题", "正文", "local", 1)], &[])
+        .unwrap();
+    // A second writer (an import while the node serves) is told, and the
+    // node's index is left as it is.
+    for second in [
+        SearchIndex::open(&path),
+        SearchIndex::open_for_rebuild(&path),
+    ] {
+        assert!(matches!(second, Err(SearchError::InUse)));
+    }
+    node.update(&[doc(2, "标题", "正文", "local", 1)], &[])
+        .unwrap();
+    drop(node);
+    let (i, opened) = SearchIndex::open(&path).unwrap();
+    assert_eq!((opened, i.doc_count()), (Opened::Existing, 2));
+}
+
+#[test]
 fn a_punctuated_query_prefers_the_verbatim_text() {
     let i = SearchIndex::in_memory().unwrap();
     // The repost (1) is shorter, so plain relevance favours it; only its

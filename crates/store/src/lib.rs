@@ -55,7 +55,7 @@ pub use email::EmailPurpose;
 pub use feed::Pin;
 pub use listing::ArticleFilter;
 pub use notifications::{Notification, TURNABLE_OFF};
-pub use originality::{NearDuplicate, OriginalityReview, SketchRow, Verdict};
+pub use originality::{NearDuplicate, OriginalityReview, Recorded, SketchRow, Verdict};
 pub use related::RelatedItem;
 pub use reports::ReportGroup;
 pub use review::{Reviewed, Revision, StudioRow};
@@ -63,7 +63,7 @@ pub use standing::LedgerEntry;
 pub use stats::DayStats;
 pub use throttle::Limit;
 pub use transfer::{Cell, EXPORTED_TABLES, NOT_EXPORTED, RowSink, RowSource, TransferError};
-pub use upsert::Upserted;
+pub use upsert::{Upserted, Upserts};
 pub use webhooks::{ArticleEvent, Claimed, Delivery, Dispatch, FollowEvent, Subscriber, Webhook};
 
 /// A storage failure. `NotFound`-style outcomes are `Option`s, not errors.
@@ -334,22 +334,26 @@ impl Store {
     }
 
     /// [`Store::log_change`] for several articles at once, in `ids`' order:
-    /// one statement per 500 rows.
+    /// one statement per 500 rows. Returns the rows' place in the log.
     pub(crate) async fn log_changes(
         &self,
         tx: &mut sqlx::Transaction<'_, sqlx::Any>,
         kind: &str,
         ids: &[i64],
         at: i64,
-    ) -> Result<()> {
+    ) -> Result<Option<ChangeRange>> {
         if ids.is_empty() {
-            return Ok(());
+            return Ok(None);
         }
         if self.backend == Backend::Postgres {
             sqlx::query("SELECT pg_advisory_xact_lock(4242001)")
                 .execute(&mut **tx)
                 .await?;
         }
+        // No other writer can add a row now (see `log_change`): whatever
+        // lies between the newest row before and after is this batch's.
+        let newest = "SELECT COALESCE(MAX(seq), 0) FROM changes";
+        let after: i64 = sqlx::query_scalar(newest).fetch_one(&mut **tx).await?;
         for chunk in ids.chunks(500) {
             // The ids are integers of our own, written into the statement
             // (see `near_candidates_many`).
@@ -364,8 +368,19 @@ impl Store {
                 .execute(&mut **tx)
                 .await?;
         }
-        Ok(())
+        let last: i64 = sqlx::query_scalar(newest).fetch_one(&mut **tx).await?;
+        Ok(Some(ChangeRange { after, last }))
     }
+}
+
+/// The change-log rows one transaction wrote: every `seq` in
+/// `(after, last]`, and no other writer's among them. A process that applied
+/// those changes itself (an import indexing what it stores) may count them
+/// as applied without reading them back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChangeRange {
+    pub after: i64,
+    pub last: i64,
 }
 
 /// The Beijing calendar day of a Unix time, as a `YYYYMMDD` number (the key

@@ -3,7 +3,7 @@
 
 use hao_domain::ReviewStatus;
 
-use crate::{Result, Store, StoreError};
+use crate::{ChangeRange, Result, Store, StoreError};
 
 /// A near-duplicate candidate: an article sharing an LSH band with the
 /// one looked up, with what it takes to check and orient the pair.
@@ -21,6 +21,15 @@ pub struct NearDuplicate {
     pub article_id: i64,
     pub duplicate_of: i64,
     pub similarity: u32,
+}
+
+/// What [`Store::record_near_duplicates`] did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Recorded {
+    /// Pairs not recorded before.
+    pub added: usize,
+    /// The change-log rows it wrote (one per article that gained a pair).
+    pub changes: Option<ChangeRange>,
 }
 
 /// One entry of the editors' originality queue.
@@ -202,9 +211,9 @@ impl Store {
     /// are). A pair whose later article is declared 原创 also enters the
     /// editors' review queue. Each article that gained a pair gets a change-log
     /// row, so every node refreshes its copy of the article's JSON.
-    pub async fn record_near_duplicates(&self, pairs: &[NearDuplicate]) -> Result<usize> {
+    pub async fn record_near_duplicates(&self, pairs: &[NearDuplicate]) -> Result<Recorded> {
         if pairs.is_empty() {
-            return Ok(0);
+            return Ok(Recorded::default());
         }
         let at = self.now();
         let mut tx = self.begin_write().await?;
@@ -263,10 +272,14 @@ impl Store {
             .map(|p| p.article_id)
             .filter(|id| seen.insert(*id))
             .collect();
-        self.log_changes(&mut tx, "near-duplicate", &touched, at)
+        let changes = self
+            .log_changes(&mut tx, "near-duplicate", &touched, at)
             .await?;
         tx.commit().await?;
-        Ok(added.len())
+        Ok(Recorded {
+            added: added.len(),
+            changes,
+        })
     }
 
     /// Ids of the earlier articles `id` near-duplicates, most similar first.

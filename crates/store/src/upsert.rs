@@ -3,7 +3,7 @@
 
 use hao_domain::{ArticleDraft, ArticleStatus, Originality};
 
-use crate::{Result, Store, rows};
+use crate::{ChangeRange, Result, Store, rows};
 
 /// What an upsert did to one draft.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -11,6 +11,15 @@ pub struct Upserted {
     pub id: i64,
     /// True when the article is new, false when an existing one was updated.
     pub created: bool,
+}
+
+/// What an upsert of a batch did.
+#[derive(Debug, Clone)]
+pub struct Upserts {
+    /// One per draft, in order.
+    pub articles: Vec<Upserted>,
+    /// The change-log rows it wrote (one per article).
+    pub changes: Option<ChangeRange>,
 }
 
 /// The `original`, `source_name` and `source_url` columns of a draft.
@@ -30,6 +39,13 @@ impl Store {
     /// of an updated article are kept. Either the whole batch is stored or
     /// none of it.
     pub async fn upsert_articles(&self, drafts: &[ArticleDraft]) -> Result<Vec<Upserted>> {
+        Ok(self.upsert_articles_logged(drafts).await?.articles)
+    }
+
+    /// [`Store::upsert_articles`], also saying where in the change log the
+    /// batch's rows are (an import that indexes what it stores counts them
+    /// as applied).
+    pub async fn upsert_articles_logged(&self, drafts: &[ArticleDraft]) -> Result<Upserts> {
         let mut tx = self.begin_write().await?;
         let at = self.now();
         let epoch = self.hot_epoch_in(&mut tx).await?;
@@ -262,8 +278,11 @@ impl Store {
             q.execute(&mut *tx).await?;
         }
         let ids: Vec<i64> = out.iter().map(|u| u.id).collect();
-        self.log_changes(&mut tx, "article", &ids, at).await?;
+        let changes = self.log_changes(&mut tx, "article", &ids, at).await?;
         tx.commit().await?;
-        Ok(out)
+        Ok(Upserts {
+            articles: out,
+            changes,
+        })
     }
 }

@@ -8,8 +8,10 @@ use std::collections::{BTreeMap, HashMap};
 use std::io::BufRead;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use hao_domain::{Channel, ValidationError, limits};
+use hao_domain::{ArticleDraft, Channel, ValidationError, limits};
 use hao_store::{NewCreator, Store, StoreError};
+
+use crate::sync::ImportIndexing;
 
 use super::{ArticleInput, Parsed, PublishError};
 
@@ -23,6 +25,20 @@ pub enum ImportError {
     Publish(#[from] PublishError),
     #[error("a parsing task failed: {0}")]
     Join(#[from] tokio::task::JoinError),
+}
+
+/// What became of this node's search index.
+#[derive(Debug, Default)]
+pub enum Indexed {
+    /// The import was given no index to keep.
+    #[default]
+    NotAsked,
+    /// The index holds every article stored and reflects the change log up
+    /// to this position.
+    Through(i64),
+    /// Indexing failed, and the import went on without it: why. The
+    /// index's follower catches up from the change log.
+    Failed(String),
 }
 
 impl From<StoreError> for ImportError {
@@ -39,6 +55,9 @@ pub trait Report: Sync {
     fn stored(&self, _articles: usize) {}
     /// Line `line` was skipped, for `reason`.
     fn skipped(&self, _line: usize, _reason: &str) {}
+    /// Every line is stored; the search index is being committed (and,
+    /// when the import filled it from empty, merged).
+    fn finishing_index(&self) {}
 }
 
 /// Reports nothing.
@@ -104,6 +123,7 @@ pub struct Summary {
     pub near_duplicates: usize,
     /// Stopped early by an interrupt; finished batches are stored.
     pub interrupted: bool,
+    pub indexed: Indexed,
 }
 
 /// How to run an import apart from its input.
@@ -113,6 +133,9 @@ pub struct Options<'a> {
     pub report: &'a dyn Report,
     /// Set (by a signal handler) to stop after the current batch.
     pub stop: &'a AtomicBool,
+    /// This node's search index, filled as articles are stored (see
+    /// [`ImportIndexing`]); `None` leaves it to the node's follower.
+    pub index: Option<std::sync::Arc<hao_search::SearchIndex>>,
 }
 
 /// Imports every line of `reader`. Skipped lines are reported on stderr and
@@ -123,6 +146,35 @@ pub async fn import_reader(
     opts: &Options<'_>,
 ) -> Result<Summary, ImportError> {
     let mut summary = Summary::default();
+    let mut indexing = match &opts.index {
+        None => None,
+        Some(index) => match ImportIndexing::start(store, index.clone()).await {
+            Ok(i) => Some(i),
+            Err(e) => {
+                summary.indexed = Indexed::Failed(e.to_string());
+                None
+            }
+        },
+    };
+    let result = read_and_store(store, &mut reader, opts, &mut summary, &mut indexing).await;
+    if let Some(indexing) = indexing {
+        opts.report.finishing_index();
+        summary.indexed = match indexing.finish(store).await {
+            Ok(seq) => Indexed::Through(seq),
+            Err(e) => Indexed::Failed(e.to_string()),
+        };
+    }
+    result.map(|()| summary)
+}
+
+/// The import's loop: lines read, parsed a batch ahead, stored, indexed.
+async fn read_and_store(
+    store: &Store,
+    reader: &mut impl BufRead,
+    opts: &Options<'_>,
+    summary: &mut Summary,
+    indexing: &mut Option<ImportIndexing>,
+) -> Result<(), ImportError> {
     let batch_size = opts.batch.max(1);
     let mut batch: Vec<Parsed> = Vec::with_capacity(batch_size);
     let mut creators: HashMap<String, i64> = HashMap::new();
@@ -159,24 +211,23 @@ pub async fn import_reader(
             let lines = std::mem::replace(&mut raw, Vec::with_capacity(batch_size));
             let job = tokio::task::spawn_blocking(move || parse_all(lines, now));
             if let Some(previous) = parsing.replace(job) {
-                take_parsed(previous.await?, &mut batch, &mut summary, opts);
-                store_batch(store, &mut batch, &mut creators, &mut summary).await?;
+                take_parsed(previous.await?, &mut batch, summary, opts);
+                store_batch(store, &mut batch, &mut creators, summary, indexing).await?;
                 opts.report.stored(summary.created + summary.updated);
                 if opts.stop.load(Ordering::SeqCst) {
                     summary.interrupted = true;
                     // The batch being parsed is dropped, not half-stored.
-                    return Ok(summary);
+                    return Ok(());
                 }
             }
         }
     }
     if let Some(previous) = parsing.take() {
-        take_parsed(previous.await?, &mut batch, &mut summary, opts);
-        store_batch(store, &mut batch, &mut creators, &mut summary).await?;
+        take_parsed(previous.await?, &mut batch, summary, opts);
+        store_batch(store, &mut batch, &mut creators, summary, indexing).await?;
     }
-    take_parsed(parse_all(raw, now), &mut batch, &mut summary, opts);
-    store_batch(store, &mut batch, &mut creators, &mut summary).await?;
-    Ok(summary)
+    take_parsed(parse_all(raw, now), &mut batch, summary, opts);
+    store_batch(store, &mut batch, &mut creators, summary, indexing).await
 }
 
 /// A batch's lines, parsed: (line number, result) in line order.
@@ -232,17 +283,21 @@ fn take_parsed(
     }
 }
 
-/// Finds or creates each article's author, then publishes the batch.
+/// Finds or creates each article's author, publishes the batch, and hands
+/// it to the index. An index that fails is left behind (the import goes
+/// on; the follower catches up): [`Indexed::Failed`] says why.
 async fn store_batch(
     store: &Store,
     batch: &mut Vec<Parsed>,
     creators: &mut HashMap<String, i64>,
     summary: &mut Summary,
+    indexing: &mut Option<ImportIndexing>,
 ) -> Result<(), ImportError> {
     if batch.is_empty() {
         return Ok(());
     }
     let mut drafts = Vec::with_capacity(batch.len());
+    let mut authors = Vec::with_capacity(batch.len());
     for p in batch.drain(..) {
         let id = match creators.get(&p.author) {
             Some(id) => *id,
@@ -263,6 +318,7 @@ async fn store_batch(
         let mut draft = p.draft;
         draft.creator_id = id;
         drafts.push(draft);
+        authors.push(p.author);
     }
     let batch = super::publish_batch(store, &drafts).await?;
     for (r, d) in batch.stored.iter().zip(&drafts) {
@@ -274,6 +330,19 @@ async fn store_batch(
         *summary.channels.entry(d.channel).or_default() += 1;
     }
     summary.near_duplicates += batch.near_duplicates;
+    if let Some(index) = indexing {
+        let articles: Vec<(hao_store::Upserted, ArticleDraft, String)> = batch
+            .stored
+            .into_iter()
+            .zip(drafts)
+            .zip(authors)
+            .map(|((r, d), a)| (r, d, a))
+            .collect();
+        if let Err(e) = index.add(store, articles, &batch.changes).await {
+            summary.indexed = Indexed::Failed(e.to_string());
+            *indexing = None;
+        }
+    }
     Ok(())
 }
 

@@ -16,7 +16,7 @@ pub mod import;
 mod input;
 
 use hao_domain::{AccountType, Article, ArticleDraft, ArticleStatus, Role, User, ValidationError};
-use hao_store::{NewCreator, Store, StoreError, Upserted};
+use hao_store::{ChangeRange, NewCreator, Store, StoreError, Upserted};
 use hao_text::fingerprint::Sketch;
 use serde::Deserialize;
 
@@ -82,6 +82,9 @@ pub struct Batch {
     pub stored: Vec<Upserted>,
     /// Near-duplicate pairs newly recorded.
     pub near_duplicates: usize,
+    /// The change-log rows the batch wrote (its articles, then the ones
+    /// that gained a near-duplicate pair).
+    pub changes: Vec<ChangeRange>,
 }
 
 /// Stores `drafts` (each with its creator) in one transaction and records
@@ -92,9 +95,11 @@ pub async fn publish_batch(store: &Store, drafts: &[ArticleDraft]) -> Result<Bat
         return Ok(Batch {
             stored: Vec::new(),
             near_duplicates: 0,
+            changes: Vec::new(),
         });
     }
-    let stored = store.upsert_articles(drafts).await?;
+    let upserts = store.upsert_articles_logged(drafts).await?;
+    let stored = upserts.articles;
     let sketches: Vec<Option<Sketch>> = drafts
         .iter()
         .map(|d| d.sketch.as_deref().and_then(Sketch::decode))
@@ -114,10 +119,15 @@ pub async fn publish_batch(store: &Store, drafts: &[ArticleDraft]) -> Result<Bat
         })
         .collect();
     let pairs = originality::near_duplicates_many(store, &written).await?;
-    let near_duplicates = store.record_near_duplicates(&pairs).await?;
+    let recorded = store.record_near_duplicates(&pairs).await?;
     Ok(Batch {
         stored,
-        near_duplicates,
+        near_duplicates: recorded.added,
+        changes: upserts
+            .changes
+            .into_iter()
+            .chain(recorded.changes)
+            .collect(),
     })
 }
 

@@ -131,3 +131,64 @@ async fn imports_record_near_duplicates_between_creators_only() {
         "a declared reprint is not an originality claim"
     );
 }
+
+/// Imports `data` (batches of 4) filling the harness's index as it stores,
+/// without a follower step afterwards.
+async fn import_indexed(h: &Harness, data: &[u8]) -> hao_app::publish::import::Summary {
+    use hao_app::publish::import::{Options, Silent, import_reader};
+    let opts = Options {
+        batch: 4,
+        report: &Silent,
+        stop: &std::sync::atomic::AtomicBool::new(false),
+        index: Some(h.app.search().unwrap().clone()),
+    };
+    import_reader(h.store(), std::io::Cursor::new(data.to_vec()), &opts)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn an_import_given_the_index_fills_it_as_it_stores() {
+    use hao_app::publish::import::Indexed;
+    let h = Harness::empty().await;
+    let index = h.app.search().unwrap().clone();
+    assert_eq!(index.applied_seq(), None, "a new index");
+    // The new index is first filled with what the site had (the help
+    // pages), then takes the imported articles.
+    let s = import_indexed(&h, ARTICLES).await;
+    assert_eq!(s.created, 13);
+    let last = h.store().last_change().await.unwrap();
+    assert!(
+        matches!(s.indexed, Indexed::Through(seq) if seq == last),
+        "{:?}, log at {last}",
+        s.indexed
+    );
+    assert_eq!(index.applied_seq(), Some(last));
+    assert_eq!(
+        index.doc_count() as i64,
+        h.store().count_published().await.unwrap()
+    );
+    let derby = h.id_of("fx-001").await;
+    assert_eq!(h.search("上海德比").first(), Some(&derby));
+
+    // Another writer's change while no import runs (a take-down) is applied
+    // before the next import starts; an article that import updates is
+    // replaced, not doubled.
+    let rate = h.id_of("fx-003").await;
+    h.store().take_down(rate, "违规").await.unwrap().unwrap();
+    let edited: String = String::from_utf8(ARTICLES.to_vec())
+        .unwrap()
+        .lines()
+        .filter(|l| l.contains("\"fx-001\""))
+        .map(|l| l.replace("申花主场2比1逆转海港", "红嘴鸥飞抵滇池越冬") + "\n")
+        .collect();
+    let s = import_indexed(&h, edited.as_bytes()).await;
+    assert_eq!((s.created, s.updated), (0, 1));
+    assert!(matches!(s.indexed, Indexed::Through(_)), "{:?}", s.indexed);
+    assert_eq!(h.search("红嘴鸥飞抵"), [derby]);
+    assert!(!h.search("存款准备金率").contains(&rate), "taken down");
+    assert_eq!(
+        index.doc_count() as i64,
+        h.store().count_published().await.unwrap()
+    );
+}

@@ -49,6 +49,7 @@ impl Harness {
             batch: 4,
             report: &Silent,
             stop: &AtomicBool::new(false),
+            index: None,
         };
         let s = import_reader(self.store(), Cursor::new(data.to_vec()), &opts)
             .await

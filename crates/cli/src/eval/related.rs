@@ -72,6 +72,7 @@ async fn related_async(args: RelatedArgs) -> anyhow::Result<ExitCode> {
             batch: 500,
             report: &hao_app::publish::import::Silent,
             stop: &stop,
+            index: None,
         },
     )
     .await?;

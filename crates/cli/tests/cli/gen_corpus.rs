@@ -52,6 +52,7 @@ async fn gen_corpus_writes_a_deterministic_importable_corpus_from_real_text() {
         batch: 100,
         report: &Silent,
         stop: &AtomicBool::new(false),
+        index: None,
     };
     let s = import_reader(&store, std::io::Cursor::new(a), &opts)
         .await

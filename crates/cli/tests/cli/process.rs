@@ -68,6 +68,8 @@ async fn import_serve_and_stop_gracefully() {
         "{stderr}"
     );
     assert_eq!(stderr.lines().count(), 7, "{stderr}");
+    // The node's index is filled by the import itself.
+    assert!(stdout.contains("search index: up to date"), "{stdout}");
 
     let out = import(&data, &format!("{fixtures}/articles.jsonl"));
     assert!(
@@ -109,7 +111,8 @@ async fn import_serve_and_stop_gracefully() {
     }
     assert_eq!(http_get(&addr, "/healthz").0, 200);
 
-    // Search: the index is built in the background at the first start …
+    // Search: the imports filled the index (a new one is built in the
+    // background at the first start) …
     let search = |q: &str| http_get(&addr, &format!("/api/v1/search?q={q}&limit=3")).1;
     let ready = Instant::now();
     while !search("%E8%88%AA%E5%B1%95").contains("fx-010") {
@@ -123,7 +126,14 @@ async fn import_serve_and_stop_gracefully() {
     // … and follows an import made by another process within a second or so.
     let extra = dir.path().join("extra.jsonl");
     std::fs::write(&extra, r#"{"external_id":"live-1","title":"冰雪大世界开园迎客","body":"哈尔滨冰雪大世界今日开园。","channel":"本地"}"#).unwrap();
-    assert!(import(&data, extra.to_str().unwrap()).status.success());
+    let out = import(&data, extra.to_str().unwrap());
+    assert!(out.status.success());
+    // The serving node holds the index: the import leaves it to the node.
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("not indexing here"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let published = Instant::now();
     while !search("%E5%86%B0%E9%9B%AA%E5%A4%A7%E4%B8%96%E7%95%8C").contains("live-1") {
         // 冰雪大世界
@@ -182,11 +192,16 @@ async fn a_missing_index_is_built_by_a_child_process() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures");
-    assert!(
-        import(&data, &format!("{fixtures}/articles.jsonl"))
-            .status
-            .success()
-    );
+    // `--no-index`: the import leaves the node's index alone (it would
+    // otherwise fill it as it stores).
+    let out = Command::new(HAO)
+        .args(["import", "--quiet", "--no-index", "--data-dir"])
+        .arg(&data)
+        .arg(format!("{fixtures}/articles.jsonl"))
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("search index"));
     let args = hao::DataArgs {
         data_dir: data.clone(),
         database_url: None,

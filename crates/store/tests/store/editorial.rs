@@ -61,7 +61,10 @@ async fn near_duplicates_candidates_reviews_and_verdicts() {
             duplicate_of: ids[0],
             similarity: 87,
         };
-        assert_eq!(s.record_near_duplicates(&[pair, pair]).await.unwrap(), 1);
+        assert_eq!(
+            s.record_near_duplicates(&[pair, pair]).await.unwrap().added,
+            1
+        );
         assert!(
             s.last_change().await.unwrap() > seq,
             "the copy's JSON is refreshed"
@@ -90,7 +93,8 @@ async fn near_duplicates_candidates_reviews_and_verdicts() {
         assert_eq!(
             s.record_near_duplicates(&[pair, repost_pair])
                 .await
-                .unwrap(),
+                .unwrap()
+                .added,
             1
         );
         assert_eq!(s.near_duplicate_of(r_id).await.unwrap(), vec![ids[0]]);

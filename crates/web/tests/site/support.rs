@@ -110,6 +110,7 @@ impl TestApp {
             batch: 4,
             report: &Silent,
             stop: &stop,
+            index: None,
         };
         import_reader(self.store(), Cursor::new(data.to_vec()), &opts)
             .await
