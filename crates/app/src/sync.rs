@@ -227,6 +227,10 @@ impl ImportIndexing {
                 Some(row) if row.published => docs.push(doc(row)),
                 _ => deleted.push(stored.id),
             }
+            // The follower would recompute its 相关推荐 on this change,
+            // which the index now counts as applied: the kept list goes,
+            // and the article's next read computes it afresh.
+            store.put_related(stored.id, None, store.now()).await?;
         }
         self.added += docs.len() as u64;
         let sent = match &self.batches {

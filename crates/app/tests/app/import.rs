@@ -182,8 +182,16 @@ async fn an_import_given_the_index_fills_it_as_it_stores() {
         .filter(|l| l.contains("\"fx-001\""))
         .map(|l| l.replace("申花主场2比1逆转海港", "红嘴鸥飞抵滇池越冬") + "\n")
         .collect();
+    h.store()
+        .put_related(derby, Some(&[(rate, "同频道".to_owned())]), 0)
+        .await
+        .unwrap();
     let s = import_indexed(&h, edited.as_bytes()).await;
     assert_eq!((s.created, s.updated), (0, 1));
+    assert!(
+        h.store().related_lists(&[derby]).await.unwrap().is_empty(),
+        "an updated article's 相关推荐 is computed afresh on its next read"
+    );
     assert!(matches!(s.indexed, Indexed::Through(_)), "{:?}", s.indexed);
     assert_eq!(h.search("红嘴鸥飞抵"), [derby]);
     assert!(!h.search("存款准备金率").contains(&rate), "taken down");
