@@ -33,7 +33,8 @@ pub struct ImportArgs {
     /// at random), so a larger batch writes each page once for more
     /// articles (100,000 articles: 44.5 s with 500, 28.4 s with 5,000,
     /// 26.9 s with 10,000; the process grows about 50 KB an article of the
-    /// batch: 438 MB with 500, 667 MB with 5,000).
+    /// batch: 438 MB with 500, 667 MB with 5,000, before the search index's
+    /// writer, which adds up to 400 MB when the import fills the index).
     #[arg(long, default_value_t = 5000)]
     pub batch: usize,
     /// No progress bar (for logs and scripts).
@@ -95,7 +96,9 @@ pub async fn run(args: ImportArgs) -> anyhow::Result<ExitCode> {
         match super::reindex::open_index(&args.data, hao_store::Workload::Bulk) {
             Ok((index, _)) => Some(index),
             Err(e) => {
-                eprintln!("hao import: not indexing here: {e:#}");
+                eprintln!(
+                    "hao import: not indexing here ({e:#}); the node holding the index indexes these articles from the change log"
+                );
                 None
             }
         }

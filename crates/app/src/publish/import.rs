@@ -123,6 +123,7 @@ pub struct Summary {
     pub near_duplicates: usize,
     /// Stopped early by an interrupt; finished batches are stored.
     pub interrupted: bool,
+    /// What became of this node's search index.
     pub indexed: Indexed,
 }
 
