@@ -52,6 +52,15 @@ fn text(c: &mut Criterion) {
                 .count()
         })
     });
+    g.bench_function("fingerprints (both, one pass)", |b| {
+        b.iter(|| {
+            bodies
+                .iter()
+                .map(|t| hao_text::fingerprint::fingerprints(t))
+                .filter(|(f, s)| f.is_some() && s.is_some())
+                .count()
+        })
+    });
     g.finish();
 }
 

@@ -34,14 +34,41 @@ pub fn half_width(c: char) -> char {
 
 /// The normalised letters, digits and ideographs of `text`.
 pub fn match_units(text: &str) -> Vec<char> {
-    let pre: String = text
-        .chars()
-        .map(|c| half_width(c).to_lowercase().next().unwrap_or(c))
-        .collect();
+    let pre: String = text.chars().map(fold).collect();
     fast2s::convert(&pre)
         .chars()
-        .filter(|c| c.is_alphanumeric())
+        .filter(|&c| is_match_unit(c))
         .collect()
+}
+
+/// Half-width, then lower case. Fast paths for ASCII and the common
+/// ideographs (most of a Chinese text), which skip the case tables.
+#[inline]
+fn fold(c: char) -> char {
+    if c.is_ascii() {
+        c.to_ascii_lowercase()
+    } else if is_common_ideograph(c) {
+        c
+    } else {
+        half_width(c).to_lowercase().next().unwrap_or(c)
+    }
+}
+
+/// Whether `c` counts (a letter, digit or ideograph), with the same fast paths.
+#[inline]
+fn is_match_unit(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else {
+        is_common_ideograph(c) || c.is_alphanumeric()
+    }
+}
+
+/// The CJK Unified Ideographs block: every character in it is alphabetic
+/// and its own lower case.
+#[inline]
+fn is_common_ideograph(c: char) -> bool {
+    ('\u{4E00}'..='\u{9FFF}').contains(&c)
 }
 
 /// SplitMix64's finaliser: a fixed, well-mixed 64-bit hash. Fingerprints are
@@ -54,31 +81,54 @@ fn mix(mut z: u64) -> u64 {
 
 /// The SimHash fingerprint of a body, or `None` when it is too short to say.
 pub fn simhash(text: &str) -> Option<u64> {
+    fingerprints(text).0
+}
+
+/// The SimHash fingerprint and the MinHash sketch of a body (`None` when it
+/// is too short to say): one pass over its units and shingles for both.
+pub fn fingerprints(text: &str) -> (Option<u64>, Option<Sketch>) {
     let units = match_units(text);
     if units.len() < MIN_UNITS {
-        return None;
+        return (None, None);
     }
-    let mut seen = std::collections::HashSet::with_capacity(units.len());
-    let mut weights = [0i32; 64];
-    for w in units.windows(SHINGLE) {
-        let key = w.iter().fold(0u64, |acc, &c| {
-            acc.wrapping_mul(0x0011_0000).wrapping_add(c as u64)
-        });
-        if !seen.insert(key) {
-            continue;
-        }
+    let keys = shingle_keys(&units);
+    (Some(simhash_of(&keys)), Some(sketch_of(&keys)))
+}
+
+// Both fingerprints share one shingle set.
+const _: () = assert!(SHINGLE == SKETCH_SHINGLE);
+
+/// The distinct shingles of `units`, each as an exact key (three characters
+/// of 21 bits each fit in 64).
+fn shingle_keys(units: &[char]) -> Vec<u64> {
+    let mut keys: Vec<u64> = units
+        .windows(SHINGLE)
+        .map(|w| {
+            w.iter().fold(0u64, |acc, &c| {
+                acc.wrapping_mul(0x0011_0000).wrapping_add(c as u64)
+            })
+        })
+        .collect();
+    keys.sort_unstable();
+    keys.dedup();
+    keys
+}
+
+/// SimHash over distinct shingle keys: bit `b` is set when more than half
+/// of the shingles' hashes have it.
+fn simhash_of(keys: &[u64]) -> u64 {
+    let mut ones = [0u32; 64];
+    for &key in keys {
         let h = mix(key);
-        for (bit, weight) in weights.iter_mut().enumerate() {
-            *weight += if h >> bit & 1 == 1 { 1 } else { -1 };
+        for (bit, n) in ones.iter_mut().enumerate() {
+            *n += (h >> bit & 1) as u32;
         }
     }
-    Some(
-        weights
-            .iter()
-            .enumerate()
-            .filter(|(_, w)| **w > 0)
-            .fold(0u64, |fp, (bit, _)| fp | 1 << bit),
-    )
+    let n = keys.len() as u32;
+    ones.iter()
+        .enumerate()
+        .filter(|&(_, &ones)| 2 * ones > n)
+        .fold(0u64, |fp, (bit, _)| fp | 1 << bit)
 }
 
 /// The number of differing bits.
@@ -113,22 +163,16 @@ fn family(i: usize) -> (u64, u64) {
 }
 
 pub fn sketch(text: &str) -> Option<Sketch> {
-    let units = match_units(text);
-    if units.len() < MIN_UNITS {
-        return None;
-    }
+    fingerprints(text).1
+}
+
+/// MinHash over distinct shingle keys.
+fn sketch_of(keys: &[u64]) -> Sketch {
     let n = BANDS * ROWS;
     let coeffs: Vec<(u64, u64)> = (0..n).map(family).collect();
-    let mut seen = std::collections::HashSet::with_capacity(units.len());
     let mut mins = vec![u32::MAX; n];
-    for w in units.windows(SKETCH_SHINGLE) {
-        let key = w.iter().fold(0u64, |acc, &c| {
-            acc.wrapping_mul(0x0011_0000).wrapping_add(c as u64)
-        });
+    for &key in keys {
         let h = mix(key);
-        if !seen.insert(h) {
-            continue;
-        }
         for (m, &(a, b)) in mins.iter_mut().zip(&coeffs) {
             let v = (a.wrapping_mul(h).wrapping_add(b) >> 32) as u32;
             if v < *m {
@@ -136,10 +180,10 @@ pub fn sketch(text: &str) -> Option<Sketch> {
             }
         }
     }
-    Some(Sketch {
+    Sketch {
         mins,
-        shingles: seen.len() as u32,
-    })
+        shingles: keys.len() as u32,
+    }
 }
 
 impl Sketch {
@@ -266,6 +310,45 @@ mod tests {
         assert_eq!(Sketch::decode(&a.encode()), Some(a.clone()));
         assert_eq!(Sketch::decode("zz:1"), None);
         assert_eq!(Sketch::decode(&a.encode().replace(':', "")), None);
+    }
+
+    /// Fingerprints are stored: a faster computation must give the same
+    /// values as the first one did (pinned from it), on plain and on mixed
+    /// text (full-width, case, Traditional characters converted by their
+    /// neighbours, letters outside ASCII).
+    #[test]
+    fn stored_values_never_change() {
+        assert_eq!(simhash(BODY), Some(15050860582400748738));
+        assert_eq!(
+            sketch(BODY).unwrap().encode(),
+            "024adc8c0009725c003b295c000134ad01d674f3000779740086573006ce920f04748e95007ff04c\
+             01d89aa0002c8370054da33d028d2c500055f651017e4de0016034b90186e9bc03d9f7c700528caa\
+             005bbf23030c3b530017d0180545fb5b00eddb93028893590173ebd303817af4003cc4e30220550c\
+             00dd4cfa020bf15a:89"
+        );
+        let mixed = "ＡＢＣ全角ＸＹＺ，İstanbul 乾隆年間 慰藉 看著 計畫書 ÄÖÜ ß 123 \
+            東京大學的學生們在討論問題，這是一個測試文本用來檢查繁體轉換是否正確處理了所有字符，包括標點符號。";
+        assert_eq!(
+            match_units(mixed).iter().collect::<String>(),
+            "abc全角xyzistanbul乾隆年间慰藉看着计划书äöüß123东京大学的学生们在讨论问题\
+             这是一个测试文本用来检查繁体转换是否正确处理了所有字符包括标点符号"
+        );
+        assert_eq!(simhash(mixed), Some(14985653995135899021));
+        assert_eq!(
+            sketch(mixed).unwrap().encode(),
+            "014a952c03d98ddc04bfb46c00655d4a0590786e04fcb5730184caee0480b42402ef1b2b0dbb2fa4\
+             02ac08fc01744e0f01b7051c02a523d80243fc4b053b87fe0201273900eef50e01209ba30057f2ff\
+             01800edf03d3841808028b3a05dbe27f004b8bfd01518e6405431acd003e653501df142707de3405\
+             051d436802acaccb:78"
+        );
+    }
+
+    #[test]
+    fn the_ideograph_fast_path_agrees_with_the_tables() {
+        for c in '\u{4E00}'..='\u{9FFF}' {
+            assert!(c.is_alphanumeric(), "{c}");
+            assert_eq!(c.to_lowercase().collect::<String>(), c.to_string(), "{c}");
+        }
     }
 
     #[test]

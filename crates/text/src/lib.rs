@@ -36,11 +36,12 @@ pub struct Analysis {
 /// the article is about) and fingerprints one article.
 pub fn analyze(title: &str, body_markdown: &str) -> Analysis {
     let plain = plain_text(body_markdown);
+    let (fingerprint, sketch) = fingerprint::fingerprints(&plain);
     Analysis {
         body_html: render_markdown(body_markdown),
         summary: summarize(body_markdown, 120),
         keywords: keywords(&format!("{title}\n{title}\n{plain}"), KEYWORDS_STORED),
-        fingerprint: fingerprint::simhash(&plain),
-        sketch: fingerprint::sketch(&plain),
+        fingerprint,
+        sketch,
     }
 }
