@@ -148,7 +148,8 @@ impl Workload {
 
     /// How much of the database file SQLite reads through a memory map
     /// instead of `read(2)` into its cache. A bulk process reads pages it
-    /// has just written all over the band and word B-trees; mapped, they are
+    /// has just written all over the band and sketch B-trees and the
+    /// articles' indexes; mapped, they are
     /// the kernel's page cache with no copy and no system call (measured:
     /// importing 100,000 articles on top of 500,000 took 172.7 s unmapped,
     /// 152.6 s mapped, system time 60.0 s → 46.2 s). SQLite caps the map at

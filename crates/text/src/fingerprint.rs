@@ -15,6 +15,9 @@
 //!   changed characters push past any threshold a 64-bit lookup can afford
 //!   (measured: copies 4–28 bits away, unrelated articles from 20), while
 //!   containment keeps copies above 0.5 and unrelated articles below 0.3.
+//!
+//! [`fingerprints`] computes both from one pass over the shingles (what
+//! `analyze` does); [`simhash`] and [`sketch`] are that pass, one half kept.
 
 /// Units per shingle.
 pub const SHINGLE: usize = 3;
@@ -91,40 +94,40 @@ pub fn fingerprints(text: &str) -> (Option<u64>, Option<Sketch>) {
     if units.len() < MIN_UNITS {
         return (None, None);
     }
-    let keys = shingle_keys(&units);
-    (Some(simhash_of(&keys)), Some(sketch_of(&keys)))
+    let hashes = shingle_hashes(&units);
+    (Some(simhash_of(&hashes)), Some(sketch_of(&hashes)))
 }
 
 // Both fingerprints share one shingle set.
 const _: () = assert!(SHINGLE == SKETCH_SHINGLE);
 
-/// The distinct shingles of `units`, each as an exact key (three characters
-/// of 21 bits each fit in 64).
-fn shingle_keys(units: &[char]) -> Vec<u64> {
-    let mut keys: Vec<u64> = units
+/// The hashes of the distinct shingles of `units`. A shingle's key is exact
+/// (three characters of 21 bits each fit in 64) and [`mix`] is a bijection,
+/// so distinct hashes are distinct shingles.
+fn shingle_hashes(units: &[char]) -> Vec<u64> {
+    let mut hashes: Vec<u64> = units
         .windows(SHINGLE)
         .map(|w| {
-            w.iter().fold(0u64, |acc, &c| {
+            mix(w.iter().fold(0u64, |acc, &c| {
                 acc.wrapping_mul(0x0011_0000).wrapping_add(c as u64)
-            })
+            }))
         })
         .collect();
-    keys.sort_unstable();
-    keys.dedup();
-    keys
+    hashes.sort_unstable();
+    hashes.dedup();
+    hashes
 }
 
-/// SimHash over distinct shingle keys: bit `b` is set when more than half
-/// of the shingles' hashes have it.
-fn simhash_of(keys: &[u64]) -> u64 {
+/// SimHash over the distinct shingles' hashes: bit `b` is set when more
+/// than half of them have it.
+fn simhash_of(hashes: &[u64]) -> u64 {
     let mut ones = [0u32; 64];
-    for &key in keys {
-        let h = mix(key);
+    for &h in hashes {
         for (bit, n) in ones.iter_mut().enumerate() {
             *n += (h >> bit & 1) as u32;
         }
     }
-    let n = keys.len() as u32;
+    let n = hashes.len() as u32;
     ones.iter()
         .enumerate()
         .filter(|&(_, &ones)| 2 * ones > n)
@@ -166,13 +169,12 @@ pub fn sketch(text: &str) -> Option<Sketch> {
     fingerprints(text).1
 }
 
-/// MinHash over distinct shingle keys.
-fn sketch_of(keys: &[u64]) -> Sketch {
+/// MinHash over the distinct shingles' hashes.
+fn sketch_of(hashes: &[u64]) -> Sketch {
     let n = BANDS * ROWS;
     let coeffs: Vec<(u64, u64)> = (0..n).map(family).collect();
     let mut mins = vec![u32::MAX; n];
-    for &key in keys {
-        let h = mix(key);
+    for &h in hashes {
         for (m, &(a, b)) in mins.iter_mut().zip(&coeffs) {
             let v = (a.wrapping_mul(h).wrapping_add(b) >> 32) as u32;
             if v < *m {
@@ -182,7 +184,7 @@ fn sketch_of(keys: &[u64]) -> Sketch {
     }
     Sketch {
         mins,
-        shingles: keys.len() as u32,
+        shingles: hashes.len() as u32,
     }
 }
 
