@@ -55,7 +55,9 @@ pub use email::EmailPurpose;
 pub use feed::Pin;
 pub use listing::ArticleFilter;
 pub use notifications::{Notification, TURNABLE_OFF};
-pub use originality::{NearDuplicate, OriginalityReview, Recorded, SketchRow, Verdict};
+pub use originality::{
+    BAND_HOLDERS, NearDuplicate, OriginalityReview, Recorded, SketchRow, Verdict,
+};
 pub use related::RelatedItem;
 pub use reports::ReportGroup;
 pub use review::{Reviewed, Revision, StudioRow};
@@ -152,14 +154,18 @@ impl Workload {
     /// articles' indexes; mapped, they are
     /// the kernel's page cache with no copy and no system call (measured:
     /// importing 100,000 articles on top of 500,000 took 172.7 s unmapped,
-    /// 152.6 s mapped, system time 60.0 s → 46.2 s). SQLite caps the map at
-    /// 2 GB (`SQLITE_MAX_MMAP_SIZE`), and mapped pages are file-backed: the
-    /// kernel takes them back under pressure. A serving node maps nothing:
-    /// its pages come from the page cache above the store.
+    /// 152.6 s mapped, system time 60.0 s → 46.2 s). The whole file: SQLite's
+    /// compiled-in cap of 2 GB is lifted (`SQLITE_MAX_MMAP_SIZE` in
+    /// `.cargo/config.toml`), since at a million articles (7 GB) the pages
+    /// past it were read with `pread` and copied into a cache too small
+    /// for them, which made the import superlinear (BENCHMARKS.md,
+    /// nineteenth session). Mapped pages are file-backed: the kernel takes
+    /// them back under pressure. A serving node maps nothing: its pages come
+    /// from the page cache above the store.
     fn sqlite_mmap_bytes(self) -> u64 {
         match self {
             Workload::Serving => 0,
-            Workload::Bulk => 2 << 30,
+            Workload::Bulk => 1 << 40,
         }
     }
 }

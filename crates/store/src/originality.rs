@@ -5,6 +5,18 @@ use hao_domain::ReviewStatus;
 
 use crate::{ChangeRange, Result, Store, StoreError};
 
+/// How many articles a band key holds at most: its first holders, the
+/// earliest stored. A key shared by more is one many texts have in common
+/// (a wire story reprinted by hundreds of accounts, a boilerplate paragraph):
+/// a new article that shares it is compared with those first holders, the
+/// likeliest originals, not with every reprint since. (A batch whose
+/// articles come to a key that holds a few already can take it to twice
+/// this, never more: see `upsert`.) This bounds a lookup's work to a
+/// constant number of candidates however large the archive grows, which is what keeps an import linear: without it, an
+/// article of the generated million met 125 candidates on average against
+/// 19 at 100,000 (BENCHMARKS.md, nineteenth session).
+pub const BAND_HOLDERS: usize = 8;
+
 /// A near-duplicate candidate: an article sharing an LSH band with the
 /// one looked up, with what it takes to check and orient the pair.
 #[derive(Debug, Clone, PartialEq, Eq)]

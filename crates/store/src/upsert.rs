@@ -225,15 +225,34 @@ impl Store {
         finals.sort_unstable_by_key(|(id, _)| *id);
         // Integers of our own, written into the statement (see
         // `near_candidates_many`).
+        // A band key takes its first `BAND_HOLDERS` articles and no more
+        // (see `crate::originality::BAND_HOLDERS`): the batch brings at most
+        // that many to a key, and each row goes in only while the key holds
+        // fewer (the statement sees the table as it was before it, so a key
+        // ends with at most twice as many, never more).
+        let mut brought: std::collections::HashMap<i64, usize> = std::collections::HashMap::new();
         let bands: Vec<String> = finals
             .iter()
-            .flat_map(|(id, d)| d.bands.iter().map(move |b| format!("({b}, {id})")))
+            .flat_map(|(id, d)| d.bands.iter().map(move |b| (*b, *id)))
+            .filter(|(b, _)| {
+                let n = brought.entry(*b).or_default();
+                *n += 1;
+                *n <= crate::originality::BAND_HOLDERS
+            })
+            .map(|(b, id)| format!("({b}, {id})"))
             .collect();
+        // Whether a key is full is one index probe (its last holder's
+        // row). `WHERE` also keeps SQLite from reading `ON CONFLICT` as a
+        // join constraint of the SELECT.
         for chunk in bands.chunks(2_000) {
             sqlx::query(&format!(
-                "INSERT INTO article_bands (band_key, article_id) VALUES {} \
+                "INSERT INTO article_bands (band_key, article_id) \
+                 SELECT v.column1, v.column2 FROM (VALUES {}) AS v \
+                 WHERE NOT EXISTS (SELECT 1 FROM article_bands h \
+                 WHERE h.band_key = v.column1 LIMIT 1 OFFSET {}) \
                  ON CONFLICT DO NOTHING",
-                chunk.join(", ")
+                chunk.join(", "),
+                crate::originality::BAND_HOLDERS - 1
             ))
             .execute(&mut *tx)
             .await?;

@@ -151,6 +151,64 @@ async fn near_duplicates_candidates_reviews_and_verdicts() {
 }
 
 #[tokio::test]
+async fn a_band_key_holds_its_first_articles_only() {
+    use hao_store::BAND_HOLDERS;
+    for db in backends().await {
+        let s = &db.store;
+        let c = creator(s, "通讯社").await;
+        let reprint = |n: usize| {
+            let mut d = draft(&format!("r{n}"), c, Channel::Tech, "通稿", 100 + n as i64);
+            d.sketch = Some(format!("s-{n}"));
+            d.bands = vec![42, 1_000 + n as i64];
+            d
+        };
+        // One at a time (the write API): the key takes its first holders,
+        // then no more; the article's other keys are stored as before.
+        let mut ids = Vec::new();
+        for n in 0..BAND_HOLDERS + 3 {
+            ids.push(s.upsert_articles(&[reprint(n)]).await.unwrap()[0].id);
+        }
+        let held: Vec<i64> = s
+            .near_candidates(&[42], 0)
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.id)
+            .collect();
+        assert_eq!(held, ids[..BAND_HOLDERS], "{:?}", s.backend());
+        let last = *ids.last().unwrap();
+        assert_eq!(
+            s.near_candidates(&[1_000 + BAND_HOLDERS as i64 + 2], 0)
+                .await
+                .unwrap()[0]
+                .id,
+            last
+        );
+        // A batch brings at most `BAND_HOLDERS` to a key, and only to a key
+        // that is not full: a fresh key ends with that many, never more
+        // than twice.
+        let batch: Vec<_> = (100..100 + 3 * BAND_HOLDERS)
+            .map(|n| {
+                let mut d = reprint(n);
+                d.bands = vec![43];
+                d
+            })
+            .collect();
+        s.upsert_articles(&batch).await.unwrap();
+        assert_eq!(
+            s.near_candidates(&[43], 0).await.unwrap().len(),
+            BAND_HOLDERS
+        );
+        s.upsert_articles(&batch[..1]).await.unwrap();
+        assert_eq!(
+            s.near_candidates(&[43], 0).await.unwrap().len(),
+            BAND_HOLDERS
+        );
+        db.cleanup().await;
+    }
+}
+
+#[tokio::test]
 async fn scheduled_articles_publish_once_at_their_time() {
     for db in backends().await {
         let s = &db.store;
