@@ -234,7 +234,10 @@ impl Store {
         // integers of our own, written into the statement (see
         // `near_candidates_many`).
         let mut added: std::collections::HashSet<(i64, i64)> = std::collections::HashSet::new();
-        for chunk in pairs.chunks(500) {
+        // In key order: neighbouring pairs share the B-trees' pages.
+        let mut sorted = pairs.to_vec();
+        sorted.sort_unstable_by_key(|p| (p.article_id, p.duplicate_of));
+        for chunk in sorted.chunks(500) {
             let values: Vec<String> = chunk
                 .iter()
                 .map(|p| {

@@ -230,15 +230,18 @@ impl Store {
         // that many to a key, and each row goes in only while the key holds
         // fewer (the statement sees the table as it was before it, so a key
         // ends with at most twice as many, never more).
-        let mut brought: std::collections::HashMap<i64, usize> = std::collections::HashMap::new();
-        let bands: Vec<String> = finals
+        // The rows go in sorted by key: band keys are random, so a batch's
+        // rows in article order would land all over the key B-tree, each
+        // statement on pages the one before had left.
+        let mut rows: Vec<(i64, i64)> = finals
             .iter()
             .flat_map(|(id, d)| d.bands.iter().map(move |b| (*b, *id)))
-            .filter(|(b, _)| {
-                let n = brought.entry(*b).or_default();
-                *n += 1;
-                *n <= crate::originality::BAND_HOLDERS
-            })
+            .collect();
+        rows.sort_unstable();
+        rows.dedup();
+        let bands: Vec<String> = rows
+            .chunk_by(|a, b| a.0 == b.0)
+            .flat_map(|holders| holders.iter().take(crate::originality::BAND_HOLDERS))
             .map(|(b, id)| format!("({b}, {id})"))
             .collect();
         // Whether a key is full is one index probe (its last holder's
