@@ -12,9 +12,10 @@ use crate::{ChangeRange, Result, Store, StoreError};
 /// likeliest originals, not with every reprint since. (A batch whose
 /// articles come to a key that holds a few already can take it to twice
 /// this, never more: see `upsert`.) This bounds a lookup's work to a
-/// constant number of candidates however large the archive grows, which is what keeps an import linear: without it, an
-/// article of the generated million met 125 candidates on average against
-/// 19 at 100,000 (BENCHMARKS.md, nineteenth session).
+/// constant number of candidates however large the archive grows, which is
+/// what keeps an import linear: without it, an article of the generated
+/// million met 125 candidates on average against 19 at 100,000
+/// (BENCHMARKS.md, nineteenth session).
 pub const BAND_HOLDERS: usize = 8;
 
 /// A near-duplicate candidate: an article sharing an LSH band with the

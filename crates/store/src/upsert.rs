@@ -223,8 +223,6 @@ impl Store {
         let mut finals: Vec<(i64, &ArticleDraft)> =
             last.into_iter().map(|(id, i)| (id, &drafts[i])).collect();
         finals.sort_unstable_by_key(|(id, _)| *id);
-        // Integers of our own, written into the statement (see
-        // `near_candidates_many`).
         // A band key takes its first `BAND_HOLDERS` articles and no more
         // (see `crate::originality::BAND_HOLDERS`): the batch brings at most
         // that many to a key, and each row goes in only while the key holds
@@ -244,9 +242,10 @@ impl Store {
             .flat_map(|holders| holders.iter().take(crate::originality::BAND_HOLDERS))
             .map(|(b, id)| format!("({b}, {id})"))
             .collect();
-        // Whether a key is full is one index probe (its last holder's
-        // row). `WHERE` also keeps SQLite from reading `ON CONFLICT` as a
-        // join constraint of the SELECT.
+        // Integers of our own, written into the statement (see
+        // `near_candidates_many`). Whether a key is full is one index probe
+        // (its last holder's row). `WHERE` also keeps SQLite from reading
+        // `ON CONFLICT` as a join constraint of the SELECT.
         for chunk in bands.chunks(2_000) {
             sqlx::query(&format!(
                 "INSERT INTO article_bands (band_key, article_id) \
