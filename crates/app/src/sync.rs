@@ -246,6 +246,12 @@ impl ImportIndexing {
         Ok(())
     }
 
+    /// Counts change-log rows the import wrote apart from a batch handed
+    /// over (the last batch's near-duplicate pairs, recorded after it).
+    pub fn applied(&mut self, changes: &[ChangeRange]) {
+        self.own.extend_from_slice(changes);
+    }
+
     /// Waits until every batch sent is handed over.
     async fn wait_feeder(&mut self) -> Result<(), SyncError> {
         if let Some(feeder) = self.feeder.take() {

@@ -98,6 +98,30 @@ pub struct Store {
     pool: AnyPool,
     backend: Backend,
     clock: Clock,
+    bands: std::sync::Arc<BandStaging>,
+}
+
+/// Where this process writes band rows: to `article_bands`, or (a bulk
+/// process, [`Store::stage_bands`]) to `article_bands_fresh`, folded into
+/// `article_bands` in key order once it holds `fold_at` rows. Band keys are
+/// random: written straight into the large B-tree, a batch's rows dirty most
+/// of its leaves, each written out at every commit.
+#[derive(Debug)]
+pub(crate) struct BandStaging {
+    /// 0: band rows go to `article_bands`.
+    pub(crate) fold_at: std::sync::atomic::AtomicU64,
+    /// Rows this process counts in `article_bands_fresh` (rows it wrote, and
+    /// those it found when it first wrote: -1 until then).
+    pub(crate) rows: std::sync::atomic::AtomicI64,
+}
+
+impl Default for BandStaging {
+    fn default() -> Self {
+        BandStaging {
+            fold_at: 0.into(),
+            rows: (-1).into(),
+        }
+    }
 }
 
 /// The one clock of a process: the system's time plus an offset that only
@@ -170,6 +194,13 @@ impl Workload {
     }
 }
 
+/// How many band rows a bulk process stages before it folds them into
+/// `article_bands` (see [`Store::stage_bands`]): every 62,500 articles or
+/// so. A fold writes each leaf of the band B-tree once (at a million
+/// articles, 300 MB); the staged B-tree stays small enough (40 MB) for
+/// SQLite's cache.
+pub const FOLD_BAND_ROWS: u64 = 1_000_000;
+
 impl Store {
     /// The default URL: a SQLite file `hao.db` in the data dir, created if missing.
     pub fn sqlite_url(data_dir: &Path) -> String {
@@ -237,8 +268,12 @@ impl Store {
             pool,
             backend,
             clock: Clock::default(),
+            bands: Default::default(),
         };
         store.migrate().await?;
+        if workload == Workload::Bulk {
+            store.stage_bands(FOLD_BAND_ROWS);
+        }
         Ok(store)
     }
 
@@ -248,6 +283,16 @@ impl Store {
             Backend::Postgres => POSTGRES_MIGRATIONS.run(&self.pool).await?,
         }
         Ok(())
+    }
+
+    /// Writes this store's band rows to `article_bands_fresh` and folds
+    /// them into `article_bands`, in key order, whenever it holds `fold_at`
+    /// rows (a bulk process: [`Workload::Bulk`] sets [`FOLD_BAND_ROWS`]).
+    /// Lookups read both tables whatever a store writes.
+    pub fn stage_bands(&self, fold_at: u64) {
+        self.bands
+            .fold_at
+            .store(fold_at, std::sync::atomic::Ordering::Release);
     }
 
     /// The pool's open connections and how many of them are idle (`/metrics`).

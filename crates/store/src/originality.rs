@@ -141,10 +141,14 @@ impl Store {
             // thousands of parameters costs SQLite a name lookup each
             // (`sqlite3_bind_parameter_name`, quadratic in their number).
             let list: Vec<String> = chunk.iter().map(i64::to_string).collect();
+            // Both tables: a bulk process stages its rows in the second
+            // (see `BandStaging`).
+            let list = list.join(", ");
             let sql = format!(
-                "SELECT {} FROM article_bands WHERE band_key IN ({})",
+                "SELECT {} FROM (SELECT band_key, article_id FROM article_bands \
+                 WHERE band_key IN ({list}) UNION ALL SELECT band_key, article_id \
+                 FROM article_bands_fresh WHERE band_key IN ({list})) b",
                 self.joined("band_key || ' ' || article_id"),
-                list.join(", ")
             );
             let joined = sqlx::query_scalar::<_, Option<String>>(&sql)
                 .fetch_one(&self.pool)

@@ -31,6 +31,7 @@ pub const EXPORTED_TABLES: &[&str] = &[
     "related_lists",
     "article_sketches",
     "article_bands",
+    "article_bands_fresh",
     "near_duplicates",
     "originality_reviews",
     "article_tags",

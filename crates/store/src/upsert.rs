@@ -1,6 +1,8 @@
 //! Storing articles: the batch upsert every door's publish ends in (import,
 //! API, studio), with its band rows, sketches, tag rows and change-log rows.
 
+use std::sync::atomic::Ordering;
+
 use hao_domain::{ArticleDraft, ArticleStatus, Originality};
 
 use crate::{ChangeRange, Result, Store, rows};
@@ -14,7 +16,7 @@ pub struct Upserted {
 }
 
 /// What an upsert of a batch did.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Upserts {
     /// One per draft, in order.
     pub articles: Vec<Upserted>,
@@ -207,7 +209,12 @@ impl Store {
         // Band keys and sketch: the last line of each article says them.
         for chunk in replaced.chunks(500) {
             let list: Vec<String> = chunk.iter().map(i64::to_string).collect();
-            for table in ["article_bands", "article_sketches", "article_tags"] {
+            for table in [
+                "article_bands",
+                "article_bands_fresh",
+                "article_sketches",
+                "article_tags",
+            ] {
                 sqlx::query(&format!(
                     "DELETE FROM {table} WHERE article_id IN ({})",
                     list.join(", ")
@@ -226,8 +233,8 @@ impl Store {
         // A band key takes its first `BAND_HOLDERS` articles and no more
         // (see `crate::originality::BAND_HOLDERS`): the batch brings at most
         // that many to a key, and each row goes in only while the key holds
-        // fewer (the statement sees the table as it was before it, so a key
-        // ends with at most twice as many, never more).
+        // fewer (the statement sees the tables as they were before it, so a
+        // key ends with at most twice as many, never more).
         // The rows go in sorted by key: band keys are random, so a batch's
         // rows in article order would land all over the key B-tree, each
         // statement on pages the one before had left.
@@ -242,22 +249,60 @@ impl Store {
             .flat_map(|holders| holders.iter().take(crate::originality::BAND_HOLDERS))
             .map(|(b, id)| format!("({b}, {id})"))
             .collect();
+        // A bulk process writes them to the small table it folds later
+        // (see `BandStaging`).
+        let fold_at = self.bands.fold_at.load(Ordering::Acquire);
+        let table = if fold_at > 0 {
+            "article_bands_fresh"
+        } else {
+            "article_bands"
+        };
         // Integers of our own, written into the statement (see
-        // `near_candidates_many`). Whether a key is full is one index probe
-        // (its last holder's row). `WHERE` also keeps SQLite from reading
-        // `ON CONFLICT` as a join constraint of the SELECT.
+        // `near_candidates_many`). How many hold a key is an index probe in
+        // each table (the cap keeps the count small). `WHERE` also keeps
+        // SQLite from reading `ON CONFLICT` as a join constraint of the
+        // SELECT.
+        let mut staged = 0;
         for chunk in bands.chunks(2_000) {
-            sqlx::query(&format!(
-                "INSERT INTO article_bands (band_key, article_id) \
+            staged += sqlx::query(&format!(
+                "INSERT INTO {table} (band_key, article_id) \
                  SELECT v.column1, v.column2 FROM (VALUES {}) AS v \
-                 WHERE NOT EXISTS (SELECT 1 FROM article_bands h \
-                 WHERE h.band_key = v.column1 LIMIT 1 OFFSET {}) \
-                 ON CONFLICT DO NOTHING",
+                 WHERE (SELECT COUNT(*) FROM article_bands h WHERE h.band_key = v.column1) \
+                 + (SELECT COUNT(*) FROM article_bands_fresh f WHERE f.band_key = v.column1) \
+                 < {} ON CONFLICT DO NOTHING",
                 chunk.join(", "),
-                crate::originality::BAND_HOLDERS - 1
+                crate::originality::BAND_HOLDERS
             ))
             .execute(&mut *tx)
-            .await?;
+            .await?
+            .rows_affected();
+        }
+        let mut fresh = None;
+        if fold_at > 0 {
+            let mut held = self.bands.rows.load(Ordering::Acquire);
+            if held < 0 {
+                held = sqlx::query_scalar("SELECT COUNT(*) FROM article_bands_fresh")
+                    .fetch_one(&mut *tx)
+                    .await?;
+            } else {
+                held += staged as i64;
+            }
+            if held as u64 >= fold_at {
+                // In key order, so each leaf of the large B-tree is
+                // written once.
+                sqlx::query(
+                    "INSERT INTO article_bands (band_key, article_id) \
+                     SELECT band_key, article_id FROM article_bands_fresh WHERE true \
+                     ORDER BY band_key, article_id ON CONFLICT DO NOTHING",
+                )
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query("DELETE FROM article_bands_fresh")
+                    .execute(&mut *tx)
+                    .await?;
+                held = 0;
+            }
+            fresh = Some(held);
         }
         // Tags as rows, for 话题 pages: (tag, article) pairs, the tags bound.
         let tags: Vec<(&str, i64)> = finals
@@ -306,6 +351,9 @@ impl Store {
         let ids: Vec<i64> = out.iter().map(|u| u.id).collect();
         let changes = self.log_changes(&mut tx, "article", &ids, at).await?;
         tx.commit().await?;
+        if let Some(held) = fresh {
+            self.bands.rows.store(held, Ordering::Release);
+        }
         Ok(Upserts {
             articles: out,
             changes,

@@ -1,8 +1,9 @@
 //! The import: one article a line (JSON Lines). A bad line is reported with
 //! its number and reason and skipped; the rest is imported. Lines are stored
-//! in batches of one transaction each (through [`super::publish_batch`]), so
-//! an interrupted import keeps every finished batch and can simply be run
-//! again: re-importing an `external_id` updates it.
+//! in batches of one transaction each (through [`super::BatchWriter`], the
+//! overlapped form of [`super::publish_batch`]), so an interrupted import
+//! keeps every finished batch and can simply be run again: re-importing an
+//! `external_id` updates it.
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::BufRead;
@@ -13,7 +14,7 @@ use hao_store::{NewCreator, Store, StoreError};
 
 use crate::sync::ImportIndexing;
 
-use super::{ArticleInput, Parsed, PublishError};
+use super::{ArticleInput, BatchWriter, Parsed, PublishError};
 
 /// Why an import stopped before the end of its input (a bad line never
 /// stops it: it is reported and skipped).
@@ -157,7 +158,28 @@ pub async fn import_reader(
             }
         },
     };
-    let result = read_and_store(store, &mut reader, opts, &mut summary, &mut indexing).await;
+    let mut writer = BatchWriter::new(store);
+    let mut result = read_and_store(
+        store,
+        &mut reader,
+        opts,
+        &mut summary,
+        &mut indexing,
+        &mut writer,
+    )
+    .await;
+    // The last batch's near-duplicates, also after an error: its articles
+    // are stored.
+    match writer.finish().await {
+        Ok(batch) => {
+            summary.near_duplicates += batch.near_duplicates;
+            if let Some(indexing) = &mut indexing {
+                indexing.applied(&batch.changes);
+            }
+        }
+        Err(e) if result.is_ok() => result = Err(e.into()),
+        Err(_) => {}
+    }
     if let Some(indexing) = indexing {
         opts.report.finishing_index();
         summary.indexed = match indexing.finish(store).await {
@@ -175,6 +197,7 @@ async fn read_and_store(
     opts: &Options<'_>,
     summary: &mut Summary,
     indexing: &mut Option<ImportIndexing>,
+    writer: &mut BatchWriter,
 ) -> Result<(), ImportError> {
     let batch_size = opts.batch.max(1);
     let mut batch: Vec<Parsed> = Vec::with_capacity(batch_size);
@@ -213,7 +236,7 @@ async fn read_and_store(
             let job = tokio::task::spawn_blocking(move || parse_all(lines, now));
             if let Some(previous) = parsing.replace(job) {
                 take_parsed(previous.await?, &mut batch, summary, opts);
-                store_batch(store, &mut batch, &mut creators, summary, indexing).await?;
+                store_batch(store, writer, &mut batch, &mut creators, summary, indexing).await?;
                 opts.report.stored(summary.created + summary.updated);
                 if opts.stop.load(Ordering::SeqCst) {
                     summary.interrupted = true;
@@ -225,10 +248,10 @@ async fn read_and_store(
     }
     if let Some(previous) = parsing.take() {
         take_parsed(previous.await?, &mut batch, summary, opts);
-        store_batch(store, &mut batch, &mut creators, summary, indexing).await?;
+        store_batch(store, writer, &mut batch, &mut creators, summary, indexing).await?;
     }
     take_parsed(parse_all(raw, now), &mut batch, summary, opts);
-    store_batch(store, &mut batch, &mut creators, summary, indexing).await
+    store_batch(store, writer, &mut batch, &mut creators, summary, indexing).await
 }
 
 /// A batch's lines, parsed: (line number, result) in line order.
@@ -284,11 +307,13 @@ fn take_parsed(
     }
 }
 
-/// Finds or creates each article's author, publishes the batch, and hands
-/// it to the index. An index that fails is left behind (the import goes
-/// on; the follower catches up): [`Indexed::Failed`] says why.
+/// Finds or creates each article's author, publishes the batch (its
+/// near-duplicates are recorded with the next one's: see [`BatchWriter`]),
+/// and hands it to the index. An index that fails is left behind (the
+/// import goes on; the follower catches up): [`Indexed::Failed`] says why.
 async fn store_batch(
     store: &Store,
+    writer: &mut BatchWriter,
     batch: &mut Vec<Parsed>,
     creators: &mut HashMap<String, i64>,
     summary: &mut Summary,
@@ -321,7 +346,7 @@ async fn store_batch(
         drafts.push(draft);
         authors.push(p.author);
     }
-    let batch = super::publish_batch(store, &drafts).await?;
+    let batch = writer.write(&drafts).await?;
     for (r, d) in batch.stored.iter().zip(&drafts) {
         if r.created {
             summary.created += 1;

@@ -132,6 +132,33 @@ async fn imports_record_near_duplicates_between_creators_only() {
     );
 }
 
+#[tokio::test]
+async fn near_duplicates_across_batches_are_all_recorded() {
+    // Nine creators post the same text: batches of four, so pairs fall
+    // within a batch, between batches, and in the last batch, whose pairs
+    // are recorded after every line is stored.
+    let app = Harness::empty().await;
+    let data: String = (0..9)
+        .map(|n| {
+            let line = serde_json::json!({"external_id": format!("n{n}"), "title": format!("第{n}篇"), "body": ORIGINAL, "author": format!("作者{n}"), "published_at": format!("2026-10-0{}T08:00:00+08:00", n + 1)});
+            format!("{line}\n")
+        })
+        .collect();
+    let summary = app.import(data.as_bytes()).await;
+    assert_eq!(summary.created, 9);
+    assert_eq!(summary.near_duplicates, 9 * 8 / 2);
+    for n in 0..9 {
+        let id = app.id_of(&format!("n{n}")).await;
+        let mut earlier = Vec::new();
+        for m in 0..n {
+            earlier.push(app.id_of(&format!("n{m}")).await);
+        }
+        let mut near = app.store().near_duplicate_of(id).await.unwrap();
+        near.sort();
+        assert_eq!(near, earlier, "article {n}");
+    }
+}
+
 /// Imports `data` (batches of 4) filling the harness's index as it stores,
 /// without a follower step afterwards.
 async fn import_indexed(h: &Harness, data: &[u8]) -> hao_app::publish::import::Summary {

@@ -208,6 +208,95 @@ async fn a_band_key_holds_its_first_articles_only() {
     }
 }
 
+/// Rows of `article_bands` and of `article_bands_fresh`, counted in an export.
+async fn band_rows(s: &hao_store::Store) -> (usize, usize) {
+    #[derive(Default)]
+    struct Count {
+        table: String,
+        held: usize,
+        fresh: usize,
+    }
+    impl hao_store::RowSink for Count {
+        fn table(&mut self, table: &str, _: &[String]) -> std::io::Result<()> {
+            self.table = table.to_owned();
+            Ok(())
+        }
+        fn row(&mut self, _: Vec<hao_store::Cell>) -> std::io::Result<()> {
+            match self.table.as_str() {
+                "article_bands" => self.held += 1,
+                "article_bands_fresh" => self.fresh += 1,
+                _ => {}
+            }
+            Ok(())
+        }
+    }
+    let mut count = Count::default();
+    s.export_rows(&mut count).await.unwrap();
+    (count.held, count.fresh)
+}
+
+#[tokio::test]
+async fn a_bulk_store_stages_band_rows_and_folds_them() {
+    use hao_store::BAND_HOLDERS;
+    for db in backends().await {
+        let s = &db.store;
+        let c = creator(s, "批量").await;
+        s.stage_bands(10);
+        let article = |n: i64, bands: Vec<i64>| {
+            let mut d = draft(&format!("b{n}"), c, Channel::Tech, "批量稿", 100 + n);
+            d.sketch = Some(format!("s-{n}"));
+            d.bands = bands;
+            d
+        };
+        let holders = |keys: &'static [i64]| async move {
+            let rows = s.near_candidates(keys, 0).await.unwrap();
+            rows.iter().map(|r| r.id).collect::<Vec<i64>>()
+        };
+        let first: Vec<_> = (0..3)
+            .map(|n| article(n, vec![7, 70 + n, 700 + n]))
+            .collect();
+        let mut ids: Vec<i64> = s
+            .upsert_articles(&first)
+            .await
+            .unwrap()
+            .iter()
+            .map(|u| u.id)
+            .collect();
+        // Nine rows, fewer than ten: staged, and found by a lookup.
+        assert_eq!(band_rows(s).await, (0, 9), "{:?}", s.backend());
+        assert_eq!(holders(&[7]).await, ids);
+        assert_eq!(holders(&[701]).await, [ids[1]]);
+        // Fifteen: folded into the large table.
+        let next: Vec<_> = (3..5)
+            .map(|n| article(n, vec![7, 70 + n, 700 + n]))
+            .collect();
+        ids.extend(s.upsert_articles(&next).await.unwrap().iter().map(|u| u.id));
+        assert_eq!(band_rows(s).await, (15, 0));
+        assert_eq!(holders(&[7]).await, ids);
+        // An update replaces the article's folded rows with staged ones.
+        s.upsert_articles(&[article(0, vec![8, 80, 800])])
+            .await
+            .unwrap();
+        assert_eq!(band_rows(s).await, (12, 3));
+        assert!(holders(&[700]).await.is_empty());
+        assert_eq!(holders(&[800]).await, [ids[0]]);
+        // The cap counts the holders of both tables: key 7 holds four
+        // folded, and takes staged ones up to `BAND_HOLDERS` in all.
+        for n in 10..20 {
+            s.upsert_articles(&[article(n, vec![7])]).await.unwrap();
+        }
+        assert_eq!(holders(&[7]).await.len(), BAND_HOLDERS);
+        // A store that does not stage writes to the large table; lookups
+        // still read what is staged.
+        s.stage_bands(0);
+        let before = band_rows(s).await;
+        s.upsert_articles(&[article(30, vec![9])]).await.unwrap();
+        assert_eq!(band_rows(s).await, (before.0 + 1, before.1));
+        assert_eq!(holders(&[800]).await, [ids[0]]);
+        db.cleanup().await;
+    }
+}
+
 #[tokio::test]
 async fn scheduled_articles_publish_once_at_their_time() {
     for db in backends().await {
