@@ -165,6 +165,22 @@ pub enum Workload {
 }
 
 impl Workload {
+    /// Connections to SQLite. A serving node's requests read side by side.
+    /// A bulk process has one: SQLite drops a connection's whole map of the
+    /// file whenever another connection has written since that connection's
+    /// last transaction, and a pool hands its connections out in turn, so
+    /// with four, most transactions of an import began by tearing down
+    /// gigabytes of mapped pages and faulting them back in. The generated
+    /// million imported in 1,082 s (1,476 user + 285 system CPU-seconds)
+    /// with four, 1,012 s (1,317 + 182) with one (BENCHMARKS.md, twenty-first
+    /// session).
+    fn sqlite_connections(self) -> u32 {
+        match self {
+            Workload::Serving => 4,
+            Workload::Bulk => 1,
+        }
+    }
+
     fn sqlite_cache_kib(self) -> u32 {
         match self {
             Workload::Serving => 4_000,
@@ -230,7 +246,7 @@ impl Store {
         let pool = match backend {
             Backend::Sqlite => {
                 AnyPoolOptions::new()
-                    .max_connections(4)
+                    .max_connections(workload.sqlite_connections())
                     .acquire_timeout(Duration::from_secs(30))
                     .after_connect(move |conn, _| {
                         Box::pin(async move {

@@ -146,11 +146,13 @@ impl Batch {
 type Check = tokio::task::JoinHandle<hao_store::Result<Vec<NearDuplicate>>>;
 
 /// [`publish_batch`] for a stream of batches (an import), overlapped: a
-/// batch's near-duplicates are looked up (on a reading connection, the
-/// verification on another core) while the next batch is stored, and
-/// recorded after it. The database has one writer; this keeps it writing
-/// while the lookup reads, instead of waiting for it (at a million articles
-/// the lookup was a fifth of a batch's time, BENCHMARKS.md).
+/// batch's near-duplicates are looked up and verified on another task while
+/// the next batch is stored, and recorded after it. The database has one
+/// writer; this keeps it writing while the verification runs on another
+/// core, instead of waiting for it (at a million articles the lookup was a
+/// fifth of a batch's time, BENCHMARKS.md). On PostgreSQL the lookup reads
+/// on a connection of its own; a bulk SQLite process has one connection,
+/// and the lookup's query takes its turn between the writer's transactions.
 ///
 /// Nothing is missed: a batch's lookup starts once the batch is stored, so
 /// it sees every earlier batch and the batch itself, and a pair between it
