@@ -202,6 +202,36 @@ impl Writing {
     }
 }
 
+/// How many documents a merged segment holds before [`SearchIndex::merge_all`]
+/// makes two.
+pub const MERGED_SEGMENT_DOCS: u64 = 500_000;
+
+/// How many segments [`SearchIndex::merge_all`] makes of `docs` documents:
+/// one per [`MERGED_SEGMENT_DOCS`], no more than `cores`.
+fn merged_segments(docs: u64, cores: usize) -> usize {
+    (docs.div_ceil(MERGED_SEGMENT_DOCS) as usize).clamp(1, cores.max(1))
+}
+
+/// The segments cut into `n` groups to merge side by side, each of about
+/// the same number of documents (the largest segment first, each to the
+/// group holding the fewest).
+fn merge_groups(
+    mut metas: Vec<tantivy::index::SegmentMeta>,
+    n: usize,
+) -> Vec<Vec<tantivy::index::SegmentId>> {
+    metas.sort_by_key(|m| std::cmp::Reverse(m.num_docs()));
+    let mut groups: Vec<(u64, Vec<tantivy::index::SegmentId>)> = vec![(0, Vec::new()); n.max(1)];
+    for meta in metas {
+        let lightest = groups
+            .iter_mut()
+            .min_by_key(|(docs, _)| *docs)
+            .expect("at least one group");
+        lightest.0 += u64::from(meta.num_docs());
+        lightest.1.push(meta.id());
+    }
+    groups.into_iter().map(|(_, ids)| ids).collect()
+}
+
 impl SearchIndex {
     /// Opens the index in `dir`, creating it when missing. An index that
     /// cannot be opened, or was built by another schema version, is moved
@@ -466,7 +496,10 @@ impl SearchIndex {
     /// Merges every segment into one (after a whole rebuild): a query then
     /// looks each of its terms up once rather than once a segment, and
     /// ranks one list (6,291 articles: four segments became one, and an
-    /// uncached search took a third less time; BENCHMARKS.md).
+    /// uncached search took a third less time; BENCHMARKS.md). A large
+    /// index is merged into one segment per [`MERGED_SEGMENT_DOCS`], at most
+    /// one per core, side by side: a merge runs on one core, and one of a
+    /// million articles kept the other idle for a minute.
     pub fn merge_all(&self) -> Result<()> {
         let mut slot = self.writer.lock().unwrap_or_else(|p| p.into_inner());
         // tantivy's own merges may be running on some of the segments (a
@@ -475,9 +508,16 @@ impl SearchIndex {
             w.wait_merging_threads()?;
         }
         let writer = slot.insert(self.writing.writer(&self.index)?);
-        let ids = self.index.searchable_segment_ids()?;
-        if ids.len() > 1 {
-            writer.merge(&ids).wait()?;
+        let metas = self.index.searchable_segment_metas()?;
+        let docs = metas.iter().map(|m| u64::from(m.num_docs())).sum();
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let merges: Vec<_> = merge_groups(metas, merged_segments(docs, cores))
+            .iter()
+            .filter(|group| group.len() > 1)
+            .map(|group| writer.merge(group))
+            .collect();
+        for merge in merges {
+            merge.wait()?;
         }
         drop(slot);
         self.reader.reload()?;

@@ -560,3 +560,36 @@ fn body_words_only_for_the_baseline() {
     };
     assert_eq!(node.search(&q).unwrap().total, 1);
 }
+
+#[test]
+fn a_large_index_is_merged_into_one_segment_per_core_of_even_size() {
+    assert_eq!(merged_segments(0, 2), 1);
+    assert_eq!(merged_segments(MERGED_SEGMENT_DOCS, 2), 1);
+    assert_eq!(merged_segments(MERGED_SEGMENT_DOCS + 1, 2), 2);
+    assert_eq!(merged_segments(10 * MERGED_SEGMENT_DOCS, 2), 2);
+    assert_eq!(merged_segments(10 * MERGED_SEGMENT_DOCS, 1), 1);
+    assert_eq!(merged_segments(3 * MERGED_SEGMENT_DOCS, 8), 3);
+
+    let index = Index::create_in_ram(schema().0);
+    let metas: Vec<_> = [3u32, 9, 1, 5, 4, 2]
+        .iter()
+        .map(|&n| index.new_segment_meta(tantivy::index::SegmentId::generate_random(), n))
+        .collect();
+    let docs = |group: &[tantivy::index::SegmentId]| -> u32 {
+        group
+            .iter()
+            .map(|id| metas.iter().find(|m| m.id() == *id).unwrap().num_docs())
+            .sum()
+    };
+    let two = merge_groups(metas.clone(), 2);
+    assert_eq!(two.len(), 2);
+    assert_eq!((docs(&two[0]), docs(&two[1])), (12, 12), "9+3 and 5+4+2+1");
+    assert_eq!(
+        two.iter().map(Vec::len).sum::<usize>(),
+        6,
+        "every segment once"
+    );
+    let one = merge_groups(metas.clone(), 1);
+    assert_eq!(one.len(), 1);
+    assert_eq!(docs(&one[0]), 24);
+}
