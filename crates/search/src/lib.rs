@@ -14,6 +14,7 @@ mod analysis;
 mod highlight;
 mod hits;
 mod lexicon;
+mod merging;
 mod query;
 mod rank;
 mod run;
@@ -27,6 +28,8 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Te
 
 pub use analysis::{bigrams, is_cjk, normalize, symbols, units, words};
 use hits::body_hash;
+pub use merging::MERGED_SEGMENT_DOCS;
+use merging::{merge_groups, merged_segments};
 pub use rank::TOTAL_CAP;
 use schema::{Fields, register_tokenizers, schema};
 
@@ -200,36 +203,6 @@ impl Writing {
         }
         Ok(writer)
     }
-}
-
-/// How many documents a merged segment holds before [`SearchIndex::merge_all`]
-/// makes two.
-pub const MERGED_SEGMENT_DOCS: u64 = 500_000;
-
-/// How many segments [`SearchIndex::merge_all`] makes of `docs` documents:
-/// one per [`MERGED_SEGMENT_DOCS`], no more than `cores`.
-fn merged_segments(docs: u64, cores: usize) -> usize {
-    (docs.div_ceil(MERGED_SEGMENT_DOCS) as usize).clamp(1, cores.max(1))
-}
-
-/// The segments cut into `n` groups to merge side by side, each of about
-/// the same number of documents (the largest segment first, each to the
-/// group holding the fewest).
-fn merge_groups(
-    mut metas: Vec<tantivy::index::SegmentMeta>,
-    n: usize,
-) -> Vec<Vec<tantivy::index::SegmentId>> {
-    metas.sort_by_key(|m| std::cmp::Reverse(m.num_docs()));
-    let mut groups: Vec<(u64, Vec<tantivy::index::SegmentId>)> = vec![(0, Vec::new()); n.max(1)];
-    for meta in metas {
-        let lightest = groups
-            .iter_mut()
-            .min_by_key(|(docs, _)| *docs)
-            .expect("at least one group");
-        lightest.0 += u64::from(meta.num_docs());
-        lightest.1.push(meta.id());
-    }
-    groups.into_iter().map(|(_, ids)| ids).collect()
 }
 
 impl SearchIndex {
