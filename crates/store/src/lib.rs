@@ -13,6 +13,7 @@ mod articles;
 mod backup;
 mod comments;
 mod creators;
+mod deferred;
 mod email;
 mod feed;
 mod follows;
@@ -287,6 +288,8 @@ impl Store {
             bands: Default::default(),
         };
         store.migrate().await?;
+        // Indexes an import deferred and did not live to build.
+        store.build_deferred_indexes().await?;
         if workload == Workload::Bulk {
             store.stage_bands(FOLD_BAND_ROWS);
         }

@@ -67,6 +67,10 @@ pub const NOT_EXPORTED: &[(&str, &str)] = &[
         "the old site's deliveries, not resent",
     ),
     ("email_tokens", "links the old site sent by e-mail"),
+    (
+        "deferred_indexes",
+        "indexes an import is building, built at every open",
+    ),
 ];
 
 /// One value of a row.

@@ -77,7 +77,6 @@ async fn import_serve_and_stop_gracefully() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-
     let missing = Command::new(HAO)
         .args(["import", "--data-dir"])
         .arg(&data)
@@ -267,4 +266,64 @@ fn segment_uses_the_user_dictionary_of_the_data_dir() {
         segment(input),
         "特朗普  与  泽连斯基  会谈\n\n我  来到  北京  清华大学\n"
     );
+}
+
+/// A file of more articles than the table holds: the import drops the
+/// article table's secondary indexes and builds them before it ends.
+#[tokio::test]
+async fn an_import_builds_the_indexes_it_deferred_before_it_ends() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures");
+    let lines = std::fs::read_to_string(format!("{fixtures}/articles.jsonl")).unwrap();
+    let mut file = String::new();
+    for copy in 0..12 {
+        for line in lines.lines().filter(|l| !l.trim().is_empty()) {
+            let mut v: serde_json::Value = serde_json::from_str(line).unwrap();
+            v["external_id"] = format!("{}-{copy}", v["external_id"].as_str().unwrap()).into();
+            v["title"] = format!("{}（{copy}）", v["title"].as_str().unwrap()).into();
+            file.push_str(&v.to_string());
+            file.push('\n');
+        }
+    }
+    let path = dir.path().join("many.jsonl");
+    std::fs::write(&path, &file).unwrap();
+    let out = import(&data, path.to_str().unwrap());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("156 created"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+
+    // Read without opening a `Store`, which would build them itself.
+    use sqlx::Connection;
+    sqlx::any::install_default_drivers();
+    let url = format!("sqlite://{}?mode=ro", data.join("hao.db").display());
+    let mut db = sqlx::AnyConnection::connect(&url).await.unwrap();
+    let indexes: Vec<String> = sqlx::query_scalar(
+        "SELECT name FROM sqlite_master WHERE type = 'index' \
+         AND tbl_name IN ('articles', 'near_duplicates')",
+    )
+    .fetch_all(&mut db)
+    .await
+    .unwrap();
+    for name in [
+        "articles_listing",
+        "articles_channel",
+        "articles_creator",
+        "near_duplicates_of",
+    ] {
+        assert!(indexes.iter().any(|i| i == name), "{indexes:?}");
+    }
+    let pending: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM deferred_indexes")
+        .fetch_one(&mut db)
+        .await
+        .unwrap();
+    assert_eq!(pending, 0);
+    db.close().await.unwrap();
 }

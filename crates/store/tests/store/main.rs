@@ -7,6 +7,7 @@ use hao_domain::{ArticleDraft, ArticleStatus, Channel, Originality};
 use hao_store::{Backend, NewCreator, Store};
 
 mod accounts;
+mod bulk;
 mod editorial;
 mod engagement;
 mod transfer;

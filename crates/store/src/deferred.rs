@@ -1,0 +1,99 @@
+//! Indexes a large import builds once at its end instead of row by row.
+//!
+//! The article table's secondary indexes (listing, channel, creator, views,
+//! review, 热点) and the pair table's index by original are keyed at random
+//! for an import: a 5,000-article batch at a million articles dirtied most
+//! of their pages, each written to the WAL at commit and again at the
+//! checkpoint. A bulk import into an empty or small table drops them
+//! ([`Store::defer_indexes`]) and builds each in one sorted pass at its end
+//! ([`Store::build_deferred_indexes`]). An index's definition is kept in
+//! `deferred_indexes` in the transaction that drops it, and every process
+//! that opens the database builds what is listed there, so an import killed
+//! before its end leaves a whole database at the next open. Unique indexes
+//! are never deferred: the import's upserts stand on them.
+
+use crate::{Backend, Result, Store};
+
+/// The tables whose secondary indexes a bulk import may defer.
+const DEFERRABLE_TABLES: &[&str] = &["articles", "near_duplicates"];
+
+impl Store {
+    /// Drops the non-unique indexes of the article and pair tables when the
+    /// article table holds at most `at_most_articles` rows, keeping their
+    /// definitions for [`Store::build_deferred_indexes`]; returns how many
+    /// were dropped (none on PostgreSQL, or when the table is larger: then
+    /// rebuilding would cost more than the import saves).
+    ///
+    /// Call it only from a process that is the database's one user for the
+    /// while (an import that holds the search index): pages that list
+    /// articles read these indexes.
+    pub async fn defer_indexes(&self, at_most_articles: u64) -> Result<usize> {
+        if self.backend != Backend::Sqlite {
+            return Ok(0);
+        }
+        let mut tx = self.pool.begin().await?;
+        let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM articles")
+            .fetch_one(&mut *tx)
+            .await?;
+        if stored.max(0) as u64 > at_most_articles {
+            return Ok(0);
+        }
+        let placeholders = DEFERRABLE_TABLES
+            .iter()
+            .enumerate()
+            .map(|(i, _)| format!("${}", i + 1))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' \
+             AND tbl_name IN ({placeholders}) AND sql IS NOT NULL \
+             AND upper(sql) NOT LIKE 'CREATE UNIQUE%' ORDER BY name"
+        );
+        let mut q = sqlx::query_as::<_, (String, String)>(&sql);
+        for table in DEFERRABLE_TABLES {
+            q = q.bind(*table);
+        }
+        let indexes = q.fetch_all(&mut *tx).await?;
+        for (name, sql) in &indexes {
+            sqlx::query("INSERT INTO deferred_indexes (name, sql) VALUES ($1, $2)")
+                .bind(name)
+                .bind(sql)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query(&format!("DROP INDEX \"{}\"", name.replace('"', "\"\"")))
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(indexes.len())
+    }
+
+    /// Builds every index [`Store::defer_indexes`] dropped, one transaction
+    /// each (an index is built and struck off the list together), and
+    /// returns how many. Run at every open of the database as well.
+    pub async fn build_deferred_indexes(&self) -> Result<usize> {
+        if self.backend != Backend::Sqlite {
+            return Ok(0);
+        }
+        let pending: Vec<(String, String)> =
+            sqlx::query_as("SELECT name, sql FROM deferred_indexes ORDER BY name")
+                .fetch_all(&self.pool)
+                .await?;
+        for (name, sql) in &pending {
+            let mut tx = self.pool.begin().await?;
+            // Another process that opened the database meanwhile may have
+            // built it: only what is still listed is built, in the
+            // transaction that strikes it off.
+            let listed = sqlx::query("DELETE FROM deferred_indexes WHERE name = $1")
+                .bind(name)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            if listed == 1 {
+                sqlx::query(sql).execute(&mut *tx).await?;
+            }
+            tx.commit().await?;
+        }
+        Ok(pending.len())
+    }
+}

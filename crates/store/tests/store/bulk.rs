@@ -1,0 +1,98 @@
+//! A bulk import's deferred indexes: dropped into a list, built at its end,
+//! and built by the next open when the import died first.
+
+use hao_domain::Channel;
+use hao_store::Store;
+
+use crate::{backends, creator, draft};
+
+/// The indexes SQLite holds on the article and pair tables, by name.
+async fn indexes(dir: &std::path::Path) -> Vec<(String, String)> {
+    use sqlx::Connection;
+    sqlx::any::install_default_drivers();
+    let url = format!("sqlite://{}?mode=ro", dir.join("hao.db").display());
+    let mut conn = sqlx::AnyConnection::connect(&url).await.unwrap();
+    let rows = sqlx::query_as(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL \
+         AND tbl_name IN ('articles', 'near_duplicates') ORDER BY name",
+    )
+    .fetch_all(&mut conn)
+    .await
+    .unwrap();
+    conn.close().await.unwrap();
+    rows
+}
+
+#[tokio::test]
+async fn an_import_into_a_small_table_defers_its_indexes_and_a_later_open_builds_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = Store::sqlite_url(dir.path());
+    let store = Store::connect(&url).await.unwrap();
+    let whole = indexes(dir.path()).await;
+    let names: Vec<&str> = whole.iter().map(|(n, _)| n.as_str()).collect();
+    for name in ["articles_listing", "articles_creator", "near_duplicates_of"] {
+        assert!(names.contains(&name), "{names:?}");
+    }
+    let c = creator(&store, "导入者").await;
+    store
+        .upsert_articles(&[draft("d-1", c, Channel::Tech, "第一篇", 100)])
+        .await
+        .unwrap();
+
+    // The table holds more than the import would add: nothing is deferred.
+    assert_eq!(store.defer_indexes(0).await.unwrap(), 0);
+    assert_eq!(indexes(dir.path()).await, whole);
+
+    // Small enough: every index that is not unique goes, the unique ones stay.
+    let deferred = store.defer_indexes(1).await.unwrap();
+    let left = indexes(dir.path()).await;
+    assert_eq!(deferred + left.len(), whole.len(), "{left:?}");
+    assert!(deferred >= 8, "{deferred}");
+    assert!(
+        left.iter().all(|(_, sql)| sql.starts_with("CREATE UNIQUE")),
+        "{left:?}"
+    );
+    // Deferring twice defers nothing more.
+    assert_eq!(store.defer_indexes(1).await.unwrap(), 0);
+
+    // The import goes on without them; pages still read what it stored.
+    let more: Vec<_> = (2..40)
+        .map(|n| {
+            draft(
+                &format!("d-{n}"),
+                c,
+                Channel::Tech,
+                &format!("第{n}篇"),
+                100 + n,
+            )
+        })
+        .collect();
+    store.upsert_articles(&more).await.unwrap();
+    let page = store.latest(5, 0).await.unwrap();
+    assert_eq!(page.total, 39);
+    assert_eq!(page.items[0].title, "第39篇");
+
+    // It dies before its end: the next process to open the database builds
+    // them, with the definitions they had.
+    store.close().await;
+    let reopened = Store::connect(&url).await.unwrap();
+    assert_eq!(indexes(dir.path()).await, whole);
+    assert_eq!(reopened.build_deferred_indexes().await.unwrap(), 0);
+
+    // The import's own end builds them the same way.
+    assert!(reopened.defer_indexes(1_000).await.unwrap() >= 8);
+    assert!(reopened.build_deferred_indexes().await.unwrap() >= 8);
+    assert_eq!(indexes(dir.path()).await, whole);
+    reopened.close().await;
+}
+
+#[tokio::test]
+async fn postgres_keeps_its_indexes_through_an_import() {
+    for db in backends().await {
+        if db.store.backend() == hao_store::Backend::Postgres {
+            assert_eq!(db.store.defer_indexes(u64::MAX).await.unwrap(), 0);
+            assert_eq!(db.store.build_deferred_indexes().await.unwrap(), 0);
+        }
+        db.cleanup().await;
+    }
+}
