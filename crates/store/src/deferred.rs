@@ -14,9 +14,6 @@
 
 use crate::{Backend, Result, Store};
 
-/// The tables whose secondary indexes a bulk import may defer.
-const DEFERRABLE_TABLES: &[&str] = &["articles", "near_duplicates"];
-
 impl Store {
     /// Drops the non-unique indexes of the article and pair tables when the
     /// article table holds at most `at_most_articles` rows, keeping their
@@ -31,29 +28,28 @@ impl Store {
         if self.backend != Backend::Sqlite {
             return Ok(0);
         }
-        let mut tx = self.pool.begin().await?;
-        let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM articles")
-            .fetch_one(&mut *tx)
-            .await?;
+        let mut tx = self.begin_write().await?;
+        // Counted up to one past the bound: a small import into a large
+        // archive does not read the whole table to learn it is large.
+        let stored: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM (SELECT 1 FROM articles LIMIT $1) AS a")
+                .bind(
+                    i64::try_from(at_most_articles)
+                        .unwrap_or(i64::MAX)
+                        .saturating_add(1),
+                )
+                .fetch_one(&mut *tx)
+                .await?;
         if stored.max(0) as u64 > at_most_articles {
             return Ok(0);
         }
-        let placeholders = DEFERRABLE_TABLES
-            .iter()
-            .enumerate()
-            .map(|(i, _)| format!("${}", i + 1))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let sql = format!(
+        let indexes: Vec<(String, String)> = sqlx::query_as(
             "SELECT name, sql FROM sqlite_master WHERE type = 'index' \
-             AND tbl_name IN ({placeholders}) AND sql IS NOT NULL \
-             AND upper(sql) NOT LIKE 'CREATE UNIQUE%' ORDER BY name"
-        );
-        let mut q = sqlx::query_as::<_, (String, String)>(&sql);
-        for table in DEFERRABLE_TABLES {
-            q = q.bind(*table);
-        }
-        let indexes = q.fetch_all(&mut *tx).await?;
+             AND tbl_name IN ('articles', 'near_duplicates') AND sql IS NOT NULL \
+             AND upper(sql) NOT LIKE 'CREATE UNIQUE%' ORDER BY name",
+        )
+        .fetch_all(&mut *tx)
+        .await?;
         for (name, sql) in &indexes {
             sqlx::query("INSERT INTO deferred_indexes (name, sql) VALUES ($1, $2)")
                 .bind(name)
@@ -70,7 +66,7 @@ impl Store {
 
     /// Builds every index [`Store::defer_indexes`] dropped, one transaction
     /// each (an index is built and struck off the list together), and
-    /// returns how many. Run at every open of the database as well.
+    /// returns how many it built. Run at every open of the database as well.
     pub async fn build_deferred_indexes(&self) -> Result<usize> {
         if self.backend != Backend::Sqlite {
             return Ok(0);
@@ -79,8 +75,9 @@ impl Store {
             sqlx::query_as("SELECT name, sql FROM deferred_indexes ORDER BY name")
                 .fetch_all(&self.pool)
                 .await?;
+        let mut built = 0;
         for (name, sql) in &pending {
-            let mut tx = self.pool.begin().await?;
+            let mut tx = self.begin_write().await?;
             // Another process that opened the database meanwhile may have
             // built it: only what is still listed is built, in the
             // transaction that strikes it off.
@@ -91,9 +88,10 @@ impl Store {
                 .rows_affected();
             if listed == 1 {
                 sqlx::query(sql).execute(&mut *tx).await?;
+                built += 1;
             }
             tx.commit().await?;
         }
-        Ok(pending.len())
+        Ok(built)
     }
 }

@@ -77,6 +77,7 @@ async fn import_serve_and_stop_gracefully() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+
     let missing = Command::new(HAO)
         .args(["import", "--data-dir"])
         .arg(&data)
