@@ -4,8 +4,10 @@
 //! - `hao_word`: jieba words (search mode, so 清华大学 also yields 清华, 大学);
 //! - `hao_bi`: overlapping pairs of *units* (a unit is one CJK character or one
 //!   run of letters/digits), positions kept so a phrase of pairs matches an
-//!   exact fragment even when the words were cut differently;
-//! - `hao_uni`: single units, for one-character queries;
+//!   exact fragment even when the words were cut differently, then the last
+//!   unit alone, so that every unit begins a term (a one-unit query finds
+//!   the bodies holding it as a range of terms);
+//! - `hao_uni`: single units, for one-character queries in titles;
 //! - `hao_sym`: the symbols (punctuation and signs: "？", "・", "★", "……"),
 //!   positioned among all the characters that are not white space, so that a
 //!   query made only of symbols ("？？？", "※") finds the text holding them in
@@ -224,12 +226,22 @@ fn is_symbol(c: char) -> bool {
 /// The symbols of `text` and their positions among its characters that are
 /// not white space (units count, so "a?b" and "??" differ).
 fn symbol_chars(text: &str) -> Vec<(usize, NormChar)> {
-    normalize_chars(text)
-        .into_iter()
-        .filter(|n| is_unit(n.c) || is_symbol(n.c))
-        .enumerate()
-        .filter(|(_, n)| is_symbol(n.c))
-        .collect()
+    let mut out = Vec::new();
+    push_symbols(text, &mut out);
+    out
+}
+
+/// [`symbol_chars`] appended to `out`.
+fn push_symbols(text: &str, out: &mut Vec<(usize, NormChar)>) {
+    let mut position = 0;
+    for_each_char(text, |n, unit| {
+        if unit {
+            position += 1;
+        } else if is_symbol(n.c) {
+            out.push((position, n));
+            position += 1;
+        }
+    });
 }
 
 /// A query's symbols as (normalised symbol, position), positions counted
@@ -352,68 +364,142 @@ impl Tokenizer for WordTokenizer {
     }
 }
 
-/// `hao_bi`: overlapping unit pairs, position = index of the first unit.
+/// The tokenizers' streams below reuse their tokenizer's buffers: no string
+/// and no token is allocated per token (one of each per token was a tenth
+/// of an import's indexing; BENCHMARKS.md).
+///
+/// `hao_bi`: overlapping unit pairs, position = index of the first unit,
+/// then the last unit alone.
 #[derive(Clone, Default)]
-pub struct BigramTokenizer;
+pub struct BigramTokenizer {
+    units: Vec<NormChar>,
+    token: Token,
+}
+
+/// The pairs of a text's units, one after another, in the tokenizer's token.
+pub struct BigramStream<'a> {
+    units: &'a [NormChar],
+    next: usize,
+    token: &'a mut Token,
+}
 
 impl Tokenizer for BigramTokenizer {
-    type TokenStream<'a> = VecTokenStream;
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
-        let u = unit_chars(text);
-        let tokens = u
-            .windows(2)
-            .enumerate()
-            .map(|(i, w)| {
-                let mut pair = String::with_capacity(w[0].c.len_utf8() + w[1].c.len_utf8());
-                pair.push(w[0].c);
-                pair.push(w[1].c);
-                Token {
-                    offset_from: w[0].from,
-                    offset_to: w[1].to,
-                    position: i,
-                    text: pair,
-                    position_length: 1,
-                }
-            })
-            .collect();
-        VecTokenStream::new(tokens)
+    type TokenStream<'a> = BigramStream<'a>;
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> BigramStream<'a> {
+        self.units.clear();
+        for_each_char(text, |n, unit| {
+            if unit {
+                self.units.push(n);
+            }
+        });
+        self.token.reset();
+        BigramStream {
+            units: &self.units,
+            next: 0,
+            token: &mut self.token,
+        }
     }
 }
 
-/// One token per character, at the given positions.
-fn char_tokens(chars: impl IntoIterator<Item = (usize, NormChar)>) -> VecTokenStream {
-    let tokens = chars
-        .into_iter()
-        .map(|(i, n)| Token {
-            offset_from: n.from,
-            offset_to: n.to,
-            position: i,
-            text: n.c.to_string(),
-            position_length: 1,
-        })
-        .collect();
-    VecTokenStream::new(tokens)
+impl TokenStream for BigramStream<'_> {
+    fn advance(&mut self) -> bool {
+        let Some(a) = self.units.get(self.next) else {
+            return false;
+        };
+        self.token.text.clear();
+        self.token.text.push(a.c);
+        self.token.offset_from = a.from;
+        self.token.offset_to = a.to;
+        // The last unit alone, after the last pair: every unit then begins
+        // a term, which is how a one-unit query finds a body (no pair is
+        // one unit, so no phrase of pairs meets it).
+        if let Some(b) = self.units.get(self.next + 1) {
+            self.token.text.push(b.c);
+            self.token.offset_to = b.to;
+        }
+        self.token.position = self.next;
+        self.next += 1;
+        true
+    }
+
+    fn token(&self) -> &Token {
+        self.token
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.token
+    }
+}
+
+/// One token per character, at the given positions, in the tokenizer's token.
+pub struct CharStream<'a> {
+    chars: std::slice::Iter<'a, (usize, NormChar)>,
+    token: &'a mut Token,
+}
+
+impl TokenStream for CharStream<'_> {
+    fn advance(&mut self) -> bool {
+        let Some(&(position, n)) = self.chars.next() else {
+            return false;
+        };
+        self.token.text.clear();
+        self.token.text.push(n.c);
+        self.token.offset_from = n.from;
+        self.token.offset_to = n.to;
+        self.token.position = position;
+        true
+    }
+
+    fn token(&self) -> &Token {
+        self.token
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.token
+    }
 }
 
 /// `hao_uni`: single units.
 #[derive(Clone, Default)]
-pub struct UnigramTokenizer;
+pub struct UnigramTokenizer {
+    chars: Vec<(usize, NormChar)>,
+    token: Token,
+}
 
 impl Tokenizer for UnigramTokenizer {
-    type TokenStream<'a> = VecTokenStream;
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
-        char_tokens(unit_chars(text).into_iter().enumerate())
+    type TokenStream<'a> = CharStream<'a>;
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> CharStream<'a> {
+        self.chars.clear();
+        for_each_char(text, |n, unit| {
+            if unit {
+                self.chars.push((self.chars.len(), n));
+            }
+        });
+        self.token.reset();
+        CharStream {
+            chars: self.chars.iter(),
+            token: &mut self.token,
+        }
     }
 }
 
 /// `hao_sym`: symbols, positioned among the characters that are not white space.
 #[derive(Clone, Default)]
-pub struct SymbolTokenizer;
+pub struct SymbolTokenizer {
+    chars: Vec<(usize, NormChar)>,
+    token: Token,
+}
 
 impl Tokenizer for SymbolTokenizer {
-    type TokenStream<'a> = VecTokenStream;
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
-        char_tokens(symbol_chars(text))
+    type TokenStream<'a> = CharStream<'a>;
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> CharStream<'a> {
+        self.chars.clear();
+        push_symbols(text, &mut self.chars);
+        self.token.reset();
+        CharStream {
+            chars: self.chars.iter(),
+            token: &mut self.token,
+        }
     }
 }
 
@@ -519,7 +605,7 @@ mod tests {
     #[test]
     fn offsets_point_into_the_original_text() {
         let text = "ＡＢ中文";
-        let mut t = BigramTokenizer;
+        let mut t = BigramTokenizer::default();
         let mut s = t.token_stream(text);
         let mut seen = Vec::new();
         while s.advance() {
@@ -531,7 +617,48 @@ mod tests {
             [
                 ("ab".to_owned(), "ＡＢ"),
                 ("b中".to_owned(), "Ｂ中"),
-                ("中文".to_owned(), "中文")
+                ("中文".to_owned(), "中文"),
+                ("文".to_owned(), "文")
+            ]
+        );
+    }
+
+    fn stream(mut s: impl TokenStream) -> Vec<(String, usize)> {
+        let mut out = Vec::new();
+        while s.advance() {
+            out.push((s.token().text.clone(), s.token().position));
+        }
+        out
+    }
+
+    /// A tokenizer used again (as an indexing thread uses it, text after
+    /// text) gives each text's tokens, nothing of the one before.
+    #[test]
+    fn a_tokenizer_reused_gives_each_text_its_own_tokens() {
+        let mut bi = BigramTokenizer::default();
+        let mut uni = UnigramTokenizer::default();
+        let mut sym = SymbolTokenizer::default();
+        for text in [
+            "中华人民共和国，成立了！",
+            "ａ？",
+            "",
+            "“好”……iPhone 15 發布",
+        ] {
+            let u = units(text);
+            let mut pairs: Vec<(String, usize)> = bigrams(&u).into_iter().zip(0..).collect();
+            pairs.extend(u.last().map(|last| (last.text.clone(), u.len() - 1)));
+            assert_eq!(stream(bi.token_stream(text)), pairs, "{text}");
+            let singles: Vec<(String, usize)> = u.into_iter().map(|u| u.text).zip(0..).collect();
+            assert_eq!(stream(uni.token_stream(text)), singles, "{text}");
+            assert_eq!(stream(sym.token_stream(text)), symbols(text), "{text}");
+        }
+        assert_eq!(
+            symbols("“好”……a b"),
+            [
+                ("\u{201c}".to_owned(), 0),
+                ("\u{201d}".to_owned(), 2),
+                ("\u{2026}".to_owned(), 3),
+                ("\u{2026}".to_owned(), 4),
             ]
         );
     }

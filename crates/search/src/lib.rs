@@ -53,7 +53,7 @@ const DOC_STORE_BLOCK: usize = 4096;
 /// The file holding the applied change-log position.
 const APPLIED_FILE: &str = "hao-applied-seq";
 /// Bumped when the schema or analysis changes: an index of another version is rebuilt.
-const SCHEMA_VERSION: &str = "8";
+const SCHEMA_VERSION: &str = "9";
 
 /// An article as the index sees it.
 #[derive(Debug, Clone)]
@@ -510,7 +510,6 @@ impl SearchIndex {
         }
         doc.add_text(f.body_bi, &d.body);
         doc.add_bytes(f.body_text, d.body.as_bytes());
-        doc.add_text(f.body_uni, &d.body);
         doc.add_text(f.symbols, &d.title);
         doc.add_text(f.symbols, &d.body);
         doc.add_text(f.author, &d.author);

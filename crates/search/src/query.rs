@@ -2,10 +2,12 @@
 //! character pairs and words over every field (or a baseline's plain BM25),
 //! and the query of symbols for input that has no letters.
 
+use std::ops::Bound;
 use tantivy::Term;
+
 use tantivy::query::{
-    BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, Occur, PhraseQuery, Query,
-    TermQuery,
+    BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, InvertedIndexRangeQuery, Occur,
+    PhraseQuery, Query, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 
@@ -115,13 +117,13 @@ impl SearchIndex {
                 } else {
                     &bigrams
                 };
-                let (t, b) = if bigrams.is_empty() {
-                    (f.title_uni, f.body_uni)
+                if bigrams.is_empty() {
+                    clauses.extend(terms(f.title_uni, toks, 1.0));
+                    clauses.extend(self.body_holds_unit(toks, 1.0));
                 } else {
-                    (f.title_bi, f.body_bi)
-                };
-                clauses.extend(terms(t, toks, 1.0));
-                clauses.extend(terms(b, toks, 1.0));
+                    clauses.extend(terms(f.title_bi, toks, 1.0));
+                    clauses.extend(terms(f.body_bi, toks, 1.0));
+                }
             }
             Mode::WordBaseline => {
                 let words = dedup(analysis::words(text));
@@ -155,7 +157,7 @@ impl SearchIndex {
         if bigrams.is_empty() {
             // One unit (a character or a word of letters): unigram fields.
             related.extend(terms(f.title_uni, &unigrams, 3.0));
-            related.extend(terms(f.body_uni, &unigrams, 1.0));
+            related.extend(self.body_holds_unit(&unigrams, 1.0));
         } else {
             // The exact fragment, anywhere in the title or the body: a
             // constant far above any relevance score, so that an article
@@ -189,6 +191,34 @@ impl SearchIndex {
         related.extend(terms(f.author, &words, 2.0));
         related.extend(terms(f.tags, &words, 2.0));
         HaoQuery { exact, related }
+    }
+}
+
+impl SearchIndex {
+    /// Each of `units` (single units) anywhere in the body, a constant
+    /// `score` for holding it: the body's pair terms that begin with it (the
+    /// pair tokenizer also emits a text's last unit alone, so every unit of
+    /// a body begins one). The body has no field of single units: it was a
+    /// tenth of an import's indexing for one-character queries alone, which
+    /// the title's single units rank (BENCHMARKS.md).
+    fn body_holds_unit(&self, units: &[String], score: f32) -> Vec<(Occur, Box<dyn Query>)> {
+        units
+            .iter()
+            .map(|u| {
+                let from = Term::from_field_text(self.fields.body_bi, u);
+                // Every pair beginning with the unit sorts between the unit
+                // alone and the unit followed by the last character.
+                let to = Term::from_field_text(self.fields.body_bi, &format!("{u}\u{10FFFF}"));
+                let q: Box<dyn Query> = Box::new(ConstScoreQuery::new(
+                    Box::new(InvertedIndexRangeQuery::new(
+                        Bound::Included(from),
+                        Bound::Included(to),
+                    )),
+                    score,
+                ));
+                (Occur::Should, q)
+            })
+            .collect()
     }
 }
 

@@ -17,7 +17,6 @@ pub(crate) struct Fields {
     pub(crate) title_uni: Field,
     pub(crate) body_w: Field,
     pub(crate) body_bi: Field,
-    pub(crate) body_uni: Field,
     /// The body as stored (UTF-8 bytes, checked on reading with SIMD: std's
     /// check of a text whose every character is multi-byte took a tenth of
     /// an uncached search when the body was a stored text field).
@@ -55,7 +54,6 @@ pub(crate) fn schema() -> (Schema, Fields) {
         title_uni: b.add_text_field("title_uni", text("hao_uni", false)),
         body_w: b.add_text_field("body_w", text("hao_word", false)),
         body_bi: b.add_text_field("body_bi", text("hao_bi", true)),
-        body_uni: b.add_text_field("body_uni", text("hao_uni", false)),
         body_text: b.add_bytes_field("body_text", STORED),
         author: b.add_text_field("author", text("hao_word", false) | STORED),
         tags: b.add_text_field("tags", text("hao_word", false)),
@@ -71,7 +69,7 @@ pub(crate) fn schema() -> (Schema, Fields) {
 pub(crate) fn register_tokenizers(index: &Index) {
     let t = index.tokenizers();
     t.register("hao_word", analysis::WordTokenizer);
-    t.register("hao_bi", analysis::BigramTokenizer);
-    t.register("hao_uni", analysis::UnigramTokenizer);
-    t.register("hao_sym", analysis::SymbolTokenizer);
+    t.register("hao_bi", analysis::BigramTokenizer::default());
+    t.register("hao_uni", analysis::UnigramTokenizer::default());
+    t.register("hao_sym", analysis::SymbolTokenizer::default());
 }
