@@ -1,10 +1,12 @@
 //! Indexes a large import builds once at its end instead of row by row.
 //!
 //! The article table's secondary indexes (listing, channel, creator, views,
-//! review, 热点) and the pair table's index by original are keyed at random
-//! for an import: a 5,000-article batch at a million articles dirtied most
-//! of their pages, each written to the WAL at commit and again at the
-//! checkpoint. A bulk import into an empty or small table drops them
+//! review, 热点), the pair table's index by original and the band table's
+//! index by article are keyed at random for an import: a 5,000-article
+//! batch at a million articles dirtied most of their pages, each written to
+//! the WAL at commit and again at the checkpoint, and folding a million
+//! staged band rows (in band order) into the band table held every other
+//! stage of a 100,000-article import for five seconds. A bulk import into an empty or small table drops them
 //! ([`Store::defer_indexes`]) and builds each in one sorted pass at its end
 //! ([`Store::build_deferred_indexes`]). An index's definition is kept in
 //! `deferred_indexes` in the transaction that drops it, and every process
@@ -15,10 +17,10 @@
 use crate::{Backend, Result, Store};
 
 impl Store {
-    /// Drops the non-unique indexes of the article and pair tables when the
-    /// article table holds at most `at_most_articles` rows, keeping their
-    /// definitions for [`Store::build_deferred_indexes`]; returns how many
-    /// were dropped (none on PostgreSQL, or when the table is larger: then
+    /// Drops the non-unique indexes of the article, pair and band tables
+    /// when the article table holds at most `at_most_articles` rows, keeping
+    /// their definitions for [`Store::build_deferred_indexes`]; returns how
+    /// many were dropped (none on PostgreSQL, or when the table is larger: then
     /// rebuilding would cost more than the import saves).
     ///
     /// Call it only from a process that is the database's one user for the
@@ -45,7 +47,7 @@ impl Store {
         }
         let indexes: Vec<(String, String)> = sqlx::query_as(
             "SELECT name, sql FROM sqlite_master WHERE type = 'index' \
-             AND tbl_name IN ('articles', 'near_duplicates') AND sql IS NOT NULL \
+             AND tbl_name IN ('articles', 'near_duplicates', 'article_bands') AND sql IS NOT NULL \
              AND upper(sql) NOT LIKE 'CREATE UNIQUE%' ORDER BY name",
         )
         .fetch_all(&mut *tx)

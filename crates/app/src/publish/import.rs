@@ -182,10 +182,20 @@ pub async fn import_reader(
     }
     if let Some(indexing) = indexing {
         opts.report.finishing_index();
-        summary.indexed = match indexing.finish(store).await {
+        // The table indexes a bulk import deferred (`Store::defer_indexes`)
+        // are built while the search index takes its last batch, commits
+        // and merges: each is one core's work, and in turn they kept the
+        // other core idle.
+        let (indexed, built) = tokio::join!(indexing.finish(store), store.build_deferred_indexes());
+        summary.indexed = match indexed {
             Ok(seq) => Indexed::Through(seq),
             Err(e) => Indexed::Failed(e.to_string()),
         };
+        if let Err(e) = built
+            && result.is_ok()
+        {
+            result = Err(e.into());
+        }
     }
     result.map(|()| summary)
 }

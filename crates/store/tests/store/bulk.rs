@@ -14,7 +14,7 @@ async fn indexes(dir: &std::path::Path) -> Vec<(String, String)> {
     let mut conn = sqlx::AnyConnection::connect(&url).await.unwrap();
     let rows = sqlx::query_as(
         "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL \
-         AND tbl_name IN ('articles', 'near_duplicates') ORDER BY name",
+         AND tbl_name IN ('articles', 'near_duplicates', 'article_bands') ORDER BY name",
     )
     .fetch_all(&mut conn)
     .await
@@ -30,7 +30,12 @@ async fn an_import_into_a_small_table_defers_its_indexes_and_a_later_open_builds
     let store = Store::connect(&url).await.unwrap();
     let whole = indexes(dir.path()).await;
     let names: Vec<&str> = whole.iter().map(|(n, _)| n.as_str()).collect();
-    for name in ["articles_listing", "articles_creator", "near_duplicates_of"] {
+    for name in [
+        "articles_listing",
+        "articles_creator",
+        "near_duplicates_of",
+        "article_bands_article",
+    ] {
         assert!(names.contains(&name), "{names:?}");
     }
     let c = creator(&store, "导入者").await;
