@@ -1,5 +1,6 @@
 //! Text analysis for search: normalisation (full-width → half-width, case,
-//! Traditional → Simplified) and three tokenizers over the normalised text:
+//! Traditional → Simplified), and what the index's tokenizers
+//! ([`crate::tokenizers`]) make of the normalised text:
 //!
 //! - `hao_word`: jieba words (search mode, so 清华大学 also yields 清华, 大学);
 //! - `hao_bi`: overlapping pairs of *units* (a unit is one CJK character or one
@@ -17,7 +18,7 @@
 //! typed without punctuation still matches text that had some.
 //! Token offsets always point into the original text, for highlighting.
 
-use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
+use tantivy::tokenizer::Token;
 
 /// One normalised character and where it came from in the original text.
 #[derive(Debug, Clone, Copy)]
@@ -232,7 +233,7 @@ fn symbol_chars(text: &str) -> Vec<(usize, NormChar)> {
 }
 
 /// [`symbol_chars`] appended to `out`.
-fn push_symbols(text: &str, out: &mut Vec<(usize, NormChar)>) {
+pub(crate) fn push_symbols(text: &str, out: &mut Vec<(usize, NormChar)>) {
     let mut position = 0;
     for_each_char(text, |n, unit| {
         if unit {
@@ -245,7 +246,7 @@ fn push_symbols(text: &str, out: &mut Vec<(usize, NormChar)>) {
 }
 
 /// A query's symbols as (normalised symbol, position), positions counted
-/// as [`SymbolTokenizer`] counts them.
+/// as [`crate::tokenizers::SymbolTokenizer`] counts them.
 pub fn symbols(text: &str) -> Vec<(String, usize)> {
     symbol_chars(text)
         .into_iter()
@@ -301,7 +302,7 @@ pub fn words(text: &str) -> Vec<String> {
     word_tokens(text).into_iter().map(|t| t.text).collect()
 }
 
-fn word_tokens(text: &str) -> Vec<Token> {
+pub(crate) fn word_tokens(text: &str) -> Vec<Token> {
     let chars = normalize_chars(text);
     let normalized: String = chars.iter().map(|n| n.c).collect();
     let mut tokens = Vec::new();
@@ -320,187 +321,6 @@ fn word_tokens(text: &str) -> Vec<Token> {
         });
     }
     tokens
-}
-
-/// A token stream over tokens computed up front.
-pub struct VecTokenStream {
-    tokens: Vec<Token>,
-    index: usize,
-}
-
-impl VecTokenStream {
-    fn new(tokens: Vec<Token>) -> VecTokenStream {
-        VecTokenStream { tokens, index: 0 }
-    }
-}
-
-impl TokenStream for VecTokenStream {
-    fn advance(&mut self) -> bool {
-        if self.index < self.tokens.len() {
-            self.index += 1;
-            true
-        } else {
-            false
-        }
-    }
-
-    fn token(&self) -> &Token {
-        &self.tokens[self.index - 1]
-    }
-
-    fn token_mut(&mut self) -> &mut Token {
-        &mut self.tokens[self.index - 1]
-    }
-}
-
-/// `hao_word`: jieba words.
-#[derive(Clone, Default)]
-pub struct WordTokenizer;
-
-impl Tokenizer for WordTokenizer {
-    type TokenStream<'a> = VecTokenStream;
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
-        VecTokenStream::new(word_tokens(text))
-    }
-}
-
-/// The tokenizers' streams below reuse their tokenizer's buffers: no string
-/// and no token is allocated per token (one of each per token was a tenth
-/// of an import's indexing; BENCHMARKS.md).
-///
-/// `hao_bi`: overlapping unit pairs, position = index of the first unit,
-/// then the last unit alone.
-#[derive(Clone, Default)]
-pub struct BigramTokenizer {
-    units: Vec<NormChar>,
-    token: Token,
-}
-
-/// The pairs of a text's units, one after another, in the tokenizer's token.
-pub struct BigramStream<'a> {
-    units: &'a [NormChar],
-    next: usize,
-    token: &'a mut Token,
-}
-
-impl Tokenizer for BigramTokenizer {
-    type TokenStream<'a> = BigramStream<'a>;
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> BigramStream<'a> {
-        self.units.clear();
-        for_each_char(text, |n, unit| {
-            if unit {
-                self.units.push(n);
-            }
-        });
-        self.token.reset();
-        BigramStream {
-            units: &self.units,
-            next: 0,
-            token: &mut self.token,
-        }
-    }
-}
-
-impl TokenStream for BigramStream<'_> {
-    fn advance(&mut self) -> bool {
-        let Some(a) = self.units.get(self.next) else {
-            return false;
-        };
-        self.token.text.clear();
-        self.token.text.push(a.c);
-        self.token.offset_from = a.from;
-        self.token.offset_to = a.to;
-        // The last unit alone, after the last pair: every unit then begins
-        // a term, which is how a one-unit query finds a body (no pair is
-        // one unit, so no phrase of pairs meets it).
-        if let Some(b) = self.units.get(self.next + 1) {
-            self.token.text.push(b.c);
-            self.token.offset_to = b.to;
-        }
-        self.token.position = self.next;
-        self.next += 1;
-        true
-    }
-
-    fn token(&self) -> &Token {
-        self.token
-    }
-
-    fn token_mut(&mut self) -> &mut Token {
-        self.token
-    }
-}
-
-/// One token per character, at the given positions, in the tokenizer's token.
-pub struct CharStream<'a> {
-    chars: std::slice::Iter<'a, (usize, NormChar)>,
-    token: &'a mut Token,
-}
-
-impl TokenStream for CharStream<'_> {
-    fn advance(&mut self) -> bool {
-        let Some(&(position, n)) = self.chars.next() else {
-            return false;
-        };
-        self.token.text.clear();
-        self.token.text.push(n.c);
-        self.token.offset_from = n.from;
-        self.token.offset_to = n.to;
-        self.token.position = position;
-        true
-    }
-
-    fn token(&self) -> &Token {
-        self.token
-    }
-
-    fn token_mut(&mut self) -> &mut Token {
-        self.token
-    }
-}
-
-/// `hao_uni`: single units.
-#[derive(Clone, Default)]
-pub struct UnigramTokenizer {
-    chars: Vec<(usize, NormChar)>,
-    token: Token,
-}
-
-impl Tokenizer for UnigramTokenizer {
-    type TokenStream<'a> = CharStream<'a>;
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> CharStream<'a> {
-        self.chars.clear();
-        for_each_char(text, |n, unit| {
-            if unit {
-                self.chars.push((self.chars.len(), n));
-            }
-        });
-        self.token.reset();
-        CharStream {
-            chars: self.chars.iter(),
-            token: &mut self.token,
-        }
-    }
-}
-
-/// `hao_sym`: symbols, positioned among the characters that are not white space.
-#[derive(Clone, Default)]
-pub struct SymbolTokenizer {
-    chars: Vec<(usize, NormChar)>,
-    token: Token,
-}
-
-impl Tokenizer for SymbolTokenizer {
-    type TokenStream<'a> = CharStream<'a>;
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> CharStream<'a> {
-        self.chars.clear();
-        push_symbols(text, &mut self.chars);
-        self.token.reset();
-        CharStream {
-            chars: self.chars.iter(),
-            token: &mut self.token,
-        }
-    }
 }
 
 #[cfg(test)]
@@ -600,66 +420,5 @@ mod tests {
         assert!(!w.iter().any(|t| t == "。"));
         // Traditional input gives Simplified words.
         assert!(words("從來沒有").iter().any(|t| t.contains('从')));
-    }
-
-    #[test]
-    fn offsets_point_into_the_original_text() {
-        let text = "ＡＢ中文";
-        let mut t = BigramTokenizer::default();
-        let mut s = t.token_stream(text);
-        let mut seen = Vec::new();
-        while s.advance() {
-            let tok = s.token();
-            seen.push((tok.text.clone(), &text[tok.offset_from..tok.offset_to]));
-        }
-        assert_eq!(
-            seen,
-            [
-                ("ab".to_owned(), "ＡＢ"),
-                ("b中".to_owned(), "Ｂ中"),
-                ("中文".to_owned(), "中文"),
-                ("文".to_owned(), "文")
-            ]
-        );
-    }
-
-    fn stream(mut s: impl TokenStream) -> Vec<(String, usize)> {
-        let mut out = Vec::new();
-        while s.advance() {
-            out.push((s.token().text.clone(), s.token().position));
-        }
-        out
-    }
-
-    /// A tokenizer used again (as an indexing thread uses it, text after
-    /// text) gives each text's tokens, nothing of the one before.
-    #[test]
-    fn a_tokenizer_reused_gives_each_text_its_own_tokens() {
-        let mut bi = BigramTokenizer::default();
-        let mut uni = UnigramTokenizer::default();
-        let mut sym = SymbolTokenizer::default();
-        for text in [
-            "中华人民共和国，成立了！",
-            "ａ？",
-            "",
-            "“好”……iPhone 15 發布",
-        ] {
-            let u = units(text);
-            let mut pairs: Vec<(String, usize)> = bigrams(&u).into_iter().zip(0..).collect();
-            pairs.extend(u.last().map(|last| (last.text.clone(), u.len() - 1)));
-            assert_eq!(stream(bi.token_stream(text)), pairs, "{text}");
-            let singles: Vec<(String, usize)> = u.into_iter().map(|u| u.text).zip(0..).collect();
-            assert_eq!(stream(uni.token_stream(text)), singles, "{text}");
-            assert_eq!(stream(sym.token_stream(text)), symbols(text), "{text}");
-        }
-        assert_eq!(
-            symbols("“好”……a b"),
-            [
-                ("\u{201c}".to_owned(), 0),
-                ("\u{201d}".to_owned(), 2),
-                ("\u{2026}".to_owned(), 3),
-                ("\u{2026}".to_owned(), 4),
-            ]
-        );
     }
 }

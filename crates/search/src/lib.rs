@@ -20,6 +20,7 @@ mod rank;
 mod run;
 mod schema;
 mod stored;
+mod tokenizers;
 
 use std::path::Path;
 use std::sync::Mutex;

@@ -6,7 +6,7 @@ use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
 };
 
-use crate::analysis;
+use crate::tokenizers;
 
 #[derive(Clone, Copy)]
 pub(crate) struct Fields {
@@ -68,8 +68,8 @@ pub(crate) fn schema() -> (Schema, Fields) {
 
 pub(crate) fn register_tokenizers(index: &Index) {
     let t = index.tokenizers();
-    t.register("hao_word", analysis::WordTokenizer);
-    t.register("hao_bi", analysis::BigramTokenizer::default());
-    t.register("hao_uni", analysis::UnigramTokenizer::default());
-    t.register("hao_sym", analysis::SymbolTokenizer::default());
+    t.register("hao_word", tokenizers::WordTokenizer);
+    t.register("hao_bi", tokenizers::BigramTokenizer::default());
+    t.register("hao_uni", tokenizers::UnigramTokenizer::default());
+    t.register("hao_sym", tokenizers::SymbolTokenizer::default());
 }
