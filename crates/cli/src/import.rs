@@ -145,13 +145,16 @@ pub async fn run(args: ImportArgs) -> anyhow::Result<ExitCode> {
     };
     // The only user of the database for the while (it holds the search
     // index, so no node serves from it): a large import into a small
-    // article table builds the table's secondary indexes once at its end.
+    // article table builds the table's secondary indexes once at its end,
+    // and no import checks the references its own rows make.
     let deferred = if opts.index.is_some() {
+        store.check_references(false).await?;
         store.defer_indexes(size / BYTES_AN_ARTICLE).await?
     } else {
         0
     };
     let summary = import_reader(&store, BufReader::with_capacity(1 << 20, file), &opts).await;
+    store.check_references(true).await?;
     if deferred > 0 {
         // Also after an error or Ctrl-C: what was stored is served whole.
         bar.set_message(format!("building {deferred} indexes"));

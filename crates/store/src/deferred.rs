@@ -14,7 +14,7 @@
 //! before its end leaves a whole database at the next open. Unique indexes
 //! are never deferred: the import's upserts stand on them.
 
-use crate::{Backend, Result, Store};
+use crate::{Backend, Result, Store, Workload};
 
 impl Store {
     /// Drops the non-unique indexes of the article, pair and band tables
@@ -95,5 +95,30 @@ impl Store {
             tx.commit().await?;
         }
         Ok(built)
+    }
+
+    /// Turns SQLite's foreign-key checks off (or back on) on this bulk
+    /// store's one connection, and on any it opens later; returns whether
+    /// it did (never on PostgreSQL or a serving store: other requests write
+    /// through those connections). For an import that holds the search
+    /// index: every row it writes refers to a row it wrote or read in the
+    /// same transaction (SQLite runs one write transaction at a time), so
+    /// no check could fail, and the checks were a tenth of a
+    /// 100,000-article import (a probe of the parent table's B-tree for
+    /// every band, pair, tag and change-log row; BENCHMARKS.md). Call it
+    /// between transactions: SQLite ignores the setting inside one.
+    pub async fn check_references(&self, on: bool) -> Result<bool> {
+        if self.backend != Backend::Sqlite || self.workload != Workload::Bulk {
+            return Ok(false);
+        }
+        self.references_checked
+            .store(on, std::sync::atomic::Ordering::SeqCst);
+        let pragma = if on {
+            "PRAGMA foreign_keys = ON"
+        } else {
+            "PRAGMA foreign_keys = OFF"
+        };
+        sqlx::query(pragma).execute(&self.pool).await?;
+        Ok(true)
     }
 }

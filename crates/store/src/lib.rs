@@ -100,6 +100,10 @@ pub struct Store {
     backend: Backend,
     clock: Clock,
     bands: std::sync::Arc<BandStaging>,
+    workload: Workload,
+    /// Whether SQLite checks foreign keys on this store's connections, those
+    /// it opens later included (see [`Store::check_references`]).
+    references_checked: std::sync::Arc<std::sync::atomic::AtomicBool>,
 }
 
 /// Where this process writes band rows: to `article_bands`, or (a bulk
@@ -244,12 +248,15 @@ impl Store {
             return Err(StoreError::UnsupportedUrl(url.to_owned()));
         };
         let options = AnyConnectOptions::from_str(url)?;
+        let references_checked = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+        let checked = references_checked.clone();
         let pool = match backend {
             Backend::Sqlite => {
                 AnyPoolOptions::new()
                     .max_connections(workload.sqlite_connections())
                     .acquire_timeout(Duration::from_secs(30))
                     .after_connect(move |conn, _| {
+                        let checked = checked.load(std::sync::atomic::Ordering::SeqCst);
                         Box::pin(async move {
                             // WAL: readers never wait for the writer. NORMAL sync is
                             // durable across process crashes (not power loss of the
@@ -259,8 +266,9 @@ impl Store {
                             conn.execute(
                                 format!(
                                     "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-                                     PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; \
+                                     PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = {}; \
                                      PRAGMA cache_size = -{}; PRAGMA temp_store = MEMORY; PRAGMA mmap_size = {};",
+                                    if checked { "ON" } else { "OFF" },
                                     workload.sqlite_cache_kib(),
                                     workload.sqlite_mmap_bytes()
                                 )
@@ -286,6 +294,8 @@ impl Store {
             backend,
             clock: Clock::default(),
             bands: Default::default(),
+            workload,
+            references_checked,
         };
         store.migrate().await?;
         // Indexes an import deferred and did not live to build.

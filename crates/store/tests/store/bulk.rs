@@ -101,3 +101,34 @@ async fn postgres_keeps_its_indexes_through_an_import() {
         db.cleanup().await;
     }
 }
+
+/// A bulk store can stop checking references (an import whose rows refer
+/// only to rows it wrote or read); a serving store never does.
+#[tokio::test]
+async fn only_a_bulk_store_stops_checking_references() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = Store::sqlite_url(dir.path());
+    let serving = Store::connect(&url).await.unwrap();
+    assert!(!serving.check_references(false).await.unwrap());
+    let missing = 9_999;
+    let orphan = |id: &str| vec![draft(id, missing, Channel::Tech, "无主之文", 100)];
+    assert!(serving.upsert_articles(&orphan("o-1")).await.is_err());
+    serving.close().await;
+
+    let bulk = Store::connect_for(&url, hao_store::Workload::Bulk)
+        .await
+        .unwrap();
+    assert!(bulk.upsert_articles(&orphan("o-2")).await.is_err());
+    assert!(bulk.check_references(false).await.unwrap());
+    bulk.upsert_articles(&orphan("o-3")).await.unwrap();
+    assert!(bulk.check_references(true).await.unwrap());
+    assert!(bulk.upsert_articles(&orphan("o-4")).await.is_err());
+    bulk.close().await;
+
+    for db in backends().await {
+        if db.store.backend() == hao_store::Backend::Postgres {
+            assert!(!db.store.check_references(false).await.unwrap());
+        }
+        db.cleanup().await;
+    }
+}
