@@ -101,9 +101,9 @@ impl Store {
     /// store's one connection, and on any it opens later; returns whether
     /// it did (never on PostgreSQL or a serving store: other requests write
     /// through those connections). For an import that holds the search
-    /// index: every row it writes refers to a row it wrote or read in the
-    /// same transaction (SQLite runs one write transaction at a time), so
-    /// no check could fail, and the checks were a tenth of a
+    /// index: every row it writes refers to a creator or an article it
+    /// wrote or read, and no code deletes either (articles are withdrawn),
+    /// so no check could fail, and the checks were a tenth of a
     /// 100,000-article import (a probe of the parent table's B-tree for
     /// every band, pair, tag and change-log row; BENCHMARKS.md). Call it
     /// between transactions: SQLite ignores the setting inside one.
