@@ -1,6 +1,6 @@
 //! Text analysis for search: normalisation (full-width → half-width, case,
-//! Traditional → Simplified), and what the index's tokenizers
-//! ([`crate::tokenizers`]) make of the normalised text:
+//! Traditional → Simplified), and what the index's tokenizers (their own
+//! module, which builds on this one) make of the normalised text:
 //!
 //! - `hao_word`: jieba words (search mode, so 清华大学 also yields 清华, 大学);
 //! - `hao_bi`: overlapping pairs of *units* (a unit is one CJK character or one
@@ -246,7 +246,7 @@ pub(crate) fn push_symbols(text: &str, out: &mut Vec<(usize, NormChar)>) {
 }
 
 /// A query's symbols as (normalised symbol, position), positions counted
-/// as [`crate::tokenizers::SymbolTokenizer`] counts them.
+/// as the symbol tokenizer (`hao_sym`) counts them.
 pub fn symbols(text: &str) -> Vec<(String, usize)> {
     symbol_chars(text)
         .into_iter()

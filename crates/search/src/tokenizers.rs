@@ -141,22 +141,19 @@ impl TokenStream for CharStream<'_> {
     }
 }
 
-/// `hao_uni`: single units.
+/// What a character tokenizer reuses text after text: the characters and
+/// the token.
 #[derive(Clone, Default)]
-pub struct UnigramTokenizer {
+pub struct CharBuffers {
     chars: Vec<(usize, NormChar)>,
     token: Token,
 }
 
-impl Tokenizer for UnigramTokenizer {
-    type TokenStream<'a> = CharStream<'a>;
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> CharStream<'a> {
+impl CharBuffers {
+    /// A stream over the (position, character) pairs `fill` pushes.
+    fn stream(&mut self, fill: impl FnOnce(&mut Vec<(usize, NormChar)>)) -> CharStream<'_> {
         self.chars.clear();
-        for_each_char(text, |n, unit| {
-            if unit {
-                self.chars.push((self.chars.len(), n));
-            }
-        });
+        fill(&mut self.chars);
         self.token.reset();
         CharStream {
             chars: self.chars.iter(),
@@ -165,23 +162,31 @@ impl Tokenizer for UnigramTokenizer {
     }
 }
 
+/// `hao_uni`: single units.
+#[derive(Clone, Default)]
+pub struct UnigramTokenizer(CharBuffers);
+
+impl Tokenizer for UnigramTokenizer {
+    type TokenStream<'a> = CharStream<'a>;
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> CharStream<'a> {
+        self.0.stream(|out| {
+            for_each_char(text, |n, unit| {
+                if unit {
+                    out.push((out.len(), n));
+                }
+            })
+        })
+    }
+}
+
 /// `hao_sym`: symbols, positioned among the characters that are not white space.
 #[derive(Clone, Default)]
-pub struct SymbolTokenizer {
-    chars: Vec<(usize, NormChar)>,
-    token: Token,
-}
+pub struct SymbolTokenizer(CharBuffers);
 
 impl Tokenizer for SymbolTokenizer {
     type TokenStream<'a> = CharStream<'a>;
     fn token_stream<'a>(&'a mut self, text: &'a str) -> CharStream<'a> {
-        self.chars.clear();
-        push_symbols(text, &mut self.chars);
-        self.token.reset();
-        CharStream {
-            chars: self.chars.iter(),
-            token: &mut self.token,
-        }
+        self.0.stream(|out| push_symbols(text, out))
     }
 }
 
