@@ -3,8 +3,8 @@
 //! and the query of symbols for input that has no letters.
 
 use std::ops::Bound;
-use tantivy::Term;
 
+use tantivy::Term;
 use tantivy::query::{
     BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, InvertedIndexRangeQuery, Occur,
     PhraseQuery, Query, TermQuery,
@@ -155,7 +155,8 @@ impl SearchIndex {
         let mut exact = None;
         let mut related: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         if bigrams.is_empty() {
-            // One unit (a character or a word of letters): unigram fields.
+            // One unit (a letter, a digit or a character): the title's
+            // units, and the body's pair terms the unit begins.
             related.extend(terms(f.title_uni, &unigrams, 3.0));
             related.extend(self.body_holds_unit(&unigrams, 1.0));
         } else {
@@ -192,15 +193,13 @@ impl SearchIndex {
         related.extend(terms(f.tags, &words, 2.0));
         HaoQuery { exact, related }
     }
-}
 
-impl SearchIndex {
     /// Each of `units` (single units) anywhere in the body, a constant
     /// `score` for holding it: the body's pair terms that begin with it (the
     /// pair tokenizer also emits a text's last unit alone, so every unit of
-    /// a body begins one). The body has no field of single units: it was a
-    /// tenth of an import's indexing for one-character queries alone, which
-    /// the title's single units rank (BENCHMARKS.md).
+    /// a body begins one). The body has no field of single units: it was 6 %
+    /// of an import's time for one-character queries alone, which the
+    /// title's single units rank (BENCHMARKS.md).
     fn body_holds_unit(&self, units: &[String], score: f32) -> Vec<(Occur, Box<dyn Query>)> {
         units
             .iter()
