@@ -97,12 +97,17 @@ fn normalize_chars(text: &str) -> Vec<NormChar> {
 /// tokenizers index, without a string per unit.
 pub(crate) fn unit_chars(text: &str) -> Vec<NormChar> {
     let mut out = Vec::with_capacity(text.len() / 3);
+    push_units(text, &mut out);
+    out
+}
+
+/// [`unit_chars`] appended to `out` (a tokenizer's buffer, reused).
+pub(crate) fn push_units(text: &str, out: &mut Vec<NormChar>) {
     for_each_char(text, |n, unit| {
         if unit {
             out.push(n);
         }
     });
-    out
 }
 
 /// A [`table`] entry: the normalised character in the low 21 bits, then
@@ -225,14 +230,7 @@ fn is_symbol(c: char) -> bool {
 }
 
 /// The symbols of `text` and their positions among its characters that are
-/// not white space (units count, so "a?b" and "??" differ).
-fn symbol_chars(text: &str) -> Vec<(usize, NormChar)> {
-    let mut out = Vec::new();
-    push_symbols(text, &mut out);
-    out
-}
-
-/// [`symbol_chars`] appended to `out`.
+/// not white space (units count, so "a?b" and "??" differ), appended to `out`.
 pub(crate) fn push_symbols(text: &str, out: &mut Vec<(usize, NormChar)>) {
     let mut position = 0;
     for_each_char(text, |n, unit| {
@@ -248,7 +246,9 @@ pub(crate) fn push_symbols(text: &str, out: &mut Vec<(usize, NormChar)>) {
 /// A query's symbols as (normalised symbol, position), positions counted
 /// as the symbol tokenizer (`hao_sym`) counts them.
 pub fn symbols(text: &str) -> Vec<(String, usize)> {
-    symbol_chars(text)
+    let mut chars = Vec::new();
+    push_symbols(text, &mut chars);
+    chars
         .into_iter()
         .map(|(i, n)| (n.c.to_string(), i))
         .collect()

@@ -6,7 +6,7 @@
 
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
-use crate::analysis::{NormChar, for_each_char, push_symbols, word_tokens};
+use crate::analysis::{NormChar, for_each_char, push_symbols, push_units, word_tokens};
 
 /// A token stream over tokens computed up front.
 pub struct VecTokenStream {
@@ -69,11 +69,7 @@ impl Tokenizer for BigramTokenizer {
     type TokenStream<'a> = BigramStream<'a>;
     fn token_stream<'a>(&'a mut self, text: &'a str) -> BigramStream<'a> {
         self.units.clear();
-        for_each_char(text, |n, unit| {
-            if unit {
-                self.units.push(n);
-            }
-        });
+        push_units(text, &mut self.units);
         self.token.reset();
         BigramStream {
             units: &self.units,
