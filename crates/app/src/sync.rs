@@ -261,20 +261,43 @@ impl ImportIndexing {
     }
 
     /// Commits what was handed over and records the change-log position
-    /// the index now reflects, which it returns.
-    pub async fn finish(mut self, store: &Store) -> Result<i64, SyncError> {
-        self.batches = None;
-        self.wait_feeder().await?;
-        let i = self.index.clone();
-        let merge = self.added >= self.held_before;
-        tokio::task::spawn_blocking(move || {
-            i.commit()?;
-            if merge { i.merge_all() } else { Ok(()) }
-        })
-        .await??;
-        let applied = applied_through(store, self.from, &mut self.own).await?;
-        self.index.set_applied_seq(applied)?;
-        Ok(applied)
+    /// the index now reflects, which it returns, with what `alongside` (the
+    /// caller's database work) gave. `alongside` runs while the index takes
+    /// its last batch, commits and merges (one core's work each); the
+    /// change-log reads wait for both, so they never queue for a bulk
+    /// store's one connection behind a long statement of `alongside`.
+    pub async fn finish<T>(
+        mut self,
+        store: &Store,
+        alongside: impl std::future::Future<Output = T>,
+    ) -> (Result<i64, SyncError>, T) {
+        let settle = async {
+            self.batches = None;
+            self.wait_feeder().await?;
+            let i = self.index.clone();
+            let merge = self.added >= self.held_before;
+            tokio::task::spawn_blocking(move || {
+                i.commit()?;
+                if merge { i.merge_all() } else { Ok(()) }
+            })
+            .await??;
+            Ok::<(), SyncError>(())
+        };
+        let (settled, other) = tokio::join!(settle, alongside);
+        if let Err(e) = settled {
+            return (Err(e), other);
+        }
+        let applied = match applied_through(store, self.from, &mut self.own).await {
+            Ok(applied) => applied,
+            Err(e) => return (Err(e), other),
+        };
+        (
+            self.index
+                .set_applied_seq(applied)
+                .map(|()| applied)
+                .map_err(Into::into),
+            other,
+        )
     }
 }
 

@@ -186,7 +186,7 @@ pub async fn import_reader(
         // are built while the search index takes its last batch, commits
         // and merges: each is one core's work, and in turn they kept the
         // other core idle.
-        let (indexed, built) = tokio::join!(indexing.finish(store), store.build_deferred_indexes());
+        let (indexed, built) = indexing.finish(store, store.build_deferred_indexes()).await;
         summary.indexed = match indexed {
             Ok(seq) => Indexed::Through(seq),
             Err(e) => Indexed::Failed(e.to_string()),
