@@ -146,20 +146,23 @@ pub async fn run(args: ImportArgs) -> anyhow::Result<ExitCode> {
     // The only user of the database for the while (it holds the search
     // index, so no node serves from it): a large import into a small
     // article table builds the table's secondary indexes once at its end,
-    // and no import checks the references its own rows make.
+    // an import keeps its band rows to fold them once at its end, and no
+    // import checks the references its own rows make.
     let deferred = if opts.index.is_some() {
         store.check_references(false).await?;
+        store.hold_bands().await?;
         store.defer_indexes(size / BYTES_AN_ARTICLE).await?
     } else {
         0
     };
     let summary = import_reader(&store, BufReader::with_capacity(1 << 20, file), &opts).await;
     store.check_references(true).await?;
+    // Also after an error or Ctrl-C: what was stored is served whole (the
+    // band rows it held folded, the indexes it deferred built).
     if deferred > 0 {
-        // Also after an error or Ctrl-C: what was stored is served whole.
         bar.set_message(format!("building {deferred} indexes"));
-        store.build_deferred_indexes().await?;
     }
+    store.build_deferred_indexes().await?;
     let summary = summary?;
     bar.finish_and_clear();
     println!(

@@ -2,8 +2,10 @@
 //! [`MERGED_SEGMENT_DOCS`] documents, at most one per core, side by side.
 
 /// How many documents a merged segment holds before [`crate::SearchIndex::merge_all`]
-/// makes two.
-pub const MERGED_SEGMENT_DOCS: u64 = 500_000;
+/// makes two. Small enough that an import of 100,000 ends with two merges side
+/// by side (one took five seconds on one core, the other idle), large enough
+/// that a site of a few thousand articles is one segment.
+pub const MERGED_SEGMENT_DOCS: u64 = 50_000;
 
 /// How many segments [`crate::SearchIndex::merge_all`] makes of `docs` documents:
 /// one per [`MERGED_SEGMENT_DOCS`], no more than `cores`.

@@ -68,11 +68,14 @@ impl Store {
 
     /// Builds every index [`Store::defer_indexes`] dropped, one transaction
     /// each (an index is built and struck off the list together), and
-    /// returns how many it built. Run at every open of the database as well.
+    /// returns how many it built; first folds the band rows an import held
+    /// ([`Store::hold_bands`]), so the band table's index is built over all
+    /// of them. Run at every open of the database as well.
     pub async fn build_deferred_indexes(&self) -> Result<usize> {
         if self.backend != Backend::Sqlite {
             return Ok(0);
         }
+        self.fold_held_bands().await?;
         let pending: Vec<(String, String)> =
             sqlx::query_as("SELECT name, sql FROM deferred_indexes ORDER BY name")
                 .fetch_all(&self.pool)

@@ -11,6 +11,7 @@ mod admin;
 mod applications;
 mod articles;
 mod backup;
+mod bands;
 mod comments;
 mod creators;
 mod deferred;
@@ -99,34 +100,11 @@ pub struct Store {
     pool: AnyPool,
     backend: Backend,
     clock: Clock,
-    bands: std::sync::Arc<BandStaging>,
+    bands: std::sync::Arc<bands::BandStaging>,
     workload: Workload,
     /// Whether SQLite checks foreign keys on this store's connections, those
     /// it opens later included (see [`Store::check_references`]).
     references_checked: std::sync::Arc<std::sync::atomic::AtomicBool>,
-}
-
-/// Where this process writes band rows: to `article_bands`, or (a bulk
-/// process, [`Store::stage_bands`]) to `article_bands_fresh`, folded into
-/// `article_bands` in key order once it holds `fold_at` rows. Band keys are
-/// random: written straight into the large B-tree, a batch's rows dirty most
-/// of its leaves, each written out at every commit.
-#[derive(Debug)]
-pub(crate) struct BandStaging {
-    /// 0: band rows go to `article_bands`.
-    pub(crate) fold_at: std::sync::atomic::AtomicU64,
-    /// Rows this process counts in `article_bands_fresh` (rows it wrote, and
-    /// those it found when it first wrote: -1 until then).
-    pub(crate) rows: std::sync::atomic::AtomicI64,
-}
-
-impl Default for BandStaging {
-    fn default() -> Self {
-        BandStaging {
-            fold_at: 0.into(),
-            rows: (-1).into(),
-        }
-    }
 }
 
 /// The one clock of a process: the system's time plus an offset that only
@@ -219,7 +197,8 @@ impl Workload {
 /// `article_bands` (see [`Store::stage_bands`]): every 62,500 articles or
 /// so. A fold writes each leaf of the band B-tree once (at a million
 /// articles, 300 MB); the staged B-tree stays small enough (40 MB) for
-/// SQLite's cache.
+/// SQLite's cache. An import that holds its band rows folds once, at its
+/// end ([`Store::hold_bands`]).
 pub const FOLD_BAND_ROWS: u64 = 1_000_000;
 
 impl Store {
@@ -298,7 +277,8 @@ impl Store {
             references_checked,
         };
         store.migrate().await?;
-        // Indexes an import deferred and did not live to build.
+        // Indexes an import deferred and band rows it held, when it did
+        // not live to build and fold them.
         store.build_deferred_indexes().await?;
         if workload == Workload::Bulk {
             store.stage_bands(FOLD_BAND_ROWS);

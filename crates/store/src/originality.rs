@@ -11,7 +11,8 @@ use crate::{ChangeRange, Result, Store, StoreError};
 /// a new article that shares it is compared with those first holders, the
 /// likeliest originals, not with every reprint since. (A batch whose
 /// articles come to a key that holds a few already can take it to twice
-/// this, never more: see `upsert`.) This bounds a lookup's work to a
+/// this, never more, unless the store holds its band rows: see
+/// `crate::bands`.) This bounds a lookup's work to a
 /// constant number of candidates however large the archive grows, which is
 /// what keeps an import linear: without it, an article of the generated
 /// million met 125 candidates on average against 19 at 100,000
@@ -129,36 +130,18 @@ impl Store {
         // Band key → the articles holding it: the index alone. An article
         // often holds several of the keys asked (a near-duplicate shares many
         // bands), so its sketch, creator and date are read afterwards, once
-        // per article instead of once per band row.
-        //
-        // Each query answers one row, its matches joined into one string:
-        // SQLite hands a query's rows one at a time from its own thread, and
-        // at a million articles, with thousands of rows a batch, those
-        // hand-offs (futex wake-ups) were a third of the import's time.
+        // per article instead of once per band row. Both tables (a bulk process stages its rows in the second, see
+        // `crate::bands`), unless this process holds every row there is.
         let mut band_rows: Vec<(i64, i64)> = Vec::new();
-        for chunk in keys.chunks(2_000) {
-            // Integers of our own, written into the statement: binding
-            // thousands of parameters costs SQLite a name lookup each
-            // (`sqlite3_bind_parameter_name`, quadratic in their number).
-            let list: Vec<String> = chunk.iter().map(i64::to_string).collect();
-            // Both tables: a bulk process stages its rows in the second
-            // (see `BandStaging`).
-            let list = list.join(", ");
-            let sql = format!(
-                "SELECT {} FROM (SELECT band_key, article_id FROM article_bands \
-                 WHERE band_key IN ({list}) UNION ALL SELECT band_key, article_id \
-                 FROM article_bands_fresh WHERE band_key IN ({list})) b",
-                self.joined("band_key || ' ' || article_id"),
-            );
-            let joined = sqlx::query_scalar::<_, Option<String>>(&sql)
-                .fetch_one(&self.pool)
-                .await?
-                .unwrap_or_default();
-            let mut numbers = joined.split(' ').filter_map(|n| n.parse::<i64>().ok());
-            while let (Some(key), Some(id)) = (numbers.next(), numbers.next()) {
-                band_rows.push((key, id));
+        if self.band_tables_read() {
+            for sql in self.holder_queries(&keys) {
+                let joined = sqlx::query_scalar::<_, Option<String>>(&sql)
+                    .fetch_one(&self.pool)
+                    .await?;
+                crate::bands::read_holders(joined.as_deref(), &mut band_rows);
             }
         }
+        self.held_holders(&keys, &mut band_rows);
         let mut ids: Vec<i64> = band_rows.iter().map(|(_, id)| *id).collect();
         ids.sort_unstable();
         ids.dedup();
@@ -253,18 +236,35 @@ impl Store {
                 })
                 .collect();
             let values = values.join(", ");
-            let fresh: std::collections::HashSet<(i64, i64)> = sqlx::query_as(&format!(
-                "INSERT INTO near_duplicates (article_id, duplicate_of, similarity, found_at) \
-                 VALUES {values} ON CONFLICT (article_id, duplicate_of) DO NOTHING \
-                 RETURNING article_id, duplicate_of"
+            // Which are new: one row, the pairs joined into one string, not
+            // the insert's `RETURNING` rows (handed over one at a time: at a
+            // million articles an import records millions of pairs).
+            let joined: Option<String> = sqlx::query_scalar(&format!(
+                "SELECT {} FROM (VALUES {values}) AS v WHERE NOT EXISTS \
+                 (SELECT 1 FROM near_duplicates n \
+                 WHERE n.article_id = v.column1 AND n.duplicate_of = v.column2)",
+                self.joined("v.column1 || ' ' || v.column2")
             ))
-            .fetch_all(&mut *tx)
-            .await?
-            .into_iter()
-            .collect();
+            .fetch_one(&mut *tx)
+            .await?;
+            let mut numbers = joined
+                .as_deref()
+                .unwrap_or_default()
+                .split(' ')
+                .filter_map(|n| n.parse::<i64>().ok());
+            let mut fresh = std::collections::HashSet::new();
+            while let (Some(article), Some(original)) = (numbers.next(), numbers.next()) {
+                fresh.insert((article, original));
+            }
             if fresh.is_empty() {
                 continue;
             }
+            sqlx::query(&format!(
+                "INSERT INTO near_duplicates (article_id, duplicate_of, similarity, found_at) \
+                 VALUES {values} ON CONFLICT (article_id, duplicate_of) DO NOTHING"
+            ))
+            .execute(&mut *tx)
+            .await?;
             // The pairs just added whose later article claims 原创 enter the
             // review queue.
             let reviewed: Vec<String> = chunk

@@ -71,6 +71,10 @@ pub const NOT_EXPORTED: &[(&str, &str)] = &[
         "deferred_indexes",
         "indexes an import is building, built at every open",
     ),
+    (
+        "article_bands_held",
+        "band rows an import holds, folded into article_bands at every open",
+    ),
 ];
 
 /// One value of a row.

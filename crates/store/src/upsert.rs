@@ -206,15 +206,11 @@ impl Store {
             .into_iter()
             .map(|u| u.expect("every draft stored"))
             .collect();
-        // Band keys and sketch: the last line of each article says them.
+        // Band keys and sketch: the last line of each article says them
+        // (the replaced articles' band rows go in `write_bands`).
         for chunk in replaced.chunks(500) {
             let list: Vec<String> = chunk.iter().map(i64::to_string).collect();
-            for table in [
-                "article_bands",
-                "article_bands_fresh",
-                "article_sketches",
-                "article_tags",
-            ] {
+            for table in ["article_sketches", "article_tags"] {
                 sqlx::query(&format!(
                     "DELETE FROM {table} WHERE article_id IN ({})",
                     list.join(", ")
@@ -231,79 +227,14 @@ impl Store {
             last.into_iter().map(|(id, i)| (id, &drafts[i])).collect();
         finals.sort_unstable_by_key(|(id, _)| *id);
         // A band key takes its first `BAND_HOLDERS` articles and no more
-        // (see `crate::originality::BAND_HOLDERS`): the batch brings at most
-        // that many to a key, and each row goes in only while the key holds
-        // fewer (the statement sees the tables as they were before it, so a
-        // key ends with at most twice as many, never more).
-        // The rows go in sorted by key: band keys are random, so a batch's
-        // rows in article order would land all over the key B-tree, each
-        // statement on pages the one before had left.
+        // (see `crate::originality::BAND_HOLDERS`), in key order.
         let mut rows: Vec<(i64, i64)> = finals
             .iter()
             .flat_map(|(id, d)| d.bands.iter().map(move |b| (*b, *id)))
             .collect();
         rows.sort_unstable();
         rows.dedup();
-        let bands: Vec<String> = rows
-            .chunk_by(|a, b| a.0 == b.0)
-            .flat_map(|holders| holders.iter().take(crate::originality::BAND_HOLDERS))
-            .map(|(b, id)| format!("({b}, {id})"))
-            .collect();
-        // A bulk process writes them to the small table it folds later
-        // (see `BandStaging`).
-        let fold_at = self.bands.fold_at.load(Ordering::Acquire);
-        let table = if fold_at > 0 {
-            "article_bands_fresh"
-        } else {
-            "article_bands"
-        };
-        // Integers of our own, written into the statement (see
-        // `near_candidates_many`). How many hold a key is an index probe in
-        // each table (the cap keeps the count small). `WHERE` also keeps
-        // SQLite from reading `ON CONFLICT` as a join constraint of the
-        // SELECT.
-        let mut staged = 0;
-        for chunk in bands.chunks(2_000) {
-            staged += sqlx::query(&format!(
-                "INSERT INTO {table} (band_key, article_id) \
-                 SELECT v.column1, v.column2 FROM (VALUES {}) AS v \
-                 WHERE (SELECT COUNT(*) FROM article_bands h WHERE h.band_key = v.column1) \
-                 + (SELECT COUNT(*) FROM article_bands_fresh f WHERE f.band_key = v.column1) \
-                 < {} ON CONFLICT DO NOTHING",
-                chunk.join(", "),
-                crate::originality::BAND_HOLDERS
-            ))
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-        }
-        let mut fresh = None;
-        if fold_at > 0 {
-            let mut held = self.bands.rows.load(Ordering::Acquire);
-            if held < 0 {
-                held = sqlx::query_scalar("SELECT COUNT(*) FROM article_bands_fresh")
-                    .fetch_one(&mut *tx)
-                    .await?;
-            } else {
-                held += staged as i64;
-            }
-            if held as u64 >= fold_at {
-                // In key order, so each leaf of the large B-tree is
-                // written once.
-                sqlx::query(
-                    "INSERT INTO article_bands (band_key, article_id) \
-                     SELECT band_key, article_id FROM article_bands_fresh WHERE true \
-                     ORDER BY band_key, article_id ON CONFLICT DO NOTHING",
-                )
-                .execute(&mut *tx)
-                .await?;
-                sqlx::query("DELETE FROM article_bands_fresh")
-                    .execute(&mut *tx)
-                    .await?;
-                held = 0;
-            }
-            fresh = Some(held);
-        }
+        let fresh = self.write_bands(&mut tx, rows, &replaced).await?;
         // Tags as rows, for 话题 pages: (tag, article) pairs, the tags bound.
         let tags: Vec<(&str, i64)> = finals
             .iter()

@@ -132,3 +132,107 @@ async fn only_a_bulk_store_stops_checking_references() {
         db.cleanup().await;
     }
 }
+
+/// Rows in `article_bands` and `article_bands_held`.
+async fn band_tables(dir: &std::path::Path) -> (i64, i64) {
+    use sqlx::Connection;
+    sqlx::any::install_default_drivers();
+    let url = format!("sqlite://{}?mode=ro", dir.join("hao.db").display());
+    let mut conn = sqlx::AnyConnection::connect(&url).await.unwrap();
+    let counts = sqlx::query_as(
+        "SELECT (SELECT COUNT(*) FROM article_bands), (SELECT COUNT(*) FROM article_bands_held)",
+    )
+    .fetch_one(&mut conn)
+    .await
+    .unwrap();
+    conn.close().await.unwrap();
+    counts
+}
+
+/// An import that is the database's one user holds its band rows: its
+/// lookups find them, the band table stays as it was until the import's
+/// end folds them in, and a crashed import's rows are folded at the next
+/// open. Each key keeps its first `BAND_HOLDERS` articles, held or not.
+#[tokio::test]
+async fn an_import_holds_its_band_rows_and_folds_them_once() {
+    use hao_store::BAND_HOLDERS;
+    let dir = tempfile::tempdir().unwrap();
+    let url = Store::sqlite_url(dir.path());
+    let s = Store::connect_for(&url, hao_store::Workload::Bulk)
+        .await
+        .unwrap();
+    let c = creator(&s, "批量").await;
+    let article = |n: i64, bands: Vec<i64>| {
+        let mut d = draft(&format!("h{n}"), c, Channel::Tech, "批量稿", 100 + n);
+        d.sketch = Some(format!("s-{n}"));
+        d.bands = bands;
+        d
+    };
+    let holders = |keys: &'static [i64]| {
+        let s = s.clone();
+        async move {
+            let rows = s.near_candidates(keys, 0).await.unwrap();
+            rows.iter().map(|r| r.id).collect::<Vec<i64>>()
+        }
+    };
+    assert!(s.hold_bands().await.unwrap());
+    let first: Vec<_> = (0..3)
+        .map(|n| article(n, vec![7, 70 + n, 700 + n]))
+        .collect();
+    let mut ids: Vec<i64> = s
+        .upsert_articles(&first)
+        .await
+        .unwrap()
+        .iter()
+        .map(|u| u.id)
+        .collect();
+    assert_eq!(band_tables(dir.path()).await, (0, 9));
+    assert_eq!(holders(&[7]).await, ids);
+    assert_eq!(holders(&[701]).await, [ids[1]]);
+    // An update replaces the article's held rows.
+    s.upsert_articles(&[article(0, vec![8, 80, 800])])
+        .await
+        .unwrap();
+    assert_eq!(band_tables(dir.path()).await, (0, 9));
+    assert!(holders(&[700]).await.is_empty());
+    assert_eq!(holders(&[800]).await, [ids[0]]);
+    assert_eq!(holders(&[7]).await, ids[1..]);
+    // Key 7 takes its first holders and no more, within a batch too.
+    let many: Vec<_> = (3..12).map(|n| article(n, vec![7])).collect();
+    ids.extend(s.upsert_articles(&many).await.unwrap().iter().map(|u| u.id));
+    let seven = holders(&[7]).await;
+    assert_eq!(seven.len(), BAND_HOLDERS);
+    assert_eq!(seven, ids[1..=BAND_HOLDERS]);
+
+    // The import's end folds them into the band table, once.
+    s.build_deferred_indexes().await.unwrap();
+    assert_eq!(
+        band_tables(dir.path()).await,
+        (9 + BAND_HOLDERS as i64 - 2, 0)
+    );
+    assert_eq!(holders(&[7]).await, seven);
+    assert_eq!(holders(&[800]).await, [ids[0]]);
+
+    // A second import into a store that has band rows counts them too:
+    // key 7 is full; key 900 is new. It dies before its end.
+    assert!(s.hold_bands().await.unwrap());
+    let late = s
+        .upsert_articles(&[article(20, vec![7, 900])])
+        .await
+        .unwrap()[0]
+        .id;
+    assert_eq!(holders(&[7]).await, seven);
+    assert_eq!(holders(&[900]).await, [late]);
+    assert_eq!(band_tables(dir.path()).await.1, 1);
+    s.close().await;
+    let reopened = Store::connect(&url).await.unwrap();
+    assert_eq!(band_tables(dir.path()).await.1, 0);
+    let rows = reopened.near_candidates(&[900, 7], 0).await.unwrap();
+    let mut found: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    found.sort_unstable();
+    let mut expected = seven.clone();
+    expected.push(late);
+    expected.sort_unstable();
+    assert_eq!(found, expected);
+    reopened.close().await;
+}
