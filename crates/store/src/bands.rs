@@ -21,8 +21,7 @@
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 
-use crate::originality::BAND_HOLDERS;
-use crate::{Result, Store};
+use crate::{BAND_HOLDERS, Result, Store};
 
 /// Where this process writes band rows (see the module's documentation).
 #[derive(Debug)]
@@ -190,6 +189,22 @@ impl Store {
     /// store holds its rows and the tables were empty when it began.
     pub(crate) fn band_tables_read(&self) -> bool {
         !self.bands.held().as_ref().is_some_and(|h| h.tables_empty)
+    }
+
+    /// The (key, article) rows of `keys` (sorted, without repeats): the
+    /// band tables' unless this store holds every row there is, and the
+    /// rows it holds. Appended to `out`, in no order.
+    pub(crate) async fn band_holders(&self, keys: &[i64], out: &mut Vec<(i64, i64)>) -> Result<()> {
+        if self.band_tables_read() {
+            for sql in self.holder_queries(keys) {
+                let joined = sqlx::query_scalar::<_, Option<String>>(&sql)
+                    .fetch_one(&self.pool)
+                    .await?;
+                read_holders(joined.as_deref(), out);
+            }
+        }
+        self.held_holders(keys, out);
+        Ok(())
     }
 
     /// The held rows of `keys` (sorted, without repeats), appended to `out`.

@@ -12,7 +12,7 @@ use crate::{ChangeRange, Result, Store, StoreError};
 /// likeliest originals, not with every reprint since. (A batch whose
 /// articles come to a key that holds a few already can take it to twice
 /// this, never more, unless the store holds its band rows: see
-/// `crate::bands`.) This bounds a lookup's work to a
+/// bands.rs.) This bounds a lookup's work to a
 /// constant number of candidates however large the archive grows, which is
 /// what keeps an import linear: without it, an article of the generated
 /// million met 125 candidates on average against 19 at 100,000
@@ -130,18 +130,11 @@ impl Store {
         // Band key → the articles holding it: the index alone. An article
         // often holds several of the keys asked (a near-duplicate shares many
         // bands), so its sketch, creator and date are read afterwards, once
-        // per article instead of once per band row. Both tables (a bulk process stages its rows in the second, see
-        // `crate::bands`), unless this process holds every row there is.
+        // per article instead of once per band row. Both tables (a bulk
+        // process stages its rows in the second) and the rows this process
+        // holds (see bands.rs).
         let mut band_rows: Vec<(i64, i64)> = Vec::new();
-        if self.band_tables_read() {
-            for sql in self.holder_queries(&keys) {
-                let joined = sqlx::query_scalar::<_, Option<String>>(&sql)
-                    .fetch_one(&self.pool)
-                    .await?;
-                crate::bands::read_holders(joined.as_deref(), &mut band_rows);
-            }
-        }
-        self.held_holders(&keys, &mut band_rows);
+        self.band_holders(&keys, &mut band_rows).await?;
         let mut ids: Vec<i64> = band_rows.iter().map(|(_, id)| *id).collect();
         ids.sort_unstable();
         ids.dedup();
