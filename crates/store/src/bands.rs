@@ -228,17 +228,8 @@ impl Store {
             self.write_held_bands(tx, rows, replaced).await?;
             return Ok(None);
         }
-        for chunk in replaced.chunks(500) {
-            let list: Vec<String> = chunk.iter().map(i64::to_string).collect();
-            for table in ["article_bands", "article_bands_fresh"] {
-                sqlx::query(&format!(
-                    "DELETE FROM {table} WHERE article_id IN ({})",
-                    list.join(", ")
-                ))
-                .execute(&mut **tx)
-                .await?;
-            }
-        }
+        crate::rows::delete_of_articles(tx, &["article_bands", "article_bands_fresh"], replaced)
+            .await?;
         // The batch brings at most `BAND_HOLDERS` to a key, and each row
         // goes in only while the key holds fewer (the statement sees the
         // tables as they were before it, so a key ends with at most twice
@@ -313,17 +304,12 @@ impl Store {
         rows: Vec<(i64, i64)>,
         replaced: &[i64],
     ) -> Result<()> {
-        for chunk in replaced.chunks(500) {
-            let list: Vec<String> = chunk.iter().map(i64::to_string).collect();
-            for table in ["article_bands", "article_bands_fresh", "article_bands_held"] {
-                sqlx::query(&format!(
-                    "DELETE FROM {table} WHERE article_id IN ({})",
-                    list.join(", ")
-                ))
-                .execute(&mut **tx)
-                .await?;
-            }
-        }
+        crate::rows::delete_of_articles(
+            tx,
+            &["article_bands", "article_bands_fresh", "article_bands_held"],
+            replaced,
+        )
+        .await?;
         let mut keys: Vec<i64> = rows.iter().map(|(key, _)| *key).collect();
         keys.dedup();
         // How many articles each key holds already: in memory, and in the

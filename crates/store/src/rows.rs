@@ -108,6 +108,27 @@ pub(crate) fn channel(slug: String) -> Result<Channel> {
 }
 
 /// `$first, $first+1, …`: `count` numbered parameters for an `IN (…)` list.
+/// Deletes the rows of `articles` (by `article_id`) from each of `tables`,
+/// 500 ids a statement.
+pub(crate) async fn delete_of_articles(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    tables: &[&str],
+    articles: &[i64],
+) -> Result<()> {
+    for chunk in articles.chunks(500) {
+        let list: Vec<String> = chunk.iter().map(i64::to_string).collect();
+        for table in tables {
+            sqlx::query(&format!(
+                "DELETE FROM {table} WHERE article_id IN ({})",
+                list.join(", ")
+            ))
+            .execute(&mut **tx)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
 pub(crate) fn placeholders(first: usize, count: usize) -> String {
     (first..first + count)
         .map(|i| format!("${i}"))

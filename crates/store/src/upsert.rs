@@ -208,17 +208,7 @@ impl Store {
             .collect();
         // Band keys and sketch: the last line of each article says them
         // (the replaced articles' band rows go in `write_bands`).
-        for chunk in replaced.chunks(500) {
-            let list: Vec<String> = chunk.iter().map(i64::to_string).collect();
-            for table in ["article_sketches", "article_tags"] {
-                sqlx::query(&format!(
-                    "DELETE FROM {table} WHERE article_id IN ({})",
-                    list.join(", ")
-                ))
-                .execute(&mut *tx)
-                .await?;
-            }
-        }
+        rows::delete_of_articles(&mut tx, &["article_sketches", "article_tags"], &replaced).await?;
         let mut last: std::collections::HashMap<i64, usize> = std::collections::HashMap::new();
         for (i, u) in out.iter().enumerate() {
             last.insert(u.id, i);

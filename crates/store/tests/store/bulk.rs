@@ -6,12 +6,18 @@ use hao_store::Store;
 
 use crate::{backends, creator, draft};
 
-/// The indexes SQLite holds on the article and pair tables, by name.
-async fn indexes(dir: &std::path::Path) -> Vec<(String, String)> {
+/// A connection of its own to the SQLite database in `dir`, read-only.
+async fn read_only(dir: &std::path::Path) -> sqlx::AnyConnection {
     use sqlx::Connection;
     sqlx::any::install_default_drivers();
     let url = format!("sqlite://{}?mode=ro", dir.join("hao.db").display());
-    let mut conn = sqlx::AnyConnection::connect(&url).await.unwrap();
+    sqlx::AnyConnection::connect(&url).await.unwrap()
+}
+
+/// The indexes SQLite holds on the article and pair tables, by name.
+async fn indexes(dir: &std::path::Path) -> Vec<(String, String)> {
+    use sqlx::Connection;
+    let mut conn = read_only(dir).await;
     let rows = sqlx::query_as(
         "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL \
          AND tbl_name IN ('articles', 'near_duplicates', 'article_bands') ORDER BY name",
@@ -136,9 +142,7 @@ async fn only_a_bulk_store_stops_checking_references() {
 /// Rows in `article_bands` and `article_bands_held`.
 async fn band_tables(dir: &std::path::Path) -> (i64, i64) {
     use sqlx::Connection;
-    sqlx::any::install_default_drivers();
-    let url = format!("sqlite://{}?mode=ro", dir.join("hao.db").display());
-    let mut conn = sqlx::AnyConnection::connect(&url).await.unwrap();
+    let mut conn = read_only(dir).await;
     let counts = sqlx::query_as(
         "SELECT (SELECT COUNT(*) FROM article_bands), (SELECT COUNT(*) FROM article_bands_held)",
     )
