@@ -117,17 +117,6 @@ impl Runs {
     }
 }
 
-/// The rows of an answer of [`Store::holder_queries`], appended to `out`.
-pub(crate) fn read_holders(joined: Option<&str>, out: &mut Vec<(i64, i64)>) {
-    let mut numbers = joined
-        .unwrap_or_default()
-        .split(' ')
-        .filter_map(|n| n.parse::<i64>().ok());
-    while let (Some(key), Some(id)) = (numbers.next(), numbers.next()) {
-        out.push((key, id));
-    }
-}
-
 fn merge(a: Vec<(i64, i64)>, b: Vec<(i64, i64)>) -> Vec<(i64, i64)> {
     let mut out = Vec::with_capacity(a.len() + b.len());
     let (mut a, mut b) = (a.into_iter().peekable(), b.into_iter().peekable());
@@ -196,22 +185,13 @@ impl Store {
     /// rows it holds. Appended to `out`, in no order.
     pub(crate) async fn band_holders(&self, keys: &[i64], out: &mut Vec<(i64, i64)>) -> Result<()> {
         if self.band_tables_read() {
-            for sql in self.holder_queries(keys) {
-                let joined = sqlx::query_scalar::<_, Option<String>>(&sql)
-                    .fetch_one(&self.pool)
-                    .await?;
-                read_holders(joined.as_deref(), out);
-            }
+            let mut conn = self.pool.acquire().await?;
+            self.table_holders(&mut conn, keys, out).await?;
         }
-        self.held_holders(keys, out);
-        Ok(())
-    }
-
-    /// The held rows of `keys` (sorted, without repeats), appended to `out`.
-    pub(crate) fn held_holders(&self, keys: &[i64], out: &mut Vec<(i64, i64)>) {
         if let Some(held) = self.bands.held().as_ref() {
             held.rows.holders(keys, out);
         }
+        Ok(())
     }
 
     /// Writes a batch's band rows, (key, article) sorted without repeats,
@@ -316,12 +296,7 @@ impl Store {
         // tables unless they were empty.
         let mut holding: Vec<(i64, i64)> = Vec::new();
         if self.band_tables_read() {
-            for sql in self.holder_queries(&keys) {
-                let joined = sqlx::query_scalar::<_, Option<String>>(&sql)
-                    .fetch_one(&mut **tx)
-                    .await?;
-                read_holders(joined.as_deref(), &mut holding);
-            }
+            self.table_holders(tx, &keys, &mut holding).await?;
         }
         {
             let mut held = self.bands.held();
@@ -364,28 +339,33 @@ impl Store {
         Ok(())
     }
 
-    /// The queries that read the (key, article) rows of `keys` in
-    /// `article_bands` and `article_bands_fresh`, each answering one string
-    /// for [`read_holders`]. Integers of our own, written into the
-    /// statement: binding thousands of parameters costs SQLite a name
-    /// lookup each (`sqlite3_bind_parameter_name`, quadratic in their
-    /// number). One row a query, its matches joined: SQLite hands a query's
-    /// rows one at a time from its own thread, and at a million articles,
-    /// with thousands of rows a batch, those hand-offs (futex wake-ups) were
-    /// a third of the import's time.
-    pub(crate) fn holder_queries(&self, keys: &[i64]) -> Vec<String> {
-        keys.chunks(2_000)
-            .map(|chunk| {
-                let list: Vec<String> = chunk.iter().map(i64::to_string).collect();
-                let list = list.join(", ");
-                format!(
-                    "SELECT {} FROM (SELECT band_key, article_id FROM article_bands \
-                     WHERE band_key IN ({list}) UNION ALL SELECT band_key, article_id \
-                     FROM article_bands_fresh WHERE band_key IN ({list})) b",
-                    self.joined("band_key || ' ' || article_id"),
-                )
-            })
-            .collect()
+    /// The (key, article) rows of `keys` in `article_bands` and
+    /// `article_bands_fresh`, appended to `out`. Integers of our own,
+    /// written into the statement: binding thousands of parameters costs
+    /// SQLite a name lookup each (`sqlite3_bind_parameter_name`, quadratic
+    /// in their number). One row a query, its matches joined: SQLite hands
+    /// a query's rows one at a time from its own thread, and at a million
+    /// articles, with thousands of rows a batch, those hand-offs (futex
+    /// wake-ups) were a third of the import's time.
+    async fn table_holders(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        keys: &[i64],
+        out: &mut Vec<(i64, i64)>,
+    ) -> Result<()> {
+        for chunk in keys.chunks(2_000) {
+            let list: Vec<String> = chunk.iter().map(i64::to_string).collect();
+            let list = list.join(", ");
+            let sql = format!(
+                "SELECT {} FROM (SELECT band_key, article_id FROM article_bands \
+                 WHERE band_key IN ({list}) UNION ALL SELECT band_key, article_id \
+                 FROM article_bands_fresh WHERE band_key IN ({list})) b",
+                self.joined("band_key || ' ' || article_id"),
+            );
+            let joined: Option<String> = sqlx::query_scalar(&sql).fetch_one(&mut *conn).await?;
+            out.extend(crate::rows::int_pairs(joined.as_deref()));
+        }
+        Ok(())
     }
 
     /// Folds the rows an import held into `article_bands` in key order and
@@ -393,6 +373,17 @@ impl Store {
     /// import's rows). Returns how many rows it folded.
     pub(crate) async fn fold_held_bands(&self) -> Result<u64> {
         if self.backend != crate::Backend::Sqlite {
+            return Ok(0);
+        }
+        // Every open asks: a read, and a write transaction only when there
+        // is something to fold.
+        let left: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM article_bands_held LIMIT 1) AS h",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        if left == 0 {
+            *self.bands.held() = None;
             return Ok(0);
         }
         let mut tx = self.begin_write().await?;

@@ -240,15 +240,8 @@ impl Store {
             ))
             .fetch_one(&mut *tx)
             .await?;
-            let mut numbers = joined
-                .as_deref()
-                .unwrap_or_default()
-                .split(' ')
-                .filter_map(|n| n.parse::<i64>().ok());
-            let mut fresh = std::collections::HashSet::new();
-            while let (Some(article), Some(original)) = (numbers.next(), numbers.next()) {
-                fresh.insert((article, original));
-            }
+            let fresh: std::collections::HashSet<(i64, i64)> =
+                crate::rows::int_pairs(joined.as_deref()).collect();
             if fresh.is_empty() {
                 continue;
             }

@@ -129,6 +129,16 @@ pub(crate) async fn delete_of_articles(
     Ok(())
 }
 
+/// The pairs of integers of a string of them joined by spaces (a query's
+/// matches joined into one row, see `Store::joined`); none for `None`.
+pub(crate) fn int_pairs(joined: Option<&str>) -> impl Iterator<Item = (i64, i64)> + '_ {
+    let mut numbers = joined
+        .unwrap_or_default()
+        .split(' ')
+        .filter_map(|n| n.parse::<i64>().ok());
+    std::iter::from_fn(move || Some((numbers.next()?, numbers.next()?)))
+}
+
 pub(crate) fn placeholders(first: usize, count: usize) -> String {
     (first..first + count)
         .map(|i| format!("${i}"))
