@@ -139,6 +139,7 @@ fn redact(url: &str) -> String {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    huge_pages(!matches!(args.command, Command::Serve(_)));
     match args.command {
         Command::Segment(a) => {
             a.data.load_user_dictionary()?;
@@ -155,6 +156,24 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Command::User(c) => block_on(users::user(c)),
         Command::Token(c) => block_on(users::token(c)),
     }
+}
+
+/// Whether this process may use transparent huge pages (jemalloc asks them
+/// for all its memory: `.cargo/config.toml`). A bulk command (import,
+/// reindex, export, evaluations) wants them: its index writer and jieba's
+/// dictionary are hundreds of MB read at random. A serving node does not:
+/// its resident memory is what `scripts/demo-memory` holds to its target,
+/// and a huge page counts whole however little of it is used. The flag is
+/// inherited by children, so a node's `hao reindex` child sets it again.
+/// Where the kernel has no such switch, nothing changes. (A node still
+/// holds one huge page: jemalloc's first 2 MB, mapped before `main`.)
+fn huge_pages(wanted: bool) {
+    #[cfg(target_os = "linux")]
+    if let Err(e) = rustix::thread::disable_transparent_huge_pages(!wanted) {
+        tracing::debug!("transparent huge pages left as they were: {e}");
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = wanted;
 }
 
 fn block_on(

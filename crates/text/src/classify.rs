@@ -400,7 +400,13 @@ static MATCHER: std::sync::LazyLock<Matcher> = std::sync::LazyLock::new(|| {
         }
     }
     Matcher {
-        automaton: aho_corasick::AhoCorasick::new(&patterns).expect("the keyword table builds"),
+        // A DFA: a few hundred keywords make a small one, and it steps a
+        // byte with one table read (the default, a contiguous NFA, was 1.1 %
+        // of an import's samples; BENCHMARKS.md, twenty-fifth session).
+        automaton: aho_corasick::AhoCorasick::builder()
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+            .build(&patterns)
+            .expect("the keyword table builds"),
         rule_of,
     }
 });
