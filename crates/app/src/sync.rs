@@ -148,6 +148,20 @@ fn draft_doc(id: i64, d: ArticleDraft, author: String) -> SearchDoc {
     }
 }
 
+/// A stored batch as the index takes it.
+#[derive(Default)]
+struct Handed {
+    /// Articles the batch created: the index cannot hold their ids (an
+    /// article's id is never reused: AUTOINCREMENT, an identity), so they
+    /// are added without a delete of their id — each such delete was looked
+    /// up in every segment at the commit.
+    new: Vec<SearchDoc>,
+    /// Articles the batch updated, as stored now: each replaces its id.
+    replaced: Vec<SearchDoc>,
+    /// Articles the batch updated out of the index (no longer published).
+    deleted: Vec<i64>,
+}
+
 /// An import keeping this node's index in step as it stores: each stored
 /// batch is handed to the index (its tokenizing takes the core the database
 /// writer leaves idle), so that no second pass over the database (`hao
@@ -166,11 +180,10 @@ pub struct ImportIndexing {
     added: u64,
     /// The change-log rows the import wrote.
     own: Vec<ChangeRange>,
-    /// Batches to index, `(documents, ids to remove)`: one waits while
-    /// another is handed over, so the import stores its next batch while
-    /// the index takes this one (and waits only when the index falls two
-    /// batches behind).
-    batches: Option<tokio::sync::mpsc::Sender<(Vec<SearchDoc>, Vec<i64>)>>,
+    /// Batches to index: one waits while another is handed over, so the
+    /// import stores its next batch while the index takes this one (and
+    /// waits only when the index falls two batches behind).
+    batches: Option<tokio::sync::mpsc::Sender<Handed>>,
     /// The thread handing them to the index's writer.
     feeder: Option<tokio::task::JoinHandle<hao_search::Result<()>>>,
 }
@@ -185,11 +198,14 @@ impl ImportIndexing {
         }
         let seq = index.applied_seq().unwrap_or_default();
         let from = apply_changes(store, &index, seq).await?.0;
-        let (batches, mut queued) = tokio::sync::mpsc::channel::<(Vec<SearchDoc>, Vec<i64>)>(1);
+        let (batches, mut queued) = tokio::sync::mpsc::channel::<Handed>(1);
         let i = index.clone();
         let feeder = tokio::task::spawn_blocking(move || {
-            while let Some((docs, deleted)) = queued.blocking_recv() {
-                i.stage(&docs, &deleted)?;
+            while let Some(batch) = queued.blocking_recv() {
+                // New articles first: a replacement later in the batch
+                // removes what an earlier line of the same article added.
+                i.add_fresh(&batch.new)?;
+                i.stage(&batch.replaced, &batch.deleted)?;
             }
             Ok(())
         });
@@ -214,27 +230,29 @@ impl ImportIndexing {
         articles: Vec<(Upserted, ArticleDraft, String)>,
         changes: &[ChangeRange],
     ) -> Result<(), SyncError> {
-        let mut docs = Vec::with_capacity(articles.len());
-        let mut deleted = Vec::new();
+        let mut batch = Handed {
+            new: Vec::with_capacity(articles.len()),
+            ..Handed::default()
+        };
         for (stored, draft, author) in articles {
             if stored.created {
                 if draft.status == ArticleStatus::Published {
-                    docs.push(draft_doc(stored.id, draft, author));
+                    batch.new.push(draft_doc(stored.id, draft, author));
                 }
                 continue;
             }
             match store.index_row(stored.id).await? {
-                Some(row) if row.published => docs.push(doc(row)),
-                _ => deleted.push(stored.id),
+                Some(row) if row.published => batch.replaced.push(doc(row)),
+                _ => batch.deleted.push(stored.id),
             }
             // The follower would recompute its 相关推荐 on this change,
             // which the index now counts as applied: the kept list goes,
             // and the article's next read computes it afresh.
             store.put_related(stored.id, None, store.now()).await?;
         }
-        self.added += docs.len() as u64;
+        self.added += (batch.new.len() + batch.replaced.len()) as u64;
         let sent = match &self.batches {
-            Some(batches) => batches.send((docs, deleted)).await.is_ok(),
+            Some(batches) => batches.send(batch).await.is_ok(),
             None => false,
         };
         if !sent {

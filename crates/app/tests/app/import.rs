@@ -226,4 +226,30 @@ async fn an_import_given_the_index_fills_it_as_it_stores() {
         index.doc_count() as i64,
         h.store().count_published().await.unwrap()
     );
+
+    // A new article twice in one batch: indexed as new (no delete of its
+    // id), then replaced by its later line — once, with the later text.
+    let schedule = String::from_utf8(ARTICLES.to_vec())
+        .unwrap()
+        .lines()
+        .find(|l| l.contains("\"fx-002\""))
+        .unwrap()
+        .replace("\"fx-002\"", "\"fx-twice\"");
+    let twice = format!(
+        "{}\n{}\n",
+        schedule.replace("揭幕战三月开打", "冬训名单出炉"),
+        schedule.replace("揭幕战三月开打", "青训基地落成")
+    );
+    let s = import_indexed(&h, twice.as_bytes()).await;
+    assert_eq!((s.created, s.updated), (1, 1));
+    let new = h.id_of("fx-twice").await;
+    assert_eq!(h.search("青训基地落成"), [new]);
+    assert!(
+        h.search("冬训名单出炉").is_empty(),
+        "the earlier line is replaced"
+    );
+    assert_eq!(
+        index.doc_count() as i64,
+        h.store().count_published().await.unwrap()
+    );
 }
