@@ -165,13 +165,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 /// its resident memory is what `scripts/demo-memory` holds to its target,
 /// and a huge page counts whole however little of it is used. The flag is
 /// inherited by children, so a node's `hao reindex` child sets it again.
-/// Where the kernel has no such switch, nothing changes. (A node still
-/// holds one huge page: jemalloc's first 2 MB, mapped before `main`.)
+/// Where the kernel has no such switch (it fails, or is not Linux),
+/// nothing changes, and nothing else depends on it. (A node still holds one
+/// huge page: jemalloc's first 2 MB, mapped before `main`.)
 fn huge_pages(wanted: bool) {
     #[cfg(target_os = "linux")]
-    if let Err(e) = rustix::thread::disable_transparent_huge_pages(!wanted) {
-        tracing::debug!("transparent huge pages left as they were: {e}");
-    }
+    let _ = rustix::thread::disable_transparent_huge_pages(!wanted);
     #[cfg(not(target_os = "linux"))]
     let _ = wanted;
 }

@@ -107,7 +107,6 @@ pub(crate) fn channel(slug: String) -> Result<Channel> {
     })
 }
 
-/// `$first, $first+1, …`: `count` numbered parameters for an `IN (…)` list.
 /// Deletes the rows of `articles` (by `article_id`) from each of `tables`,
 /// 500 ids a statement.
 pub(crate) async fn delete_of_articles(
@@ -139,6 +138,7 @@ pub(crate) fn int_pairs(joined: Option<&str>) -> impl Iterator<Item = (i64, i64)
     std::iter::from_fn(move || Some((numbers.next()?, numbers.next()?)))
 }
 
+/// `$first, $first+1, …`: `count` numbered parameters for an `IN (…)` list.
 pub(crate) fn placeholders(first: usize, count: usize) -> String {
     (first..first + count)
         .map(|i| format!("${i}"))
