@@ -41,7 +41,8 @@ pub struct ImportArgs {
     /// articles (100,000 articles: 44.5 s with 500, 28.4 s with 5,000,
     /// 26.9 s with 10,000; the process grows about 50 KB an article of the
     /// batch: 438 MB with 500, 667 MB with 5,000, before the search index's
-    /// writer, which adds up to 400 MB when the import fills the index).
+    /// writer, which adds up to 800 MB when the import fills the index, a
+    /// quarter of the memory available on a smaller machine).
     #[arg(long, default_value_t = 5000)]
     pub batch: usize,
     /// No progress bar (for logs and scripts).

@@ -9,7 +9,9 @@
 //! text is normalised once (the same normalisation the index used) and each
 //! pair of units is compared as two `char`s with the query's few pairs.
 
-use crate::analysis::{Unit, for_each_char, try_for_each_char};
+use hao_text::normal::{for_each_char, try_for_each_char};
+
+use crate::analysis::Unit;
 use crate::hits::escape;
 
 /// What one query marks in a text.

@@ -11,7 +11,7 @@
 use tantivy::schema::Field;
 use tantivy::{Searcher, Term};
 
-use crate::analysis::for_each_char;
+use hao_text::normal::for_each_char;
 
 /// Longest word looked up, in characters (jieba's dictionary has few longer).
 const MAX_WORD: usize = 8;

@@ -30,7 +30,7 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Te
 pub use analysis::{bigrams, is_cjk, normalize, symbols, units, words};
 use hits::body_hash;
 pub use merging::MERGED_SEGMENT_DOCS;
-use merging::{merge_groups, merged_segments};
+use merging::{merged_segments, merges};
 pub use rank::TOTAL_CAP;
 use schema::{Fields, register_tokenizers, schema};
 
@@ -45,10 +45,39 @@ pub const MAX_QUERY_CHARS: usize = 100;
 /// A serving node indexes with one thread and a small buffer: its writes are
 /// a trickle from the change log, and memory is better spent on pages.
 const NODE_WRITER_BYTES: usize = 20 << 20;
-/// The writer's memory budget for `open_for_rebuild`: segments of about
-/// 200 MB a thread, so that the one merge at the end (see [`Writing`]) has
-/// few to merge (100,000 articles: 66 s with 100 MB, 59 s with 400 MB).
-const BULK_WRITER_BYTES: usize = 400 << 20;
+/// The writer's memory budget for `open_for_rebuild`, at most: 400 MB a
+/// thread, which holds 50,000 articles, so that an import of 100,000 ends
+/// with a segment a thread and nothing to merge (with 200 MB a thread each
+/// flushed twice, and the merge at the end rewrote every segment: 6.6 of
+/// the import's 80 CPU-seconds). Fewer segments also leave less to merge
+/// (100,000 articles: 66 s with 100 MB, 59 s with 400 MB; BENCHMARKS.md).
+const BULK_WRITER_BYTES: usize = 800 << 20;
+/// ... and at least: tantivy asks 15 MB a thread.
+const BULK_WRITER_BYTES_MIN: usize = 100 << 20;
+
+/// The bulk writer's budget on this machine: [`BULK_WRITER_BYTES`], or a
+/// quarter of the memory available when that is less (a small server
+/// importing an archive must not run out of memory to make fewer segments).
+fn bulk_writer_bytes() -> usize {
+    let available = std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|info| {
+            info.lines()
+                .find_map(|l| l.strip_prefix("MemAvailable:"))
+                .and_then(|kb| {
+                    kb.trim()
+                        .trim_end_matches("kB")
+                        .trim()
+                        .parse::<usize>()
+                        .ok()
+                })
+                .map(|kb| kb << 10)
+        });
+    match available {
+        Some(bytes) => (bytes / 4).clamp(BULK_WRITER_BYTES_MIN, BULK_WRITER_BYTES),
+        None => BULK_WRITER_BYTES / 2,
+    }
+}
 /// Bytes of stored text compressed together (see `builder`).
 const DOC_STORE_BLOCK: usize = 4096;
 /// The file holding the applied change-log position.
@@ -235,7 +264,7 @@ impl SearchIndex {
             dir,
             Writing {
                 threads: 2,
-                bytes: BULK_WRITER_BYTES,
+                bytes: bulk_writer_bytes(),
                 rebuild: true,
                 body_words: false,
             },
@@ -485,9 +514,8 @@ impl SearchIndex {
         let metas = self.index.searchable_segment_metas()?;
         let docs = metas.iter().map(|m| u64::from(m.num_docs())).sum();
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let merges: Vec<_> = merge_groups(metas, merged_segments(docs, cores))
+        let merges: Vec<_> = merges(metas, merged_segments(docs, cores))
             .iter()
-            .filter(|group| group.len() > 1)
             .map(|group| writer.merge(group))
             .collect();
         for merge in merges {

@@ -6,7 +6,9 @@
 
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
-use crate::analysis::{NormChar, for_each_char, push_symbols, push_units, word_tokens};
+use hao_text::normal::{NormChar, for_each_char};
+
+use crate::analysis::{push_symbols, push_units, word_tokens};
 
 /// A token stream over tokens computed up front.
 pub struct VecTokenStream {

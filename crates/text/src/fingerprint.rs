@@ -26,52 +26,18 @@ pub const SHINGLE: usize = 3;
 /// evidence of copying.
 pub const MIN_UNITS: usize = 40;
 
-/// Full-width ASCII forms and the ideographic space as their half-width forms.
-pub fn half_width(c: char) -> char {
-    match c {
-        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-        '\u{3000}' => ' ',
-        _ => c,
-    }
-}
+pub use crate::normal::half_width;
 
-/// The normalised letters, digits and ideographs of `text`.
+/// The normalised letters, digits and ideographs of `text` (see
+/// [`crate::normal`]).
 pub fn match_units(text: &str) -> Vec<char> {
-    let pre: String = text.chars().map(fold).collect();
-    fast2s::convert(&pre)
-        .chars()
-        .filter(|&c| is_match_unit(c))
-        .collect()
-}
-
-/// Half-width, then lower case. Fast paths for ASCII and the common
-/// ideographs (most of a Chinese text), which skip the case tables.
-#[inline]
-fn fold(c: char) -> char {
-    if c.is_ascii() {
-        c.to_ascii_lowercase()
-    } else if is_common_ideograph(c) {
-        c
-    } else {
-        half_width(c).to_lowercase().next().unwrap_or(c)
-    }
-}
-
-/// Whether `c` counts (a letter, digit or ideograph), with the same fast paths.
-#[inline]
-fn is_match_unit(c: char) -> bool {
-    if c.is_ascii() {
-        c.is_ascii_alphanumeric()
-    } else {
-        is_common_ideograph(c) || c.is_alphanumeric()
-    }
-}
-
-/// The CJK Unified Ideographs block: every character in it is alphabetic
-/// and its own lower case.
-#[inline]
-fn is_common_ideograph(c: char) -> bool {
-    ('\u{4E00}'..='\u{9FFF}').contains(&c)
+    let mut units = Vec::with_capacity(text.len() / 3);
+    crate::normal::for_each_char(text, |n, unit| {
+        if unit {
+            units.push(n.c);
+        }
+    });
+    units
 }
 
 /// SplitMix64's finaliser: a fixed, well-mixed 64-bit hash. Fingerprints are
@@ -263,6 +229,52 @@ mod tests {
     const BODY: &str = "国家统计局今天发布数据，十月份全国居民消费价格同比上涨百分之二点一，\
         其中城市上涨二点零，农村上涨二点三；食品价格上涨百分之四，非食品价格上涨百分之一点六。\
         分析人士认为，猪肉价格回落带动食品价格涨幅收窄，预计年底前物价将保持平稳。";
+
+    /// Fingerprints are stored: the units must stay what they were when
+    /// this module folded each character itself (ASCII lower-cased, the
+    /// common ideographs kept, anything else half-width then lower-cased)
+    /// and converted the whole folded text with `fast2s`.
+    #[test]
+    fn units_are_what_stored_fingerprints_were_made_of() {
+        let fold = |c: char| {
+            if c.is_ascii() {
+                c.to_ascii_lowercase()
+            } else if ('\u{4E00}'..='\u{9FFF}').contains(&c) {
+                c
+            } else {
+                half_width(c).to_lowercase().next().unwrap_or(c)
+            }
+        };
+        let is_unit = |c: char| {
+            if c.is_ascii() {
+                c.is_ascii_alphanumeric()
+            } else {
+                ('\u{4E00}'..='\u{9FFF}').contains(&c) || c.is_alphanumeric()
+            }
+        };
+        let before = |t: &str| -> Vec<char> {
+            let folded: String = t.chars().map(fold).collect();
+            fast2s::convert(&folded)
+                .chars()
+                .filter(|&c| is_unit(c))
+                .collect()
+        };
+        let mut every = String::new();
+        for (i, c) in (0..0x11_0000u32).filter_map(char::from_u32).enumerate() {
+            every.push(c);
+            if i % 5 == 0 {
+                every.push_str("乾隆的乾兒子看著企畫，藉口ＡＢ１");
+            }
+        }
+        for t in [
+            BODY,
+            every.as_str(),
+            "從來沒有人｜ＩＰＨＯＮＥ　１５",
+            "慰藉、憑藉、藉口",
+        ] {
+            assert_eq!(match_units(t), before(t));
+        }
+    }
 
     #[test]
     fn punctuation_width_and_script_change_nothing() {

@@ -7,6 +7,7 @@ mod classify;
 pub mod fingerprint;
 mod keywords;
 mod markdown;
+pub mod normal;
 mod segment;
 
 pub use classify::classify_channel;

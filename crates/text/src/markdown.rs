@@ -1,5 +1,7 @@
 //! Markdown → sanitised HTML, and plain-text summaries.
 
+use std::sync::LazyLock;
+
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd, html};
 
 /// Renders a creator's Markdown body to HTML that is safe to embed in a page.
@@ -17,12 +19,28 @@ pub fn render_markdown(markdown: &str) -> String {
     );
     let mut raw = String::with_capacity(prepared.len() + prepared.len() / 4);
     html::push_html(&mut raw, parser);
-    ammonia::Builder::default()
-        .link_rel(Some("noopener noreferrer nofollow ugc"))
-        .url_schemes(["http", "https", "mailto"].into_iter().collect())
-        .clean(&raw)
-        .to_string()
+    ARTICLE_SANITISER.clean(&raw).to_string()
 }
+
+/// The sanitiser of articles, made once: a builder is a dozen sets of tags,
+/// attributes and schemes, which making for every article cost a third as
+/// much as the cleaning.
+static ARTICLE_SANITISER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+    let mut b = ammonia::Builder::default();
+    b.link_rel(Some("noopener noreferrer nofollow ugc"))
+        .url_schemes(["http", "https", "mailto"].into_iter().collect());
+    b
+});
+
+/// The sanitiser of comments: paragraphs and links only.
+static COMMENT_SANITISER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+    let mut b = ammonia::Builder::empty();
+    b.add_tags(["p", "a"])
+        .add_tag_attributes("a", ["href"])
+        .link_rel(Some("noopener noreferrer nofollow ugc"))
+        .url_schemes(["http", "https"].into_iter().collect());
+    b
+});
 
 /// Renders a reader's comment: plain text (nothing in it is markup), each
 /// line a paragraph, `http(s)://` addresses made links; then cleaned by the
@@ -57,13 +75,7 @@ pub fn render_comment(text: &str) -> String {
         escape_into(&mut raw, rest);
         raw.push_str("</p>");
     }
-    ammonia::Builder::empty()
-        .add_tags(["p", "a"])
-        .add_tag_attributes("a", ["href"])
-        .link_rel(Some("noopener noreferrer nofollow ugc"))
-        .url_schemes(["http", "https"].into_iter().collect())
-        .clean(&raw)
-        .to_string()
+    COMMENT_SANITISER.clean(&raw).to_string()
 }
 
 /// Where the next `http://` or `https://` address starts.
