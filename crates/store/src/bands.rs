@@ -227,8 +227,8 @@ impl Store {
         } else {
             "article_bands"
         };
-        // Integers of our own, written into the statement (see
-        // `near_candidates_many`). How many hold a key is an index probe in
+        // Integers of our own, written into the statement (prepared each
+        // time; see `rows::int_list`). How many hold a key is an index probe in
         // each table (the cap keeps the count small). `WHERE` also keeps
         // SQLite from reading `ON CONFLICT` as a join constraint of the
         // SELECT.
@@ -320,16 +320,15 @@ impl Store {
         // go at the end of the B-tree.
         let mut by_article: Vec<(i64, i64)> = kept.iter().map(|(key, id)| (*id, *key)).collect();
         by_article.sort_unstable();
+        // One statement text (SQLite only holds): the pairs are bound as
+        // one JSON array, article then key (see `rows::int_list`).
         for chunk in by_article.chunks(2_000) {
-            let values: Vec<String> = chunk
-                .iter()
-                .map(|(id, key)| format!("({id}, {key})"))
-                .collect();
-            sqlx::query(&format!(
-                "INSERT INTO article_bands_held (article_id, band_key) VALUES {} \
+            sqlx::query(
+                "INSERT INTO article_bands_held (article_id, band_key) \
+                 SELECT value ->> 0, value ->> 1 FROM json_each($1) WHERE true \
                  ON CONFLICT DO NOTHING",
-                values.join(", ")
-            ))
+            )
+            .bind(crate::rows::json_int_pairs(chunk))
             .execute(&mut **tx)
             .await?;
         }
@@ -340,10 +339,9 @@ impl Store {
     }
 
     /// The (key, article) rows of `keys` in `article_bands` and
-    /// `article_bands_fresh`, appended to `out`. Integers of our own,
-    /// written into the statement: binding thousands of parameters costs
-    /// SQLite a name lookup each (`sqlite3_bind_parameter_name`, quadratic
-    /// in their number). One row a query, its matches joined: SQLite hands
+    /// `article_bands_fresh`, appended to `out`. The keys are one JSON
+    /// parameter (see `rows::int_list`). One row a query, its matches
+    /// joined: SQLite hands
     /// a query's rows one at a time from its own thread, and at a million
     /// articles, with thousands of rows a batch, those hand-offs (futex
     /// wake-ups) were a third of the import's time.
@@ -353,16 +351,18 @@ impl Store {
         keys: &[i64],
         out: &mut Vec<(i64, i64)>,
     ) -> Result<()> {
+        let list = crate::rows::int_list(self.backend, 1);
+        let sql = format!(
+            "SELECT {} FROM (SELECT band_key, article_id FROM article_bands \
+             WHERE band_key IN ({list}) UNION ALL SELECT band_key, article_id \
+             FROM article_bands_fresh WHERE band_key IN ({list})) b",
+            self.joined("band_key || ' ' || article_id"),
+        );
         for chunk in keys.chunks(2_000) {
-            let list: Vec<String> = chunk.iter().map(i64::to_string).collect();
-            let list = list.join(", ");
-            let sql = format!(
-                "SELECT {} FROM (SELECT band_key, article_id FROM article_bands \
-                 WHERE band_key IN ({list}) UNION ALL SELECT band_key, article_id \
-                 FROM article_bands_fresh WHERE band_key IN ({list})) b",
-                self.joined("band_key || ' ' || article_id"),
-            );
-            let joined: Option<String> = sqlx::query_scalar(&sql).fetch_one(&mut *conn).await?;
+            let joined: Option<String> = sqlx::query_scalar(&sql)
+                .bind(crate::rows::json_ints(chunk.iter().copied()))
+                .fetch_one(&mut *conn)
+                .await?;
             out.extend(crate::rows::int_pairs(joined.as_deref()));
         }
         Ok(())

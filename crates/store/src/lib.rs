@@ -435,7 +435,7 @@ impl Store {
         let after: i64 = sqlx::query_scalar(newest).fetch_one(&mut **tx).await?;
         for chunk in ids.chunks(500) {
             // The ids are integers of our own, written into the statement
-            // (see `near_candidates_many`).
+            // (prepared each time; see `rows::int_list`).
             let values: Vec<String> = chunk.iter().map(|id| format!("($1, {id}, $2)")).collect();
             let sql = format!(
                 "INSERT INTO changes (kind, article_id, at) VALUES {}",

@@ -140,17 +140,15 @@ impl Store {
         ids.dedup();
         let mut rows: Vec<SketchRow> = Vec::with_capacity(ids.len());
         let mut row_of: std::collections::HashMap<i64, usize> = std::collections::HashMap::new();
+        let sql = format!(
+            "SELECT {} FROM article_sketches s JOIN articles a ON a.id = s.article_id \
+             WHERE s.article_id IN ({})",
+            self.joined("a.id || ' ' || a.creator_id || ' ' || a.published_at || ' ' || s.sketch"),
+            crate::rows::int_list(self.backend, 1),
+        );
         for chunk in ids.chunks(1_000) {
-            let list: Vec<String> = chunk.iter().map(i64::to_string).collect();
-            let sql = format!(
-                "SELECT {} FROM article_sketches s JOIN articles a ON a.id = s.article_id \
-                 WHERE s.article_id IN ({})",
-                self.joined(
-                    "a.id || ' ' || a.creator_id || ' ' || a.published_at || ' ' || s.sketch"
-                ),
-                list.join(", ")
-            );
             let joined = sqlx::query_scalar::<_, Option<String>>(&sql)
+                .bind(crate::rows::json_ints(chunk.iter().copied()))
                 .fetch_one(&self.pool)
                 .await?
                 .unwrap_or_default();
@@ -212,8 +210,8 @@ impl Store {
         let mut tx = self.begin_write().await?;
         // A few statements per 500 pairs, not two per pair: an import at a
         // million articles records thousands of pairs a batch. The values are
-        // integers of our own, written into the statement (see
-        // `near_candidates_many`).
+        // integers of our own, written into the statement (prepared
+        // each time; see `rows::int_list`).
         let mut added: std::collections::HashSet<(i64, i64)> = std::collections::HashSet::new();
         // In key order: neighbouring pairs share the B-trees' pages.
         let mut sorted = pairs.to_vec();

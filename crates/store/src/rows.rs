@@ -138,6 +138,51 @@ pub(crate) fn int_pairs(joined: Option<&str>) -> impl Iterator<Item = (i64, i64)
     std::iter::from_fn(move || Some((numbers.next()?, numbers.next()?)))
 }
 
+/// Integers as one JSON array, the text bound to [`int_list`]'s parameter.
+pub(crate) fn json_ints(ints: impl IntoIterator<Item = i64>) -> String {
+    use std::fmt::Write;
+    let mut out = String::from("[");
+    for (i, n) in ints.into_iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        let _ = write!(out, "{n}");
+    }
+    out.push(']');
+    out
+}
+
+/// Pairs of integers as one JSON array of two-element arrays.
+pub(crate) fn json_int_pairs(pairs: &[(i64, i64)]) -> String {
+    use std::fmt::Write;
+    let mut out = String::with_capacity(pairs.len() * 24 + 2);
+    out.push('[');
+    for (i, (a, b)) in pairs.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        let _ = write!(out, "[{a},{b}]");
+    }
+    out.push(']');
+    out
+}
+
+/// A subquery of the integers bound to `$param` as a JSON array (see
+/// [`json_ints`]), for `IN (…)`: one statement text whatever the list, so
+/// the statement is prepared once. Integers written into the statement
+/// made a new statement each time, and preparing them (each literal coded
+/// into the list) was a twentieth of an import's database thread; bound
+/// one a parameter, SQLite finds each parameter's name by a scan of the
+/// statement's names (see `upsert_articles`).
+pub(crate) fn int_list(backend: crate::Backend, param: usize) -> String {
+    match backend {
+        crate::Backend::Sqlite => format!("SELECT value FROM json_each(${param})"),
+        crate::Backend::Postgres => {
+            format!("SELECT value::bigint FROM json_array_elements_text(${param}::json) AS value")
+        }
+    }
+}
+
 /// `$first, $first+1, …`: `count` numbered parameters for an `IN (…)` list.
 pub(crate) fn placeholders(first: usize, count: usize) -> String {
     (first..first + count)
