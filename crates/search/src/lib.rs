@@ -21,6 +21,7 @@ mod run;
 mod schema;
 mod stored;
 mod tokenizers;
+mod writing;
 
 use std::path::Path;
 use std::sync::Mutex;
@@ -33,6 +34,7 @@ pub use merging::MERGED_SEGMENT_DOCS;
 use merging::{merged_segments, merges};
 pub use rank::TOTAL_CAP;
 use schema::{Fields, register_tokenizers, schema};
+use writing::{NODE_WRITER_BYTES, Writing, bulk_writer_bytes};
 
 /// Whether `text` has anything to search for: a letter, digit or ideograph,
 /// or a symbol ("？？？", "※"). White space alone has nothing.
@@ -42,42 +44,6 @@ pub fn searchable(text: &str) -> bool {
 
 /// Longest query accepted, in characters.
 pub const MAX_QUERY_CHARS: usize = 100;
-/// A serving node indexes with one thread and a small buffer: its writes are
-/// a trickle from the change log, and memory is better spent on pages.
-const NODE_WRITER_BYTES: usize = 20 << 20;
-/// The writer's memory budget for `open_for_rebuild`, at most: 400 MB a
-/// thread, which holds 50,000 articles, so that an import of 100,000 ends
-/// with a segment a thread and nothing to merge (with 200 MB a thread each
-/// flushed twice, and the merge at the end rewrote every segment: 6.6 of
-/// the import's 80 CPU-seconds). Fewer segments also leave less to merge
-/// (100,000 articles: 66 s with 100 MB, 59 s with 400 MB; BENCHMARKS.md).
-const BULK_WRITER_BYTES: usize = 800 << 20;
-/// ... and at least: tantivy asks 15 MB a thread.
-const BULK_WRITER_BYTES_MIN: usize = 100 << 20;
-
-/// The bulk writer's budget on this machine: [`BULK_WRITER_BYTES`], or a
-/// quarter of the memory available when that is less (a small server
-/// importing an archive must not run out of memory to make fewer segments).
-fn bulk_writer_bytes() -> usize {
-    let available = std::fs::read_to_string("/proc/meminfo")
-        .ok()
-        .and_then(|info| {
-            info.lines()
-                .find_map(|l| l.strip_prefix("MemAvailable:"))
-                .and_then(|kb| {
-                    kb.trim()
-                        .trim_end_matches("kB")
-                        .trim()
-                        .parse::<usize>()
-                        .ok()
-                })
-                .map(|kb| kb << 10)
-        });
-    match available {
-        Some(bytes) => (bytes / 4).clamp(BULK_WRITER_BYTES_MIN, BULK_WRITER_BYTES),
-        None => BULK_WRITER_BYTES / 2,
-    }
-}
 /// Bytes of stored text compressed together (see `builder`).
 const DOC_STORE_BLOCK: usize = 4096;
 /// The file holding the applied change-log position.
@@ -206,33 +172,6 @@ pub struct SearchIndex {
     fields: Fields,
     /// Each segment's document store, for reading hits.
     stores: stored::StoreCache,
-}
-
-/// How an index is written: indexing threads, their memory budget, and
-/// whether tantivy merges segments as they are made.
-#[derive(Debug, Clone, Copy)]
-struct Writing {
-    threads: usize,
-    bytes: usize,
-    /// A whole rebuild: no merges while documents are added (each would be
-    /// merged again by the next, larger one); [`SearchIndex::merge_all`]
-    /// merges every segment once at the end.
-    rebuild: bool,
-    /// The body's jieba words are indexed (`body_w`): only for the word
-    /// baseline of `hao eval search`. The product's query does not ask them
-    /// (pairs already hold a body's two-character words), and segmenting
-    /// every body was a third of a rebuild's time (BENCHMARKS.md).
-    body_words: bool,
-}
-
-impl Writing {
-    fn writer(&self, index: &Index) -> Result<IndexWriter> {
-        let writer = index.writer_with_num_threads(self.threads, self.bytes)?;
-        if self.rebuild {
-            writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
-        }
-        Ok(writer)
-    }
 }
 
 impl SearchIndex {

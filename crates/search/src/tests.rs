@@ -1,5 +1,4 @@
 use super::*;
-use crate::merging::merge_groups;
 
 mod units;
 
@@ -562,69 +561,4 @@ fn body_words_only_for_the_baseline() {
         ..q
     };
     assert_eq!(node.search(&q).unwrap().total, 1);
-}
-
-#[test]
-fn a_large_index_is_merged_into_one_segment_per_core_of_even_size() {
-    assert_eq!(merged_segments(0, 2), 1);
-    assert_eq!(merged_segments(MERGED_SEGMENT_DOCS, 2), 1);
-    assert_eq!(merged_segments(MERGED_SEGMENT_DOCS + 1, 2), 2);
-    assert_eq!(merged_segments(10 * MERGED_SEGMENT_DOCS, 2), 2);
-    assert_eq!(merged_segments(10 * MERGED_SEGMENT_DOCS, 1), 1);
-    assert_eq!(merged_segments(3 * MERGED_SEGMENT_DOCS, 8), 3);
-
-    let index = Index::create_in_ram(schema().0);
-    let metas: Vec<_> = [3u32, 9, 1, 5, 4, 2]
-        .iter()
-        .map(|&n| index.new_segment_meta(tantivy::index::SegmentId::generate_random(), n))
-        .collect();
-    let docs = |group: &[tantivy::index::SegmentId]| -> u32 {
-        group
-            .iter()
-            .map(|id| metas.iter().find(|m| m.id() == *id).unwrap().num_docs())
-            .sum()
-    };
-    let two = merge_groups(metas.clone(), 2);
-    assert_eq!(two.len(), 2);
-    assert_eq!((docs(&two[0]), docs(&two[1])), (12, 12), "9+3 and 5+4+2+1");
-    assert_eq!(
-        two.iter().map(Vec::len).sum::<usize>(),
-        6,
-        "every segment once"
-    );
-    let one = merge_groups(metas.clone(), 1);
-    assert_eq!(one.len(), 1);
-    assert_eq!(docs(&one[0]), 24);
-    assert_eq!(
-        merges(metas.clone(), 2),
-        two,
-        "no crumbs: every group merged"
-    );
-}
-
-#[test]
-fn a_large_segment_is_not_rewritten_to_take_in_crumbs() {
-    let index = Index::create_in_ram(schema().0);
-    let meta = |n| index.new_segment_meta(tantivy::index::SegmentId::generate_random(), n);
-    // A new data dir's help pages, then an import's two segments.
-    let (help, a, b) = (meta(12), meta(50_000), meta(49_000));
-    let ids = |ms: &[&tantivy::index::SegmentMeta]| ms.iter().map(|m| m.id()).collect::<Vec<_>>();
-    let metas = vec![help.clone(), a.clone(), b.clone()];
-    assert!(
-        merges(metas.clone(), 2).is_empty(),
-        "each big one alone, the crumb too"
-    );
-    assert_eq!(merges(metas.clone(), 1), vec![ids(&[&a, &b, &help])]);
-    // Crumbs are merged among themselves.
-    let (c1, c2) = (meta(30), meta(40));
-    let metas = vec![help.clone(), a.clone(), b.clone(), c1.clone(), c2.clone()];
-    let mut got = merges(metas, 2);
-    assert_eq!(got.len(), 1);
-    got[0].sort();
-    let mut want = ids(&[&help, &c1, &c2]);
-    want.sort();
-    assert_eq!(got[0], want);
-    // A segment a fiftieth of the largest or more is merged with it.
-    let c = meta(1_000);
-    assert_eq!(merges(vec![a.clone(), c.clone()], 1), vec![ids(&[&a, &c])]);
 }
